@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: SyncModel ← Planning, SyncStore, SyncProtocol ← SyncServer, SyncClient ← executables.
+let package = Package(
+    name: "PlanSync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "SyncModel", targets: ["SyncModel"]),
+        .library(name: "Planning", targets: ["Planning"]),
+        .library(name: "SyncStore", targets: ["SyncStore"]),
+        .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
+        .library(name: "SyncServer", targets: ["SyncServer"]),
+        .library(name: "SyncClient", targets: ["SyncClient"]),
+        .executable(name: "plansyncd", targets: ["plansyncd"]),
+        .executable(name: "plansync", targets: ["plansync"]),
+        .executable(name: "plansync-bench", targets: ["plansync-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "SyncModel"),
+        .target(name: "Planning", dependencies: ["SyncModel"]),
+        .target(name: "SyncStore", dependencies: [
+            "SyncModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "SyncProtocol", dependencies: [
+            "SyncModel",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "SyncServer", dependencies: [
+            "SyncModel", "SyncStore", "SyncProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "SyncClient", dependencies: [
+            "SyncModel", "SyncStore", "SyncProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "plansyncd", dependencies: [
+            "SyncServer", "Planning",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "plansync", dependencies: [
+            "SyncClient", "SyncServer", "Planning",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "plansync-bench", dependencies: [
+            "SyncClient", "SyncServer", "Planning",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
+        .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "Planning"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Planning"]),
+        .testTarget(name: "SyncServerTests", dependencies: ["SyncServer", "Planning"]),
+        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

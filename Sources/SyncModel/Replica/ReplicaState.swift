@@ -1,0 +1,69 @@
+/// An in-memory replica: the reference implementation of the merge rules that the SQLite store is
+/// checked against, and the state that the canonical form and the state hash are computed from.
+///
+/// ```swift
+/// var replica = ReplicaState(schema: planningSchema)
+/// try replica.apply(op)               // idempotent by dot
+/// replica.openConflicts()             // [Conflict]
+/// replica.canonicalForm()             // feed to SHA-256 for the state hash
+/// ```
+public struct ReplicaState: Sendable, Equatable {
+    public let schema: Schema
+    /// collection → row id → row.
+    public private(set) var rows: [String: [String: RowState]]
+    /// Applied-dot high-water marks: node → highest seq applied. Ops of one node arrive in seq order
+    /// (causal delivery), so `seq ≤ applied[node]` means already applied.
+    public private(set) var applied: VersionVector
+
+    public init(schema: Schema, rows: [String: [String: RowState]] = [:], applied: VersionVector = VersionVector()) {
+        self.schema = schema
+        self.rows = rows
+        self.applied = applied
+    }
+
+    /// What applying one op did.
+    public enum Outcome: Equatable, Sendable {
+        /// The dot was already applied; nothing changed.
+        case skipped
+        /// Applied; the register siblings it dropped (conflict history material).
+        case applied(dropped: [Sibling])
+    }
+
+    /// Applies one op, validated against the schema first. Skips a dot already applied.
+    @discardableResult
+    public mutating func apply(_ op: Op) throws(ValidationError) -> Outcome {
+        if applied.contains(op.dot) { return .skipped }
+        try schema.validate(op)
+        let family = schema.collection(op.collection)!.field(op.field)!.kind.crdt // validated just above
+        applied.observe(op.dot)
+        let dropped = rows[op.collection, default: [:]][op.row, default: RowState()].apply(op, family: family)
+        return .applied(dropped: dropped)
+    }
+
+    /// The row, nil if no op has touched it.
+    public func row(_ collection: String, _ id: String) -> RowState? { rows[collection]?[id] }
+
+    /// Every open conflict, by collection, row id, then field (byte order).
+    public func openConflicts() -> [Conflict] {
+        var out: [Conflict] = []
+        for c in rows.keys.sorted(by: ORSet.canonicalOrder) {
+            let table = rows[c]!
+            for id in table.keys.sorted(by: ORSet.canonicalOrder) {
+                out += Conflict.of(row: table[id]!, id: id, collection: c)
+            }
+        }
+        return out
+    }
+
+    /// The canonical text of the visible state (see ``CanonicalState``).
+    public func canonicalForm() -> String {
+        var writer = CanonicalState()
+        for c in rows.keys.sorted(by: ORSet.canonicalOrder) {
+            let table = rows[c]!
+            for id in table.keys.sorted(by: ORSet.canonicalOrder) {
+                writer.append(collection: c, id: id, row: table[id]!)
+            }
+        }
+        return writer.text
+    }
+}

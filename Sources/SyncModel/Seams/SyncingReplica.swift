@@ -1,0 +1,22 @@
+/// What the sync client needs from a local replica. The SQLite store (`SyncStore.ReplicaStore`)
+/// conforms; tests may use an in-memory one. Every method is one transaction.
+public protocol SyncingReplica: Sendable {
+    /// Node, department, server and token of this replica.
+    func identity() throws -> ReplicaIdentity
+    /// Own ops not yet acknowledged by the server, in seq order, at most `limit`.
+    func outbox(limit: Int) throws -> [Op]
+    /// How many own ops await acknowledgement.
+    func outboxCount() throws -> Int
+    /// Drops own ops with seq ≤ `seq` from the outbox: the server has them durably.
+    func acknowledge(through seq: UInt64) throws
+    /// The server log position applied so far (0 at first).
+    func cursor() throws -> UInt64
+    /// Applies ops in log order and moves the cursor to `cursor`, in one transaction; dots already
+    /// applied (own ops coming back, repeats) are skipped.
+    func applyRemote(_ ops: [Op], cursor: UInt64) throws
+    /// HLC receive rule with the server's clock reading from `welcome.time`.
+    /// Throws ``HLCError/clockSkew(remote:wallMilliseconds:allowedMilliseconds:)`` when it is far ahead.
+    func observe(serverTime: HLCTimestamp) throws
+    /// SHA-256 of the canonical state, 64 lowercase hex digits.
+    func stateHash() throws -> String
+}

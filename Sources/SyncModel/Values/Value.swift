@@ -1,0 +1,91 @@
+/// A field value as it travels in a `set` op and sits in a register: a JSON scalar.
+///
+/// Dates, datetimes, enum members and refs are ``text(_:)``; the schema says which text is valid.
+/// JSON `5` decodes as ``integer(_:)``, `5.5` as ``real(_:)``.
+/// ```swift
+/// let v: Value = .text("2027-04-20")
+/// v.jsonText   // "\"2027-04-20\""
+/// ```
+public enum Value: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    /// The value as compact JSON text; the canonical form used in hashes and replica columns.
+    public var jsonText: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .integer(let i): return String(i)
+        case .real(let d): return Value.canonical(d)
+        case .text(let s): return JSONText.quote(s)
+        }
+    }
+
+    /// A short human form: text without quotes, numbers as written, `null` as empty.
+    public var display: String {
+        switch self {
+        case .null: return ""
+        case .text(let s): return s
+        default: return jsonText
+        }
+    }
+
+    /// Shortest round-trip text of a double; integral values keep a `.0`.
+    static func canonical(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        return d.description
+    }
+}
+
+extension Value: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let b = try? c.decode(Bool.self) { self = .bool(b); return }
+        if let i = try? c.decode(Int64.self) { self = .integer(i); return }
+        if let d = try? c.decode(Double.self) { self = .real(d); return }
+        if let s = try? c.decode(String.self) { self = .text(s); return }
+        throw DecodingError.typeMismatch(Value.self, .init(codingPath: c.codingPath, debugDescription: "expected a JSON scalar (null, bool, number or string)"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .integer(let i): try c.encode(i)
+        case .real(let d): try c.encode(d)
+        case .text(let s): try c.encode(s)
+        }
+    }
+}
+
+/// JSON text helpers for canonical forms (RFC 8259 string escaping).
+public enum JSONText {
+    /// `s` as a JSON string literal with the minimal escapes.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+}
