@@ -30,3 +30,9 @@ public struct LogCommit: Equatable, Sendable {
         self.head = head
     }
 }
+
+extension ServerLogStorage {
+    /// Brings the daemon's own readable replica tables up to the log head. The default does nothing
+    /// (an in-memory log has no tables); the SQLite log applies the ops after its replica cursor.
+    public func materialize() throws {}
+}
