@@ -6,7 +6,7 @@ import SyncModel
 /// made by one remote node, stamped with a department and consecutive log positions.
 struct Workload {
     /// Register fields written per project, with a value maker; with `_deleted`, the `inc` and the `add` that is 10 ops.
-    static let registerFields: [(name: String, value: (Int) -> Value)] = [
+    static let registerFields: [(name: String, value: @Sendable (Int) -> Value)] = [
         ("name", { .text("2027 推广项目 #\($0)") }),
         ("description", { .text("华东市场第 \($0) 号推广活动：渠道、预算与时间表") }),
         ("status", { _ in .text("planning") }),

@@ -29,12 +29,12 @@ enum ApplyBench {
         let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "bench-local", department: "planning"),
                                             schema: PlanningSchema.schema)
         return try timeBatches(ops, batch: batch) { chunk in
-            try store.applyRemote(chunk, cursor: chunk.last?.log ?? 0)
+            try store.applyRemote(Array(chunk), cursor: chunk.last?.log ?? 0)
         }
     }
 
     /// Runs `body` on consecutive batches of `ops`; returns ops per second.
-    static func timeBatches(_ ops: [Op], batch: Int, _ body: (ArraySlice<Op>.SubSequence) throws -> Void) throws -> Double {
+    static func timeBatches(_ ops: [Op], batch: Int, _ body: (ArraySlice<Op>) throws -> Void) throws -> Double {
         let start = now()
         var i = 0
         while i < ops.count {

@@ -19,7 +19,7 @@ final class DaemonFixture: Sendable {
         log = try ServerLog(path: scratch.file("server.sqlite"), schema: PlanningSchema.schema)
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
         configuration.maxConnections = 4_096
-        daemon = SyncDaemon(storage: log, configuration: configuration, logger: .init(label: "plansync-bench") { _ in SwiftLogNoOpHandler() })
+        daemon = SyncDaemon(storage: log, configuration: configuration, logger: .init(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() })
         port = try await daemon.start()
     }
 
@@ -33,7 +33,7 @@ final class DaemonFixture: Sendable {
 
     func client(_ replica: ReplicaStore, options: SyncClientOptions = SyncClientOptions()) -> SyncClient {
         var options = options
-        options.logger = .init(label: "plansync-bench") { _ in SwiftLogNoOpHandler() }
+        options.logger = .init(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() }
         return SyncClient(replica: replica, schemaVersion: PlanningSchema.version, options: options)
     }
 
