@@ -11,147 +11,81 @@ import SyncModel
 /// let id = try store.create("projects", fields: ["name": .text("春季推广")])
 /// try store.update("projects", id: id, fields: ["status": .text("active")])
 /// ```
-/// Every method is one transaction. Local writes are validated first and throw ``StoreError``
-/// having written nothing. Merge rules are SyncModel's: each op's field state is loaded into the
-/// model types, changed by them, and written back.
+/// Every method is one transaction, and every error is a ``StoreError`` (with one-line messages).
+/// Local writes are validated first and refused having written nothing. Merge rules are
+/// SyncModel's: each op's field state is loaded into the model types, changed by them, and
+/// written back.
 public final class ReplicaStore: SyncingReplica, Sendable {
     /// The schema the file's tables were built from.
     public let schema: Schema
+    let pool: DatabasePool
+    let layout: TableLayout
 
-    /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists.
-    public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
-        throw StoreError.notImplemented("create(at:)")
+    init(pool: DatabasePool, layout: TableLayout) {
+        self.pool = pool
+        self.layout = layout
+        self.schema = layout.schema
     }
 
-    /// Opens an existing replica; throws ``StoreError/noSuchFile(_:)`` or ``StoreError/notAReplica(path:reason:)``.
-    public init(opening path: String, schema: Schema) throws {
-        self.schema = schema
-        throw StoreError.notImplemented("init(opening:)")
+    /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists and
+    /// ``StoreError/invalidIdentity(_:)`` for a bad node id or an empty department.
+    public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
+        try ReplicaStore.validate(identity)
+        let layout = try TableLayout(schema)
+        let pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: false) { db in
+            try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
+        }
+        return ReplicaStore(pool: pool, layout: layout)
+    }
+
+    /// Opens an existing replica (a daemon's file too); throws ``StoreError/noSuchFile(_:)`` or
+    /// ``StoreError/notAReplica(path:reason:)`` without touching the file.
+    public convenience init(opening path: String, schema: Schema) throws {
+        let layout = try TableLayout(schema)
+        self.init(pool: try StoreDatabase.open(path, layout: layout, synchronousFull: false), layout: layout)
     }
 
     /// Sets or clears the daemon address (`host:port`) and token.
     public func setServer(_ server: String?, token: String?) throws {
-        throw StoreError.notImplemented("setServer")
-    }
-}
-
-// MARK: - Local writes
-
-extension ReplicaStore {
-    /// Creates a row: `_deleted` = false, then one `set` per field (schema order). Returns the id:
-    /// `id`, or a new lowercased UUID. Throws ``StoreError/rowExists(collection:id:)`` for a taken id.
-    @discardableResult
-    public func create(_ collection: String, id: String? = nil, fields: [String: Value]) throws -> String {
-        throw StoreError.notImplemented("create")
+        try write { db in
+            try db.execute(sql: "UPDATE ps_identity SET server = ?, token = ? WHERE id = 1", arguments: [server, token])
+        }
     }
 
-    /// Sets register fields of a live row. Throws ``StoreError/rowNotFound(collection:id:)`` or
-    /// ``StoreError/rowDeleted(collection:id:)``.
-    public func update(_ collection: String, id: String, fields: [String: Value]) throws {
-        throw StoreError.notImplemented("update")
+    static func validate(_ identity: ReplicaIdentity) throws {
+        do { try NodeID.validate(identity.node) } catch { throw StoreError.invalidIdentity(error.description) }
+        guard !identity.department.isEmpty, identity.department.utf8.count <= 128,
+              identity.department.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            throw StoreError.invalidIdentity("invalid department \(JSONText.quote(String(identity.department.prefix(80)))): expected 1 to 128 printable characters")
+        }
     }
 
-    /// Adds `delta` (|delta| ≤ 2^53, field unit) to a counter field.
-    public func increment(_ collection: String, id: String, field: String, by delta: Int64) throws {
-        throw StoreError.notImplemented("increment")
+    // MARK: Transactions
+
+    /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
+    /// rolled back on any error, which comes out as a ``StoreError``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
+                return result
+            }
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
     }
 
-    /// Adds an element to a set field.
-    public func add(_ collection: String, id: String, field: String, element: String) throws {
-        throw StoreError.notImplemented("add")
-    }
-
-    /// Removes an element (every add of it this replica has seen); ``StoreError/elementAbsent(path:element:)`` if absent.
-    public func remove(_ collection: String, id: String, field: String, element: String) throws {
-        throw StoreError.notImplemented("remove")
-    }
-
-    /// Deletes a row: `_deleted` = true with the row's `row_vv` as context.
-    public func delete(_ collection: String, id: String) throws {
-        throw StoreError.notImplemented("delete")
-    }
-
-    /// Restores a deleted row: `_deleted` = false.
-    public func restore(_ collection: String, id: String) throws {
-        throw StoreError.notImplemented("restore")
-    }
-
-    /// Closes an open conflict (id or unique prefix) by writing the picked or given value.
-    public func resolve(conflict id: String, with resolution: Resolution) throws {
-        throw StoreError.notImplemented("resolve")
-    }
-}
-
-// MARK: - Sync seam
-
-extension ReplicaStore {
-    public func identity() throws -> ReplicaIdentity {
-        throw StoreError.notImplemented("identity")
-    }
-
-    public func outbox(limit: Int) throws -> [Op] {
-        throw StoreError.notImplemented("outbox")
-    }
-
-    public func outboxCount() throws -> Int {
-        throw StoreError.notImplemented("outboxCount")
-    }
-
-    public func acknowledge(through seq: UInt64) throws {
-        throw StoreError.notImplemented("acknowledge")
-    }
-
-    public func cursor() throws -> UInt64 {
-        throw StoreError.notImplemented("cursor")
-    }
-
-    public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
-        throw StoreError.notImplemented("applyRemote")
-    }
-
-    public func observe(serverTime: HLCTimestamp) throws {
-        throw StoreError.notImplemented("observe")
-    }
-
-    public func stateHash() throws -> String {
-        throw StoreError.notImplemented("stateHash")
-    }
-}
-
-// MARK: - Reads
-
-extension ReplicaStore {
-    /// One row, deleted or not; nil when no op has touched it.
-    public func row(_ collection: String, id: String) throws -> RowView? {
-        throw StoreError.notImplemented("row")
-    }
-
-    /// Rows by id (byte order) whose fields equal `filters` (sets: contain the element).
-    public func rows(_ collection: String, where filters: [String: Value] = [:], includeDeleted: Bool = false) throws -> [RowView] {
-        throw StoreError.notImplemented("rows")
-    }
-
-    /// Every open conflict, by collection, row, then field.
-    public func openConflicts() throws -> [ConflictView] {
-        throw StoreError.notImplemented("openConflicts")
-    }
-
-    /// The open conflict with this id or unique id prefix; nil when none.
-    public func conflict(_ id: String) throws -> ConflictView? {
-        throw StoreError.notImplemented("conflict")
-    }
-
-    /// Closed conflicts, oldest first.
-    public func conflictHistory() throws -> [ResolvedConflict] {
-        throw StoreError.notImplemented("conflictHistory")
-    }
-
-    /// The latest applied ops, newest first, at most `limit`.
-    public func recentOps(limit: Int) throws -> [LoggedOp] {
-        throw StoreError.notImplemented("recentOps")
-    }
-
-    public func status() throws -> ReplicaStatus {
-        throw StoreError.notImplemented("status")
+    /// One read transaction on a consistent snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
     }
 }
