@@ -95,6 +95,26 @@ struct SQLiteDaemonTests {
     }
 }
 
+extension SQLiteDaemonTests {
+    @Test(.enabled(if: binary != nil, "skipped: .build/debug/plansyncd is not built (swift build --product plansyncd)"))
+    func sigtermClosesClientsWithShuttingDownAndExitsZero() async throws {
+        let binary = try #require(Self.binary)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("server.sqlite").path
+        let daemon = try Daemon.launch(binary, data: data)
+        // Tokens can be made while the daemon serves the file.
+        let token = try #require(try Daemon.run(binary, ["token", "add", "--department", "rnd", "--data", data]).split(separator: "\n").last.map(String.init))
+        let client = try await LineClient.connect(port: daemon.port)
+        #expect(try await client.hello(token: token, node: "rnd-laptop").department == "rnd")
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(errorCode(try await client.message()) == .shuttingDown)
+        #expect(try await client.closedAfterDraining())
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+    }
+}
+
 /// A `plansyncd` child process.
 struct Daemon {
     let process: Process
