@@ -77,6 +77,48 @@ struct DaemonTests {
         await daemon.stop()
     }
 
+    @Test func aSubscriberThatStopsReadingNeitherStallsOthersNorMissesOps() async throws {
+        let daemon = try await TestDaemon.start()
+        let slow = try await daemon.session(node: "slow")
+        let fast = try await daemon.session(node: "fast")
+        for (client, id) in [(slow, Int64(1)), (fast, Int64(2))] {
+            client.subscriptionID = id
+            try await client.send(.subscribe(Subscribe(id: id, since: 0)))
+            _ = try await client.message()
+        }
+        try await slow.setReading(false)
+
+        // About 12 MB of ops, more than the socket buffers hold.
+        let writer = try await daemon.session(node: "writer")
+        let text = String(repeating: "planning ", count: 450)
+        let pushes = 150, perPush = 20
+        var seq: UInt64 = 1
+        for p in 0..<pushes {
+            let ops = (0..<perPush).map { i in Ops.name(node: "writer", seq: seq + UInt64(i), row: "r\(p)-\(i)", name: text) }
+            guard case .ack = try await writer.push(id: Int64(p), ops) else { Issue.record("push \(p) not acked"); return }
+            seq += UInt64(perPush)
+        }
+        let total = UInt64(pushes * perPush)
+
+        // The fast subscriber has everything while the slow one still reads nothing.
+        var fastPositions: [UInt64] = []
+        while fastPositions.count < Int(total) {
+            guard case .changes(let changes) = try await fast.message() else { Issue.record("not changes"); return }
+            fastPositions += changes.ops.compactMap(\.log)
+        }
+        #expect(fastPositions == Array(1...total))
+
+        try await slow.setReading(true)
+        var slowPositions: [UInt64] = []
+        while slowPositions.count < Int(total) {
+            guard case .changes(let changes) = try await slow.message() else { Issue.record("not changes"); return }
+            slowPositions += changes.ops.compactMap(\.log)
+        }
+        #expect(slowPositions == Array(1...total))
+        #expect(try await slow.ping(id: 9))
+        await daemon.stop()
+    }
+
     @Test func welcomeCarriesTheServerClockAndHead() async throws {
         let daemon = try await TestDaemon.start()
         let client = try await daemon.client()

@@ -31,6 +31,9 @@ final class LogHub: @unchecked Sendable {
         /// The last position sent.
         var cursor: UInt64
         let channel: any Channel
+        /// True while the subscriber reads slower than commits arrive: it is then fed from
+        /// storage one page at a time, each after the previous one was written to the socket.
+        var lagging = false
     }
 
     let storage: any ServerLogStorage
@@ -167,20 +170,55 @@ final class LogHub: @unchecked Sendable {
             subscribers.removeAll()
             return
         }
-        for (connection, var subscriber) in subscribers {
-            if subscriber.cursor + 1 == first {
+        for (connection, var subscriber) in subscribers where !subscriber.lagging {
+            if subscriber.cursor + 1 == first, subscriber.channel.isWritable {
                 for page in pages {
                     subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, next: page.next, more: page.more, encodedOps: page.ops), promise: nil)
                 }
                 subscriber.cursor = last
+                subscribers[connection] = subscriber
             } else if subscriber.cursor < last {
-                // Not where this commit starts (cannot happen while every commit passes here); read the gap.
-                do { try catchUp(&subscriber, announceEmpty: false) } catch {
-                    logger.error("subscriber catch-up failed; closing it", metadata: ["error": "\(error)", "connection": "\(connection)"])
-                    subscriber.channel.close(promise: nil)
+                // A slow reader (its socket buffer is full), or a cursor not where this commit
+                // starts: feed it from storage at its own pace instead of buffering without end.
+                logger.debug("subscriber lags; feeding it from storage", metadata: ["connection": "\(connection)", "cursor": "\(subscriber.cursor)"])
+                subscriber.lagging = true
+                subscribers[connection] = subscriber
+                feed(connection)
+            }
+        }
+    }
+
+    /// Sends a lagging subscriber its next page from storage; once the page is written to the
+    /// socket, the next one follows. Caught up, it goes back to live fan-out.
+    private func feed(_ connection: UInt64) {
+        guard var subscriber = subscribers[connection], subscriber.lagging else { return }
+        do {
+            let read = try storage.ops(since: subscriber.cursor, limit: configuration.maxPullLimit + 1)
+            let count = Paging.prefixCount(of: read.prefix(configuration.maxPullLimit), maxBytes: configuration.maxPageBytes)
+            let ops = Array(read.prefix(count))
+            let more = read.count > count
+            guard !ops.isEmpty else {
+                subscriber.lagging = false
+                subscribers[connection] = subscriber
+                return
+            }
+            let next = try LogHub.lastPosition(of: ops, after: subscriber.cursor)
+            let written = subscriber.channel.writeAndFlush(try LogHub.changesLine(subscriber.subscriptionID, ops: ops, next: next, more: more))
+            subscriber.cursor = next
+            subscribers[connection] = subscriber
+            written.whenComplete { [self] result in
+                commitQueue.async { [self] in
+                    if case .failure = result {
+                        subscribers.removeValue(forKey: connection)
+                    } else {
+                        feed(connection)
+                    }
                 }
             }
-            subscribers[connection] = subscriber
+        } catch {
+            logger.error("subscriber catch-up failed; closing it", metadata: ["error": "\(error)", "connection": "\(connection)"])
+            subscriber.channel.close(promise: nil)
+            subscribers.removeValue(forKey: connection)
         }
     }
 

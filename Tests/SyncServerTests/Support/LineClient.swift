@@ -129,6 +129,12 @@ final class LineClient: @unchecked Sendable {
         }
     }
 
+    /// Stops or resumes reading from the socket (a client that does not read its replies).
+    func setReading(_ reading: Bool) async throws {
+        try await channel.setOption(.autoRead, value: reading).get()
+        if reading { channel.read() }
+    }
+
     func close() async {
         try? await channel.close()
     }
