@@ -29,8 +29,10 @@ struct Token: ParsableCommand {
         func run() throws {
             let log = try Token.open(store)
             let token: String
+            let before = Set((try? log.tokens().map(\.id)) ?? [])
             do { token = try log.addToken(department: department) } catch { throw UserError("\(error)") }
-            let id = (try? log.tokens().last(where: { $0.department == department })?.id) ?? nil
+            // The new token's id is the one that was not there before.
+            let id = (try? log.tokens().first(where: { !before.contains($0.id) })?.id) ?? nil
             print("token for department \(department)\(id.map { " (id \($0))" } ?? ""); it is shown only this once:")
             print(token)
         }
