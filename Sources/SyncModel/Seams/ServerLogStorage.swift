@@ -13,6 +13,10 @@ public protocol ServerLogStorage: OpLogIndex, Sendable {
     func ops(since: UInt64, limit: Int) throws -> [Op]
     /// The department bound to `token`, nil when unknown or revoked. Only token hashes are stored.
     func department(forToken token: String) throws -> String?
+    /// Brings the daemon's readable replica tables up to the log head (default: nothing). A
+    /// requirement, not only an extension method, so calls through `any ServerLogStorage` reach
+    /// the conforming type's implementation.
+    func materialize() throws
 }
 
 /// The outcome of a committed push.

@@ -1,0 +1,178 @@
+import Foundation
+import Planning
+import SyncModel
+import SyncProtocol
+import SyncStore
+import Testing
+@testable import SyncServer
+
+/// The daemon over the real SQLite log, in-process and as the built `plansyncd` binary.
+@Suite("Daemon over SQLite", .serialized)
+struct SQLiteDaemonTests {
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("plansyncd-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func acknowledgedOpsSurviveARestartAndReachTheReadableTables() async throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("server.sqlite").path
+        var log: ServerLog? = try ServerLog(path: path, schema: PlanningSchema.schema)
+        let token = try #require(try log?.addToken(department: "sales"))
+        var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, port: 0)
+        var daemon: SyncDaemon? = SyncDaemon(storage: try #require(log), configuration: configuration, logger: TestDaemon.quietLogger)
+        var port = try await #require(daemon).start()
+        let client = try await LineClient.connect(port: port)
+        try await client.hello(token: token, node: "sales-laptop")
+        guard case .ack(let ack) = try await client.push(id: 1, Ops.create(node: "sales-laptop", seq: 1, row: "p1", name: "Launch")) else {
+            Issue.record("not acked"); return
+        }
+        #expect(ack.head == 2)
+        await client.close()
+        await daemon?.shutdown()
+        daemon = nil
+        log = nil
+
+        let reopened = try ServerLog(path: path, schema: PlanningSchema.schema)
+        configuration.port = 0
+        let second = SyncDaemon(storage: reopened, configuration: configuration, logger: TestDaemon.quietLogger)
+        port = try await second.start()
+        let reader = try await LineClient.connect(port: port)
+        let welcome = try await reader.hello(token: token, node: "rnd-laptop")
+        #expect(welcome.head == 2)
+        let ops = try await reader.pullAll()
+        #expect(ops.map(\.dot) == [Dot(node: "sales-laptop", seq: 1), Dot(node: "sales-laptop", seq: 2)])
+        #expect(ops.allSatisfy { $0.department == "sales" })
+        await reader.close()
+        await second.shutdown()
+        // The daemon's own replica shows the row (materialized after the commit).
+        let replica = try ReplicaStore(opening: path, schema: PlanningSchema.schema)
+        #expect(try replica.cursor() == 2)
+    }
+
+    /// The built daemon binary, when present (`swift build --product plansyncd`).
+    static var binary: URL? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = root.appendingPathComponent(".build/debug/plansyncd")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+    }
+
+    @Test(.enabled(if: binary != nil, "skipped: .build/debug/plansyncd is not built (swift build --product plansyncd)"))
+    func killNineRightAfterAcksLosesNothing() async throws {
+        let binary = try #require(Self.binary)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("server.sqlite").path
+
+        let tokenOutput = try Daemon.run(binary, ["token", "add", "--department", "sales", "--data", data])
+        let token = try #require(tokenOutput.split(separator: "\n").last.map(String.init))
+
+        let first = try Daemon.launch(binary, data: data)
+        let client = try await LineClient.connect(port: first.port)
+        try await client.hello(token: token, node: "sales-laptop")
+        var acked: [Dot] = []
+        var seq: UInt64 = 1
+        for batch in 0..<20 {
+            var ops = Ops.create(node: "sales-laptop", seq: seq, row: "row-\(batch)", name: "n\(batch)")
+            ops.append(Op(collection: "projects", row: "row-\(batch)", field: "budget_spent", kind: .inc, node: "sales-laptop", seq: seq + 2, hlc: Ops.now, delta: 100))
+            guard case .ack(let ack) = try await client.push(id: Int64(batch), ops), ack.accepted == 3 else { Issue.record("not acked"); return }
+            acked += ops.map(\.dot)
+            seq += 3
+        }
+        first.kill9()
+        await client.close()
+
+        let second = try Daemon.launch(binary, data: data)
+        defer { second.terminate() }
+        let reader = try await LineClient.connect(port: second.port)
+        try await reader.hello(token: token, node: "reader")
+        let ops = try await reader.pullAll()
+        #expect(Set(ops.map(\.dot)).isSuperset(of: acked))
+        #expect(ops.count == acked.count)
+        await reader.close()
+    }
+}
+
+extension SQLiteDaemonTests {
+    @Test(.enabled(if: binary != nil, "skipped: .build/debug/plansyncd is not built (swift build --product plansyncd)"))
+    func sigtermClosesClientsWithShuttingDownAndExitsZero() async throws {
+        let binary = try #require(Self.binary)
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("server.sqlite").path
+        let daemon = try Daemon.launch(binary, data: data)
+        // Tokens can be made while the daemon serves the file.
+        let token = try #require(try Daemon.run(binary, ["token", "add", "--department", "rnd", "--data", data]).split(separator: "\n").last.map(String.init))
+        let client = try await LineClient.connect(port: daemon.port)
+        #expect(try await client.hello(token: token, node: "rnd-laptop").department == "rnd")
+        kill(daemon.process.processIdentifier, SIGTERM)
+        #expect(errorCode(try await client.message()) == .shuttingDown)
+        #expect(try await client.closedAfterDraining())
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0)
+    }
+}
+
+/// A `plansyncd` child process.
+struct Daemon {
+    let process: Process
+    let port: Int
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Runs a command to completion and returns its stdout.
+    static func run(_ binary: URL, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure(description: "plansyncd \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts `plansyncd serve --port 0` and reads the bound port from its log.
+    static func launch(_ binary: URL, data: String) throws -> Daemon {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--data", data]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"listening on [^ ]+:(\d+)"#, options: .regularExpression),
+               let port = Int(text[range].split(separator: ":").last ?? "") {
+                // Keep draining stderr so the daemon never blocks on a full pipe.
+                let handle = err.fileHandleForReading
+                handle.readabilityHandler = { h in _ = h.availableData }
+                return Daemon(process: process, port: port)
+            }
+        }
+        process.terminate()
+        throw Failure(description: "plansyncd did not report a port: \(text)")
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
