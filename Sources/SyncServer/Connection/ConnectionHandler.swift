@@ -79,7 +79,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if session.wantsInput, context.channel.isWritable {
+        // A closed session still reads, and drops, what the peer sends while it lingers.
+        if session.isClosed || (session.wantsInput && context.channel.isWritable) {
             context.read()
         } else {
             readHeld = true
@@ -100,7 +101,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Actions
 
     private func perform(_ actions: [ServerSession.Action]) {
-        guard let context, !actions.isEmpty else { return }
+        guard let context else { return }
         for action in actions {
             switch action {
             case .send(let message):
@@ -145,7 +146,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .subscribe(let id, let since):
                 subscribe(id: id, since: since, context: context)
             case .close:
-                context.close(promise: nil)
+                Linger.close(context)
             }
         }
         context.flush()
