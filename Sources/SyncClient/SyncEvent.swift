@@ -1,0 +1,14 @@
+/// What a ``SyncClient`` reports while it works, through ``SyncClientOptions/onEvent``.
+public enum SyncEvent: Sendable, Equatable {
+    /// A session opened: the server's node id, the department the token is bound to, and its head.
+    case connected(server: String, department: String, head: UInt64)
+    /// The local clock is this many milliseconds away from the server's (positive: local is
+    /// ahead). Sent when the distance exceeds ``SyncClientOptions/clockWarningMilliseconds``.
+    case clockDrift(milliseconds: Int64)
+    /// Ops moved so far in this sync or watch session.
+    case progress(SyncProgress)
+    /// A live `changes` batch was applied by `watch`: how many ops, and the new cursor.
+    case applied(ops: Int, cursor: UInt64)
+    /// `watch` lost its session and retries after `retryIn` (seconds).
+    case disconnected(SyncClientError, retryIn: Double)
+}
