@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SyncModel
+import SyncStore
+
+/// `init --node N --department D [--server HOST:PORT] [--token T]`: creates this laptop's replica
+/// file. Refuses a path that exists: two files must never share a node id.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a new replica file for this laptop.")
+
+    @OptionGroup var replica: ReplicaOptions
+
+    @Option(help: ArgumentHelp("This replica's node id: 1 to 64 of A-Z a-z 0-9 . _ - (e.g. sales-laptop).", valueName: "node"))
+    var node: String
+
+    @Option(help: ArgumentHelp("The department this replica works for (e.g. sales).", valueName: "name"))
+    var department: String
+
+    @Option(help: ArgumentHelp("The sync daemon's address.", valueName: "host:port"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("The token printed by plansyncd token add.", valueName: "token"))
+    var token: String?
+
+    func run() throws {
+        try NodeID.validate(node)
+        try DepartmentName.validate(department)
+        let address = try server.map { text throws(CLIError) in try ServerAddress(parsing: text) }
+        if let token { try TokenText.validate(token) }
+        let path = replica.path
+        if FileManager.default.fileExists(atPath: path) {
+            throw CLIError.user("\(path) already exists; refusing to overwrite it (each laptop needs its own new replica)")
+        }
+        let identity = ReplicaIdentity(node: node, department: department, server: address?.description, token: token)
+        _ = try ReplicaStore.create(at: path, identity: identity, schema: ReplicaAccess.schema)
+        Console.out("created \(path): node \(node), department \(department)" + (address.map { ", server \($0)" } ?? ""))
+    }
+}
+
+/// Department names: what the user calls the department, shown next to every value it writes.
+enum DepartmentName {
+    static func validate(_ name: String) throws(CLIError) {
+        guard !name.isEmpty, name.utf8.count <= 128, TextCell.oneLine(name) == name, name.trimmingCharacters(in: .whitespaces) == name else {
+            throw .user("invalid department \(JSONText.quote(String(name.prefix(80)))): expected 1 to 128 bytes of text on one line")
+        }
+    }
+}
+
+/// Tokens as printed by `plansyncd token add`: printable ASCII without spaces.
+enum TokenText {
+    static func validate(_ token: String) throws(CLIError) {
+        guard !token.isEmpty, token.utf8.count <= 512, token.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw .user("invalid token: expected the text printed by plansyncd token add")
+        }
+    }
+}
