@@ -1,0 +1,41 @@
+import GRDB
+import SyncModel
+
+/// Who made the unseen edits of an `edit_on_deleted` conflict. `row_vv` keeps only dots, so the
+/// HLC and department come from the register siblings the edits wrote, else from the recent-op
+/// record; an edit found in neither shows HLC zero and no department.
+struct EditWriters {
+    let db: Database
+
+    struct Writer: Equatable {
+        let dot: Dot
+        let hlc: HLCTimestamp
+        let department: String?
+    }
+
+    /// The edit with the greatest (hlc, dot).
+    func latest(of edits: [Dot], collection c: String, row r: String) throws -> Writer {
+        var best: Writer?
+        for dot in edits {
+            let writer = try find(dot, c, r) ?? Writer(dot: dot, hlc: .zero, department: nil)
+            if let b = best, (b.hlc, b.dot) >= (writer.hlc, writer.dot) { continue }
+            best = writer
+        }
+        guard let best else { throw StoreError.corrupt("edit_on_deleted without edits on \(c) \(r)") }
+        return best
+    }
+
+    private func find(_ dot: Dot, _ c: String, _ r: String) throws -> Writer? {
+        let seq = Int64(dot.seq)
+        let sibling = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_registers WHERE collection = ? AND row_id = ? AND node = ? AND seq = ? LIMIT 1")
+        if let row = try Row.fetchOne(sibling, arguments: [c, r, dot.node, seq]), let writer = try writer(dot, row) { return writer }
+        let recent = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_recent_ops WHERE node = ? AND seq = ? LIMIT 1")
+        if let row = try Row.fetchOne(recent, arguments: [dot.node, seq]), let writer = try writer(dot, row) { return writer }
+        return nil
+    }
+
+    private func writer(_ dot: Dot, _ row: Row) throws -> Writer? {
+        guard let hlc = HLCTimestamp(parsing: try row.decode(String.self, atIndex: 0)) else { return nil }
+        return Writer(dot: dot, hlc: hlc, department: try row.decode(String?.self, atIndex: 1))
+    }
+}

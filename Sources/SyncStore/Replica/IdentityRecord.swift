@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import SyncModel
+
+/// The one row of `ps_identity`: who the replica is, its next seq and its clock. Read afresh in
+/// every transaction, since another process (a `sync --watch`) may write the same file.
+struct IdentityRecord {
+    var node: String
+    var department: String
+    var server: String?
+    var token: String?
+    var nextSeq: UInt64
+    var hlc: HLCTimestamp
+
+    var identity: ReplicaIdentity { ReplicaIdentity(node: node, department: department, server: server, token: token) }
+
+    static func read(_ db: Database) throws -> IdentityRecord {
+        let statement = try db.cachedStatement(sql: "SELECT node, department, server, token, next_seq, hlc FROM ps_identity WHERE id = 1")
+        guard let row = try Row.fetchOne(statement) else { throw StoreError.corrupt("no identity row") }
+        let hlcText = try row.decode(String.self, atIndex: 5)
+        let nextSeq = try row.decode(Int64.self, atIndex: 4)
+        guard let hlc = HLCTimestamp(parsing: hlcText), nextSeq >= 1 else { throw StoreError.corrupt("identity clock or seq") }
+        return IdentityRecord(node: try row.decode(String.self, atIndex: 0), department: try row.decode(String.self, atIndex: 1),
+                              server: try row.decode(String?.self, atIndex: 2), token: try row.decode(String?.self, atIndex: 3),
+                              nextSeq: UInt64(nextSeq), hlc: hlc)
+    }
+
+    static func insert(_ db: Database, _ identity: ReplicaIdentity, schemaVersion: Int, wallMilliseconds: UInt64) throws {
+        try db.execute(sql: """
+            INSERT INTO ps_identity (id, node, department, server, token, next_seq, hlc, schema_version, created_at)
+            VALUES (1, ?, ?, ?, ?, 1, ?, ?, ?)
+            """, arguments: [identity.node, identity.department, identity.server, identity.token, HLCTimestamp.zero.description,
+                             schemaVersion, Int64(clamping: wallMilliseconds)])
+        try db.execute(sql: "INSERT INTO ps_cursor (id, position) VALUES (1, 0)")
+    }
+
+    /// Saves the seq counter and the clock.
+    func saveClock(_ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE ps_identity SET next_seq = ?, hlc = ? WHERE id = 1")
+            .execute(arguments: [Int64(nextSeq), hlc.description])
+    }
+
+    /// Unix milliseconds of the wall clock.
+    static func wallMilliseconds() -> UInt64 {
+        UInt64(max(0, (Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+}

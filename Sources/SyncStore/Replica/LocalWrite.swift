@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import SyncModel
+
+/// One local write transaction: stamps ops with this node's next seqs and HLC readings, applies
+/// them through the same ``OpApplier`` as remote ops, queues them in the outbox, and saves the
+/// seq counter and clock.
+struct LocalWrite {
+    let db: Database
+    private(set) var identity: IdentityRecord
+    private var clock: HybridLogicalClock
+    private var applier: OpApplier
+    private let wall: UInt64
+    private let encoder = JSONEncoder()
+
+    init(db: Database, layout: TableLayout) throws {
+        self.db = db
+        identity = try IdentityRecord.read(db)
+        clock = HybridLogicalClock(last: identity.hlc)
+        wall = IdentityRecord.wallMilliseconds()
+        applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, wallMilliseconds: wall)
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    /// The next dot and a fresh HLC reading.
+    mutating func stamp() throws -> OpBuilder.Stamp {
+        let hlc = try clock.now(wallMilliseconds: wall)
+        defer { identity.nextSeq += 1 }
+        return OpBuilder.Stamp(node: identity.node, seq: identity.nextSeq, hlc: hlc)
+    }
+
+    /// Applies a local op, updates `row` (the caller's view of the row) and queues the op.
+    mutating func commit(_ op: Op, family: CRDTFamily, row: inout RowState) throws {
+        try applier.apply(op, origin: .local)
+        row.apply(op, family: family)
+        let json = String(decoding: try encoder.encode(op), as: UTF8.self)
+        try db.cachedStatement(sql: "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [Int64(op.seq), json, Int64(clamping: wall)])
+    }
+
+    mutating func finish() throws {
+        identity.hlc = clock.last
+        try identity.saveClock(db)
+        try applier.finish()
+    }
+}

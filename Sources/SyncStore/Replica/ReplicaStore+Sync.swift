@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import SyncModel
+
+// MARK: - Sync seam (SyncingReplica)
+
+extension ReplicaStore {
+    /// Node, department, server and token of this replica.
+    public func identity() throws -> ReplicaIdentity {
+        try read { db in try IdentityRecord.read(db).identity }
+    }
+
+    /// Own ops not yet acknowledged, in seq order, at most `limit`.
+    public func outbox(limit: Int) throws -> [Op] {
+        try read { db in
+            let decoder = JSONDecoder()
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT op FROM ps_outbox ORDER BY seq LIMIT ?"), arguments: [max(0, limit)]).map { json in
+                do { return try decoder.decode(Op.self, from: Data(json.utf8)) } catch { throw StoreError.corrupt("outbox op: \(error)") }
+            }
+        }
+    }
+
+    /// How many own ops await acknowledgement.
+    public func outboxCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ps_outbox") ?? 0 }
+    }
+
+    /// Drops own ops with seq ≤ `seq` from the outbox (the server has them durably).
+    public func acknowledge(through seq: UInt64) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM ps_outbox WHERE seq <= ?", arguments: [Int64(clamping: seq)])
+        }
+    }
+
+    /// The server log position applied so far (0 at first).
+    public func cursor() throws -> UInt64 {
+        try read { db in try ReplicaStore.cursor(db) }
+    }
+
+    static func cursor(_ db: Database) throws -> UInt64 {
+        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT position FROM ps_cursor WHERE id = 1")) ?? 0))
+    }
+
+    /// Applies ops in log order and moves the cursor to `cursor` (never backwards), in one
+    /// transaction: all of the batch or none of it. Dots already applied are skipped. An op that
+    /// does not fit the schema refuses the whole batch (``StoreError/validation(_:)``).
+    public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
+        try write { db in
+            var identity = try IdentityRecord.read(db)
+            var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
+                                        wallMilliseconds: IdentityRecord.wallMilliseconds())
+            // Only the newest ops of a batch bigger than the op record are recorded.
+            let firstRecorded = ops.count - Int(OpApplier.recentOpsKept)
+            for (i, op) in ops.enumerated() {
+                try applier.apply(op, origin: .remote, record: i >= firstRecorded)
+            }
+            try applier.finish()
+            // Later local writes sort after every value seen, and never reuse a seq of this
+            // node that came back from the server (a replica restored from an old copy).
+            var changed = false
+            if applier.maxHLC > identity.hlc { identity.hlc = applier.maxHLC; changed = true }
+            let ownApplied = applier.applied[identity.node]
+            if ownApplied >= identity.nextSeq { identity.nextSeq = ownApplied + 1; changed = true }
+            if changed { try identity.saveClock(db) }
+            try db.cachedStatement(sql: "UPDATE ps_cursor SET position = max(position, ?) WHERE id = 1")
+                .execute(arguments: [Int64(clamping: cursor)])
+        }
+    }
+
+    /// HLC receive rule with the server's clock reading. Throws
+    /// ``SyncModel/HLCError/clockSkew(remote:wallMilliseconds:allowedMilliseconds:)`` itself (as the
+    /// seam promises) when it is far ahead, changing nothing.
+    public func observe(serverTime: HLCTimestamp) throws {
+        do {
+            try write { db in
+                var identity = try IdentityRecord.read(db)
+                var clock = HybridLogicalClock(last: identity.hlc)
+                try clock.receive(serverTime, wallMilliseconds: IdentityRecord.wallMilliseconds())
+                identity.hlc = clock.last
+                try identity.saveClock(db)
+            }
+        } catch StoreError.clock(let error) {
+            throw error
+        }
+    }
+
+    /// SHA-256 (64 lowercase hex digits) of the model's canonical form of this replica's state,
+    /// rebuilt from the metadata tables.
+    public func stateHash() throws -> String {
+        try read { db in try ReplicaStore.stateHash(db, schema: schema) }
+    }
+
+    static func stateHash(_ db: Database, schema: Schema) throws -> String {
+        let text = try StateLoader(db: db).replica(schema: schema).canonicalForm()
+        return Hex.sha256(text)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+import SyncModel
+
+/// A replica: one SQLite file in WAL mode with a readable table per collection and the sync
+/// metadata beside it (see docs/replica-format.md).
+///
+/// ```swift
+/// let store = try ReplicaStore.create(at: "sales.sqlite", identity: .init(node: "sales-laptop", department: "sales"),
+///                                     schema: PlanningSchema.schema)
+/// let id = try store.create("projects", fields: ["name": .text("春季推广")])
+/// try store.update("projects", id: id, fields: ["status": .text("active")])
+/// ```
+/// Every method is one transaction, and every error is a ``StoreError`` (with one-line messages).
+/// Local writes are validated first and refused having written nothing. Merge rules are
+/// SyncModel's: each op's field state is loaded into the model types, changed by them, and
+/// written back.
+public final class ReplicaStore: SyncingReplica, Sendable {
+    /// The schema the file's tables were built from.
+    public let schema: Schema
+    let pool: DatabasePool
+    let layout: TableLayout
+
+    init(pool: DatabasePool, layout: TableLayout) {
+        self.pool = pool
+        self.layout = layout
+        self.schema = layout.schema
+    }
+
+    /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists and
+    /// ``StoreError/invalidIdentity(_:)`` for a bad node id or an empty department.
+    public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
+        try ReplicaStore.validate(identity)
+        let layout = try TableLayout(schema)
+        let pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: false) { db in
+            try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
+        }
+        return ReplicaStore(pool: pool, layout: layout)
+    }
+
+    /// Opens an existing replica (a daemon's file too); throws ``StoreError/noSuchFile(_:)`` or
+    /// ``StoreError/notAReplica(path:reason:)`` without touching the file.
+    public convenience init(opening path: String, schema: Schema) throws {
+        let layout = try TableLayout(schema)
+        self.init(pool: try StoreDatabase.open(path, layout: layout, synchronousFull: false), layout: layout)
+    }
+
+    /// Sets or clears the daemon address (`host:port`) and token.
+    public func setServer(_ server: String?, token: String?) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE ps_identity SET server = ?, token = ? WHERE id = 1", arguments: [server, token])
+        }
+    }
+
+    static func validate(_ identity: ReplicaIdentity) throws {
+        do { try NodeID.validate(identity.node) } catch { throw StoreError.invalidIdentity(error.description) }
+        guard !identity.department.isEmpty, identity.department.utf8.count <= 128,
+              identity.department.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            throw StoreError.invalidIdentity("invalid department \(JSONText.quote(String(identity.department.prefix(80)))): expected 1 to 128 printable characters")
+        }
+    }
+
+    // MARK: Transactions
+
+    /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
+    /// rolled back on any error, which comes out as a ``StoreError``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
+                return result
+            }
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+
+    /// One read transaction on a consistent snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import SyncModel
+
+/// Opening replica files: WAL mode, a busy timeout for the CLI and `sync --watch` writing side by
+/// side, migrations, and the checks that a file is a replica before anything is written to it.
+enum StoreDatabase {
+    /// Seconds a writer waits for another process's transaction before giving up.
+    static let busyTimeout: TimeInterval = 10
+
+    static func configuration(synchronousFull: Bool) -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = false
+        config.prepareDatabase { db in
+            try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Creates a new file: migrations, then `prepare` (the identity rows). Removes the file again
+    /// when that fails.
+    static func create(at path: String, layout: TableLayout, synchronousFull: Bool,
+                       prepare: (Database) throws -> Void) throws -> DatabasePool {
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path) }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(synchronousFull: synchronousFull))
+            try Migrations.migrator(layout).migrate(pool)
+            try pool.write { db in try prepare(db) }
+            return pool
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw StoreStorage.wrap(error)
+        }
+    }
+
+    /// Opens an existing replica. Checks read-only first, so a foreign file is never modified.
+    static func open(_ path: String, layout: TableLayout, synchronousFull: Bool) throws -> DatabasePool {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchFile(path) }
+        do {
+            var readonly = Configuration()
+            readonly.readonly = true
+            readonly.busyMode = .timeout(busyTimeout)
+            let probe = try DatabaseQueue(path: path, configuration: readonly)
+            let version: Int? = try probe.read { db in
+                guard try db.tableExists("ps_identity") else { return nil }
+                return try Int.fetchOne(db, sql: "SELECT schema_version FROM ps_identity")
+            }
+            try probe.close()
+            guard let version else { throw StoreError.notAReplica(path: path, reason: "it has no PlanSync identity") }
+            guard version <= layout.schema.version else {
+                throw StoreError.notAReplica(path: path, reason: "it was built for schema version \(version); this program knows \(layout.schema.version)")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(synchronousFull: synchronousFull))
+            try Migrations.migrator(layout).migrate(pool)
+            return pool
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+}

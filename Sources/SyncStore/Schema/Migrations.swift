@@ -1,0 +1,138 @@
+import GRDB
+import SyncModel
+
+/// The replica file's migrations: the metadata tables (`ps_…`, docs/replica-format.md), then the
+/// readable tables of the schema's collections, generated from the schema.
+enum Migrations {
+    static func migrator(_ layout: TableLayout) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-metadata", migrate: createMetadata)
+        // Idempotent: creates missing tables and adds the columns a newer schema declares.
+        migrator.registerMigration("collections-v\(layout.schema.version)") { db in
+            for c in layout.ordered { try c.ensureTable(db) }
+            try db.execute(sql: "UPDATE ps_identity SET schema_version = ?", arguments: [layout.schema.version])
+        }
+        return migrator
+    }
+
+    static func createMetadata(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE ps_identity (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                node TEXT NOT NULL,
+                department TEXT NOT NULL,
+                server TEXT,
+                token TEXT,
+                next_seq INTEGER NOT NULL,
+                hlc TEXT NOT NULL,
+                schema_version INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE ps_cursor (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                position INTEGER NOT NULL
+            );
+            CREATE TABLE ps_applied (
+                node TEXT PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE ps_registers (
+                collection TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                node TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                hlc TEXT NOT NULL,
+                value TEXT NOT NULL,
+                context TEXT,
+                department TEXT,
+                PRIMARY KEY (collection, row_id, field, node, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE ps_counters (
+                collection TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value INTEGER NOT NULL,
+                PRIMARY KEY (collection, row_id, field)
+            ) WITHOUT ROWID;
+            CREATE TABLE ps_set_fields (
+                collection TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                PRIMARY KEY (collection, row_id, field)
+            ) WITHOUT ROWID;
+            CREATE TABLE ps_set_tags (
+                collection TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                element TEXT NOT NULL,
+                node TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (collection, row_id, field, element, node, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE ps_row_vv (
+                collection TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                node TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (collection, row_id, node)
+            ) WITHOUT ROWID;
+            CREATE TABLE ps_outbox (
+                seq INTEGER PRIMARY KEY,
+                op TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE ps_conflict_history (
+                entry INTEGER PRIMARY KEY,
+                conflict_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                collection TEXT NOT NULL,
+                row_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                n INTEGER NOT NULL,
+                value TEXT NOT NULL,
+                node TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                department TEXT,
+                hlc TEXT NOT NULL,
+                kept TEXT NOT NULL,
+                resolved_node TEXT NOT NULL,
+                resolved_seq INTEGER NOT NULL,
+                resolved_hlc TEXT NOT NULL,
+                recorded_at INTEGER NOT NULL
+            );
+            CREATE INDEX ps_conflict_history_by_row ON ps_conflict_history (collection, row_id, field);
+            CREATE TABLE ps_recent_ops (
+                position INTEGER PRIMARY KEY,
+                origin TEXT NOT NULL,
+                \(OpColumns.definitions),
+                department TEXT,
+                log INTEGER,
+                applied_at INTEGER NOT NULL
+            );
+            CREATE TABLE ps_log (
+                position INTEGER PRIMARY KEY,
+                \(OpColumns.definitions),
+                department TEXT NOT NULL,
+                received_at INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX ps_log_by_dot ON ps_log (node, seq);
+            CREATE TABLE ps_tokens (
+                id TEXT PRIMARY KEY NOT NULL,
+                hash TEXT NOT NULL UNIQUE,
+                department TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            );
+            """)
+    }
+}
+
+extension OpColumns {
+    /// Column definitions in ``names`` order.
+    static let definitions = """
+        collection TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, \
+        node TEXT NOT NULL, seq INTEGER NOT NULL, hlc TEXT NOT NULL, value TEXT, replaces TEXT, \
+        delta INTEGER, element TEXT, removes TEXT, context TEXT
+        """
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import SyncModel
+
+/// The daemon's file: the op log (`ps_log`), the tokens (`ps_tokens`), and a replica of its own
+/// (node `serverNode`, department `server`) whose readable tables ``materialize()`` keeps up with
+/// the log, so that `ReplicaStore(opening:)` and `plansync status` work on it and print the same
+/// state hash as the clients.
+///
+/// The file uses `synchronous=FULL`: a commit is on disk before ``commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``
+/// returns. Errors are ``StoreError``, except refused pushes, which throw ``SyncModel/Admission/Refusal``.
+/// ```swift
+/// let log = try ServerLog(path: "plansync-server.sqlite", schema: PlanningSchema.schema)
+/// let token = try log.addToken(department: "sales")
+/// let result = try log.commit(ops, pushedBy: "sales-laptop", department: "sales", schema: schema,
+///                             wallMilliseconds: now, maxSkewMilliseconds: 300_000)
+/// try log.materialize()
+/// ```
+public final class ServerLog: ServerLogStorage, Sendable {
+    /// Ops per transaction in ``materialize()``.
+    public static let materializeBatch = 1_000
+
+    let pool: DatabasePool
+    /// The daemon's own replica, on the same file.
+    let replica: ReplicaStore
+
+    /// Creates the file (identity `serverNode`, department `server`) or opens an existing one.
+    /// Throws ``StoreError/notAReplica(path:reason:)`` for a foreign file.
+    public init(path: String, schema: Schema, serverNode: String = "plansyncd") throws {
+        let layout = try TableLayout(schema)
+        if FileManager.default.fileExists(atPath: path) {
+            pool = try StoreDatabase.open(path, layout: layout, synchronousFull: true)
+        } else {
+            let identity = ReplicaIdentity(node: serverNode, department: "server")
+            try ReplicaStore.validate(identity)
+            pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: true) { db in
+                try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
+            }
+        }
+        replica = ReplicaStore(pool: pool, layout: layout)
+    }
+
+    // MARK: Log
+
+    /// The last log position, 0 when empty.
+    public func head() throws -> UInt64 {
+        try read { db in try ServerLog.head(db) }
+    }
+
+    static func head(_ db: Database) throws -> UInt64 {
+        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(position), 0) FROM ps_log")) ?? 0))
+    }
+
+    /// The highest seq of `node` in the log, 0 if none.
+    public func lastSeq(of node: String) throws -> UInt64 {
+        try read { db in try LogIndex(db: db).lastSeq(of: node) }
+    }
+
+    /// The stored content of `dot` (without department and position), nil if not in the log.
+    public func storedOp(_ dot: Dot) throws -> Op? {
+        try read { db in try LogIndex(db: db).storedOp(dot) }
+    }
+
+    /// Admits the push with ``SyncModel/Admission`` against the log inside one IMMEDIATE write
+    /// transaction, appends the accepted ops stamped with `department`, their positions and the
+    /// receive time, and commits durably. A refusal throws ``SyncModel/Admission/Refusal`` and
+    /// changes nothing.
+    public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
+                       wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+        try write { db in
+            let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: LogIndex(db: db),
+                                               wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+            var head = try ServerLog.head(db)
+            let insert = try db.cachedStatement(sql: "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")
+            var appended: [Op] = []
+            appended.reserveCapacity(admitted.accepted.count)
+            for var op in admitted.accepted {
+                head += 1
+                op.department = department
+                op.log = head
+                var values: [(any DatabaseValueConvertible)?] = [Int64(head)]
+                values += OpColumns.values(op)
+                values += [department, Int64(clamping: wallMilliseconds)]
+                try insert.execute(arguments: StatementArguments(values))
+                appended.append(op)
+            }
+            return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
+        }
+    }
+
+    /// Ops with position > `since` in log order, at most `limit`, with `department` and `log` set.
+    public func ops(since: UInt64, limit: Int) throws -> [Op] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names), department, position FROM ps_log WHERE position > ? ORDER BY position LIMIT ?")
+            let rows = try Row.fetchCursor(statement, arguments: [Int64(clamping: since), max(0, limit)])
+            var out: [Op] = []
+            while let row = try rows.next() {
+                var op = try OpColumns.op(row)
+                op.department = try row.decode(String.self, atIndex: OpColumns.count)
+                op.log = UInt64(max(0, try row.decode(Int64.self, atIndex: OpColumns.count + 1)))
+                out.append(op)
+            }
+            return out
+        }
+    }
+
+    /// Applies the log ops after the daemon replica's cursor to its readable tables, in
+    /// transactions of ``materializeBatch`` ops, with the same code as ``ReplicaStore/applyRemote(_:cursor:)``.
+    public func materialize() throws {
+        while true {
+            let batch = try ops(since: try replica.cursor(), limit: ServerLog.materializeBatch)
+            guard let last = batch.last?.log else { return }
+            try replica.applyRemote(batch, cursor: last)
+        }
+    }
+
+    // MARK: Transactions
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
+                return result
+            }
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+}
+
+/// ``SyncModel/OpLogIndex`` on `ps_log` within a transaction: the (node, seq) index answers both.
+struct LogIndex: OpLogIndex {
+    let db: Database
+
+    func lastSeq(of node: String) throws -> UInt64 {
+        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM ps_log WHERE node = ?"), arguments: [node]) ?? 0))
+    }
+
+    func storedOp(_ dot: Dot) throws -> Op? {
+        let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names) FROM ps_log WHERE node = ? AND seq = ?")
+        return try Row.fetchOne(statement, arguments: [dot.node, Int64(clamping: dot.seq)]).map { try OpColumns.op($0).content }
+    }
+}

@@ -1,0 +1,33 @@
+/// A replica's summary for `plansync status`.
+public struct ReplicaStatus: Hashable, Sendable {
+    public let node: String
+    public let department: String
+    /// `host:port` of the daemon, nil when not set.
+    public let server: String?
+    /// Local ops not yet acknowledged by the server.
+    public let outbox: Int
+    /// Server log position applied so far.
+    public let cursor: UInt64
+    public let openConflicts: Int
+    /// SHA-256 of the canonical state, 64 lowercase hex digits.
+    public let stateHash: String
+    /// Rows in all collections, deleted ones included.
+    public let rows: Int
+    /// Rows whose `_deleted` winner is true.
+    public let deletedRows: Int
+    /// Ops applied (local and remote): the sum of the applied high-water marks.
+    public let opsApplied: UInt64
+    /// The schema version the file was built for.
+    public let schemaVersion: Int
+}
+
+/// A daemon token as listed by `plansyncd token list` (the token itself is never stored).
+public struct TokenInfo: Hashable, Sendable {
+    /// Short random id, for revoking.
+    public let id: String
+    public let department: String
+    /// Unix milliseconds.
+    public let createdAtMilliseconds: UInt64
+    /// Unix milliseconds, nil while the token is valid.
+    public let revokedAtMilliseconds: UInt64?
+}
