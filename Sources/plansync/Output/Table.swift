@@ -13,6 +13,8 @@ struct Table {
     private(set) var rows: [[String]] = []
     /// Widest a cell may be, in display columns; longer text ends in `…`.
     var maxCellWidth = 40
+    /// Columns never cut, such as ids that people copy.
+    var uncut: Set<Int> = [0]
 
     init(headers: [String]) { self.headers = headers }
 
@@ -26,7 +28,9 @@ struct Table {
     /// The table as lines joined by `\n`, without a final newline; two spaces between columns,
     /// no trailing spaces.
     func render() -> String {
-        let cells = ([headers] + rows).map { $0.map { TextCell.truncated($0, to: maxCellWidth) } }
+        let cells = ([headers] + rows).map { row in
+            row.enumerated().map { i, cell in uncut.contains(i) ? cell : TextCell.truncated(cell, to: maxCellWidth) }
+        }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in cells {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }

@@ -20,7 +20,7 @@ struct ConflictsResolve: ParsableCommand {
     var value: String?
 
     func validate() throws {
-        guard (pick == nil) != (value == nil) else { throw ValidationError("give exactly one of --pick N or --value V") }
+        guard (pick == nil) != (value == nil) else { throw ArgumentParser.ValidationError("give exactly one of --pick N or --value V") }
     }
 
     func run() throws {

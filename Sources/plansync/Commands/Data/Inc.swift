@@ -5,7 +5,7 @@ import ArgumentParser
 struct Inc: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add to a counter field (negative to subtract).",
-        discussion: "plansync inc projects ID budget_spent 5000000\nplansync inc projects ID budget_spent -- -200000"
+        discussion: "plansync inc projects ID budget_spent 5000000\nplansync inc projects ID budget_spent -200000"
     )
 
     @OptionGroup var replica: ReplicaOptions
@@ -14,13 +14,18 @@ struct Inc: ParsableCommand {
     @Argument(help: "A counter field, e.g. budget_spent.")
     var field: String
 
-    @Argument(help: ArgumentHelp("A whole number; put -- before a negative one.", valueName: "delta"))
-    var delta: String
+    /// Captured unparsed so that a negative number is not taken for an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("A whole number, negative to subtract.", valueName: "delta"))
+    var delta: [String] = []
+
+    func validate() throws {
+        guard delta.count == 1 else { throw ArgumentParser.ValidationError(delta.isEmpty ? "Missing expected argument '<delta>'" : "give one DELTA, got \(delta.count) values") }
+    }
 
     func run() throws {
         let target = try row.collectionSchema(in: ReplicaAccess.schema)
         let counter = try SchemaLookup(schema: ReplicaAccess.schema).field(field, in: target, family: .counter, for: "inc")
-        let amount = try CounterDelta.parse(delta, path: "\(target.name).\(counter.name)")
+        let amount = try CounterDelta.parse(delta[0], path: "\(target.name).\(counter.name)")
         try ReplicaAccess.open(replica).increment(target.name, id: row.id, field: counter.name, by: amount)
     }
 }

@@ -15,7 +15,7 @@ struct Log: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000") }
+        guard (1...10_000).contains(limit) else { throw ArgumentParser.ValidationError("--limit must be from 1 to 10000") }
     }
 
     func run() throws {
@@ -26,10 +26,10 @@ struct Log: ParsableCommand {
             Console.out("no ops yet")
         } else {
             var table = Table(headers: ["#", "AT", "BY", "LOG", "OP"])
-            table.maxCellWidth = 80
+            table.maxCellWidth = 100
             for entry in ops {
                 let by = entry.department.map { "\(entry.op.node) (\($0))" } ?? entry.op.node
-                table.append([String(entry.position), TimeText.utc(entry.op.hlc), by, entry.log.map(String.init) ?? "unsent/local", OpText.describe(entry.op)])
+                table.append([String(entry.position), TimeText.utc(entry.op.hlc), by, entry.log.map(String.init) ?? "local", OpText.describe(entry.op)])
             }
             Console.out(table.render())
         }
