@@ -1,0 +1,153 @@
+import SyncModel
+
+/// A line from server to client (protocol/PROTOCOL.md, "Server messages").
+public enum ServerMessage: Hashable, Sendable {
+    /// Answers a good `hello`.
+    case welcome(Welcome)
+    /// Answers a committed `push`; sent only once the ops are durable.
+    case ack(Ack)
+    /// Answers a `pull`, and streams a subscription (then `id` is the subscribe's id).
+    case changes(Changes)
+    /// Answers `ping`.
+    case pong(Pong)
+    /// A refusal; `fatal` says the server closes the connection after it.
+    case error(ErrorReply)
+
+    /// The `type` member.
+    public var type: String {
+        switch self {
+        case .welcome: "welcome"
+        case .ack: "ack"
+        case .changes: "changes"
+        case .pong: "pong"
+        case .error: "error"
+        }
+    }
+}
+
+/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42}`
+public struct Welcome: Hashable, Sendable, Codable {
+    public var `protocol`: Int
+    /// The server's node id.
+    public var server: String
+    /// The department bound to the token; stamped on every op this client pushes.
+    public var department: String
+    /// The server's HLC reading, for the client's receive rule.
+    public var time: HLCTimestamp
+    /// The last log position (0 when empty).
+    public var head: UInt64
+
+    public init(protocol: Int = WireProtocol.version, server: String, department: String, time: HLCTimestamp, head: UInt64) {
+        self.protocol = `protocol`
+        self.server = server
+        self.department = department
+        self.time = time
+        self.head = head
+    }
+}
+
+/// `{"type":"ack","id":7,"accepted":3,"duplicates":0,"head":45}`
+public struct Ack: Hashable, Sendable, Codable {
+    public var id: Int64
+    /// Ops appended by this push.
+    public var accepted: Int
+    /// Ops of the push that were already in the log with the same content.
+    public var duplicates: Int
+    /// The last log position after the commit.
+    public var head: UInt64
+
+    public init(id: Int64, accepted: Int, duplicates: Int, head: UInt64) {
+        self.id = id
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.head = head
+    }
+}
+
+/// `{"type":"changes","id":8,"ops":[op…],"next":45,"more":false}`: ops in log order, each with
+/// `department` and `log`; `next` is the position to send as the next `since`.
+public struct Changes: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var ops: [Op]
+    /// Log position of the last op here, or the request's `since` when there is none.
+    public var next: UInt64
+    /// Whether the log held more ops after `next` when this page was read.
+    public var more: Bool
+
+    public init(id: Int64, ops: [Op], next: UInt64, more: Bool) {
+        self.id = id
+        self.ops = ops
+        self.next = next
+        self.more = more
+    }
+}
+
+/// `{"type":"pong","id":10}`
+public struct Pong: Hashable, Sendable, Codable {
+    public var id: Int64
+
+    public init(id: Int64) { self.id = id }
+}
+
+/// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
+/// failing line had no readable id.
+public struct ErrorReply: Hashable, Sendable, Codable {
+    public var id: Int64?
+    public var code: ErrorCode
+    public var message: String
+    public var fatal: Bool
+
+    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool) {
+        self.id = id
+        self.code = code
+        self.message = message
+        self.fatal = fatal
+    }
+
+    enum CodingKeys: String, CodingKey { case id, code, message, fatal }
+
+    /// A code this version does not know decodes as `internal`, its text kept in `message`,
+    /// so an older client still reads a newer server's refusals.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(Int64.self, forKey: .id)
+        let raw = try c.decode(String.self, forKey: .code)
+        let text = try c.decode(String.self, forKey: .message)
+        if let known = ErrorCode(rawValue: raw) {
+            code = known
+            message = text
+        } else {
+            code = .internal
+            message = "\(raw): \(text)"
+        }
+        fatal = try c.decode(Bool.self, forKey: .fatal)
+    }
+}
+
+extension ServerMessage: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        let type = try c.decode(String.self, forKey: AnyKey("type"))
+        switch type {
+        case "welcome": self = .welcome(try Welcome(from: decoder))
+        case "ack": self = .ack(try Ack(from: decoder))
+        case "changes": self = .changes(try Changes(from: decoder))
+        case "pong": self = .pong(try Pong(from: decoder))
+        case "error": self = .error(try ErrorReply(from: decoder))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: AnyKey("type"), in: c, debugDescription: "unknown server message type \"\(type.prefix(40))\"")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .welcome(let m): try m.encode(to: encoder)
+        case .ack(let m): try m.encode(to: encoder)
+        case .changes(let m): try m.encode(to: encoder)
+        case .pong(let m): try m.encode(to: encoder)
+        case .error(let m): try m.encode(to: encoder)
+        }
+        var c = encoder.container(keyedBy: AnyKey.self)
+        try c.encode(type, forKey: AnyKey("type"))
+    }
+}

@@ -1,0 +1,284 @@
+import NIOCore
+import SyncModel
+
+/// The server side of one connection as a state machine value (protocol/PROTOCOL.md, "Session").
+/// It touches no socket and no storage: each input returns the ``Action``s for the caller to run,
+/// and the caller reports each result back (``authenticated(department:head:time:)``,
+/// ``committed(_:)``, ``pulled(ops:next:more:)``, …).
+///
+/// Order: `hello` first (anything else → `auth_required`, fatal), then the protocol and schema
+/// versions (`protocol_version`, fatal), then the token (`auth_failed`, fatal). After `welcome`,
+/// requests run one at a time in arrival order; lines that arrive meanwhile wait in a queue, so
+/// replies come in request order. Subscription `changes` are sent by the caller between replies.
+///
+/// ```swift
+/// var session = ServerSession(configuration: .init(serverNode: "plansyncd", schemaVersion: 1))
+/// for action in session.receivedLine(line) {
+///     switch action {
+///     case .send(let message): write(message)
+///     case .authenticate(let token): lookUp(token)   // then session.authenticated(…)
+///     …
+///     }
+/// }
+/// ```
+public struct ServerSession: Sendable {
+    /// Limits and identity the session needs.
+    public struct Configuration: Hashable, Sendable {
+        /// The server's node id, sent in `welcome.server`.
+        public var serverNode: String
+        /// The newest schema version accepted in `hello.schema`.
+        public var schemaVersion: Int
+        /// Pushes with more ops get `too_many_ops` (not fatal).
+        public var maxOpsPerPush: Int
+        /// `limit` used when a pull has none.
+        public var defaultPullLimit: Int
+        /// Pull limits are clamped to this.
+        public var maxPullLimit: Int
+
+        public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = 10_000,
+                    defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000) {
+            self.serverNode = serverNode
+            self.schemaVersion = schemaVersion
+            self.maxOpsPerPush = maxOpsPerPush
+            self.defaultPullLimit = defaultPullLimit
+            self.maxPullLimit = maxPullLimit
+        }
+    }
+
+    /// What the caller must do, in order.
+    public enum Action: Hashable, Sendable {
+        /// Write this line.
+        case send(ServerMessage)
+        /// Look the token up, then call ``ServerSession/authenticated(department:head:time:)``
+        /// (or ``ServerSession/failed(_:)``).
+        case authenticate(token: String)
+        /// Commit the ops durably (``ServerLogStorage/commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``),
+        /// then call ``ServerSession/committed(_:)`` or ``ServerSession/refused(_:)``.
+        case commit(id: Int64, ops: [Op], node: String, department: String)
+        /// Read ops after `since` (at most `limit`), then call ``ServerSession/pulled(ops:next:more:)``.
+        case pull(id: Int64, since: UInt64, limit: Int)
+        /// Send `changes` after `since` tagged `id`, register for live commits, then call
+        /// ``ServerSession/subscribed()``.
+        case subscribe(id: Int64, since: UInt64)
+        /// Close the connection (after writing what was sent before).
+        case close
+    }
+
+    enum State: Hashable, Sendable {
+        case awaitingHello
+        case authenticating(node: String)
+        case ready(node: String, department: String)
+        case closed
+    }
+
+    enum Request: Hashable, Sendable {
+        case authenticate
+        case push(id: Int64)
+        case pull(id: Int64)
+        case subscribe(id: Int64)
+    }
+
+    public let configuration: Configuration
+    private var state: State = .awaitingHello
+    private var inFlight: Request?
+    private var queued: [ByteBuffer] = []
+    private var quiescing = false
+    /// The id of this connection's subscription, once `subscribe` was accepted.
+    public private(set) var subscriptionID: Int64?
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// The authenticated node and department, nil before `welcome`.
+    public var peer: (node: String, department: String)? {
+        if case let .ready(node, department) = state { return (node, department) }
+        return nil
+    }
+
+    /// Whether the connection is finished; the caller closes it.
+    public var isClosed: Bool { state == .closed }
+
+    /// Whether the session waits for input: no request in flight and nothing queued. The caller
+    /// reads from the socket only then, so a client cannot make the queue grow.
+    public var wantsInput: Bool { !isClosed && inFlight == nil && queued.isEmpty }
+
+    // MARK: Inputs from the connection
+
+    /// A line arrived (terminator removed).
+    public mutating func receivedLine(_ line: ByteBuffer) -> [Action] {
+        guard !isClosed, !quiescing else { return [] }
+        if inFlight != nil || !queued.isEmpty {
+            queued.append(line)
+            return []
+        }
+        return handle(line)
+    }
+
+    /// A line passed the limit of `limit` bytes: `line_too_long`, fatal.
+    public mutating func lineTooLong(limit: Int) -> [Action] {
+        guard !isClosed else { return [] }
+        return fatal(WireError(.lineTooLong, "a line is longer than the limit of \(limit) bytes"))
+    }
+
+    /// No line arrived for `seconds`: `idle_timeout`, fatal, unless a request is in flight or the
+    /// connection holds a subscription (it waits for `changes`, not for the client).
+    public mutating func idleTimedOut(seconds: Int64) -> [Action] {
+        guard !isClosed, inFlight == nil, queued.isEmpty, subscriptionID == nil else { return [] }
+        return fatal(WireError(.idleTimeout, "no request for \(seconds) s; connect again when needed"))
+    }
+
+    /// The daemon is stopping: finish the request in flight, drop queued lines, then `shutting_down`, fatal.
+    public mutating func quiesce() -> [Action] {
+        guard !isClosed else { return [] }
+        quiescing = true
+        queued.removeAll()
+        return inFlight == nil ? shutDown() : []
+    }
+
+    /// The peer went away.
+    public mutating func connectionClosed() {
+        state = .closed
+        queued.removeAll()
+    }
+
+    // MARK: Results of actions
+
+    /// The token's department (nil: unknown or revoked), with the log head and the server's HLC now.
+    public mutating func authenticated(department: String?, head: UInt64, time: HLCTimestamp) -> [Action] {
+        guard case .authenticating(let node) = state, inFlight == .authenticate else { return [] }
+        inFlight = nil
+        guard let department else {
+            return fatal(WireError(.authFailed, "the token is unknown or revoked"))
+        }
+        state = .ready(node: node, department: department)
+        return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head)))] + resume()
+    }
+
+    /// The push in flight is durable.
+    public mutating func committed(_ commit: LogCommit) -> [Action] {
+        guard case .push(let id)? = inFlight else { return [] }
+        inFlight = nil
+        let ack = Ack(id: id, accepted: commit.appended.count, duplicates: commit.duplicates, head: commit.head)
+        return [.send(.ack(ack))] + resume()
+    }
+
+    /// The push in flight was refused, nothing changed.
+    public mutating func refused(_ refusal: Admission.Refusal) -> [Action] {
+        guard case .push(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.send(WireError(refusal, id: id).reply(fatal: false))] + resume()
+    }
+
+    /// The pull in flight read `ops`; `next` and `more` as in `changes`.
+    public mutating func pulled(ops: [Op], next: UInt64, more: Bool) -> [Action] {
+        guard case .pull(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.send(.changes(Changes(id: id, ops: ops, next: next, more: more)))] + resume()
+    }
+
+    /// The subscription in flight sent its catch-up and is registered for live commits.
+    public mutating func subscribed() -> [Action] {
+        guard case .subscribe? = inFlight else { return [] }
+        inFlight = nil
+        return resume()
+    }
+
+    /// The action in flight failed in storage: `internal`, fatal while authenticating, else not.
+    public mutating func failed(_ message: String) -> [Action] {
+        guard let request = inFlight else { return [] }
+        inFlight = nil
+        switch request {
+        case .authenticate:
+            return fatal(WireError(.internal, message))
+        case .push(let id), .pull(let id):
+            return [.send(WireError(.internal, message, id: id).reply(fatal: false))] + resume()
+        case .subscribe(let id):
+            subscriptionID = nil
+            return [.send(WireError(.internal, message, id: id).reply(fatal: false))] + resume()
+        }
+    }
+
+    // MARK: Internals
+
+    /// After a result: stop if quiescing, else handle queued lines until one starts a request.
+    private mutating func resume() -> [Action] {
+        if quiescing { return shutDown() }
+        var actions: [Action] = []
+        while inFlight == nil, !isClosed, !queued.isEmpty {
+            actions += handle(queued.removeFirst())
+        }
+        return actions
+    }
+
+    private mutating func handle(_ line: ByteBuffer) -> [Action] {
+        if WireDecoder.isBlank(line) { return [] }
+        let message: ClientMessage
+        do {
+            message = try WireDecoder.clientMessage(from: line)
+        } catch {
+            return state == .awaitingHello ? fatal(error) : [.send(error.reply(fatal: false))]
+        }
+        switch state {
+        case .awaitingHello:
+            return hello(message)
+        case .ready(let node, let department):
+            return request(message, node: node, department: department)
+        case .authenticating, .closed:
+            return []
+        }
+    }
+
+    private mutating func hello(_ message: ClientMessage) -> [Action] {
+        guard case .hello(let hello) = message else {
+            return fatal(WireError(.authRequired, "send hello first", id: message.id))
+        }
+        guard hello.protocol == WireProtocol.version else {
+            return fatal(WireError(.protocolVersion, "protocol version \(hello.protocol) is not supported; this server speaks \(WireProtocol.version)"))
+        }
+        guard (1...configuration.schemaVersion).contains(hello.schema) else {
+            return fatal(WireError(.protocolVersion, "schema version \(hello.schema) is not supported; this server knows 1 to \(configuration.schemaVersion)"))
+        }
+        state = .authenticating(node: hello.node)
+        inFlight = .authenticate
+        return [.authenticate(token: hello.token)]
+    }
+
+    private mutating func request(_ message: ClientMessage, node: String, department: String) -> [Action] {
+        switch message {
+        case .hello:
+            return [.send(WireError(.badRequest, "hello was already accepted on this connection").reply(fatal: false))]
+        case .push(let push):
+            guard push.ops.count <= configuration.maxOpsPerPush else {
+                return [.send(WireError(.tooManyOps, "a push may carry at most \(configuration.maxOpsPerPush) ops, this one has \(push.ops.count); split it", id: push.id).reply(fatal: false))]
+            }
+            inFlight = .push(id: push.id)
+            // `department` and `log` are the server's to set: drop whatever the client wrote there.
+            return [.commit(id: push.id, ops: push.ops.map(\.content), node: node, department: department)]
+        case .pull(let pull):
+            inFlight = .pull(id: pull.id)
+            let limit = min(pull.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)
+            return [.pull(id: pull.id, since: pull.since, limit: max(1, limit))]
+        case .subscribe(let subscribe):
+            guard subscriptionID == nil else {
+                return [.send(WireError(.badRequest, "this connection already has subscription \(subscriptionID ?? 0)", id: subscribe.id).reply(fatal: false))]
+            }
+            inFlight = .subscribe(id: subscribe.id)
+            subscriptionID = subscribe.id
+            return [.subscribe(id: subscribe.id, since: subscribe.since)]
+        case .ping(let ping):
+            return [.send(.pong(Pong(id: ping.id)))]
+        }
+    }
+
+    private mutating func shutDown() -> [Action] {
+        fatal(WireError(.shuttingDown, "the server is shutting down; connect again later"))
+    }
+
+    private mutating func fatal(_ error: WireError) -> [Action] {
+        state = .closed
+        inFlight = nil
+        queued.removeAll()
+        return [.send(error.reply(fatal: true)), .close]
+    }
+}

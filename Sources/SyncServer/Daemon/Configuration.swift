@@ -1,0 +1,51 @@
+import Foundation
+import NIOCore
+import SyncModel
+import SyncProtocol
+
+extension SyncDaemon {
+    /// Where the daemon listens and the limits it enforces (protocol/PROTOCOL.md, "Limits").
+    public struct Configuration: Sendable {
+        /// Address to bind; loopback by default, so a fresh install is not reachable from the network.
+        public var host: String = "127.0.0.1"
+        /// TCP port; 0 binds a free port (``SyncDaemon/start()`` returns it).
+        public var port: Int = 7420
+        /// The server's node id, sent in `welcome.server`.
+        public var serverNode: String = "plansyncd"
+        /// The schema pushed ops are validated with; `hello.schema` may not be newer.
+        public var schema: Schema
+        /// Longest line accepted, in bytes: longer gets `line_too_long` and a close.
+        public var maxLineBytes: Int = WireProtocol.defaultMaxLineBytes
+        /// Most ops in one push: more gets `too_many_ops` (the connection stays open).
+        public var maxOpsPerPush: Int = 10_000
+        /// Most connections at once: one more gets `too_many_connections` and a close.
+        public var maxConnections: Int = 1_024
+        /// A connection without a line for this long gets `idle_timeout` and a close (subscribed
+        /// connections and requests in flight excepted).
+        public var idleTimeout: TimeAmount = .minutes(5)
+        /// `pull.limit` when the client sends none.
+        public var defaultPullLimit: Int = 1_000
+        /// `pull.limit` is clamped to this.
+        public var maxPullLimit: Int = 10_000
+        /// Budget for the ops of one `changes` line, in bytes (see ``Paging``).
+        public var maxPageBytes: Int = Paging.defaultMaxPageBytes
+        /// Ops whose HLC is further ahead of the server's wall clock are refused with `clock_skew`.
+        public var maxClockSkewMilliseconds: UInt64 = HybridLogicalClock.defaultMaxSkewMilliseconds
+        /// On shutdown, connections still open after this are closed without waiting.
+        public var shutdownGracePeriod: TimeAmount = .seconds(10)
+        /// The wall clock in milliseconds since 1970; replaceable in tests.
+        public var wallClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+
+        public init(schema: Schema, host: String = "127.0.0.1", port: Int = 7420) {
+            self.schema = schema
+            self.host = host
+            self.port = port
+        }
+
+        /// The per-connection part, for ``ServerSession``.
+        var session: ServerSession.Configuration {
+            ServerSession.Configuration(serverNode: serverNode, schemaVersion: schema.version, maxOpsPerPush: maxOpsPerPush,
+                                        defaultPullLimit: defaultPullLimit, maxPullLimit: maxPullLimit)
+        }
+    }
+}

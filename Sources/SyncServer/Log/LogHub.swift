@@ -1,0 +1,256 @@
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SyncModel
+import SyncProtocol
+
+/// The daemon's side of the log, shared by all connections. Storage calls block, so none runs on
+/// an event loop: reads go to a thread pool, and commits, subscriber registration and fan-out run
+/// one at a time on a serial queue. That queue is what makes the stream of each subscriber exact:
+/// a subscriber is registered at the position it has been sent up to, and every later commit is
+/// sent to it from there, so no position is skipped or sent twice.
+final class LogHub: @unchecked Sendable {
+    /// What came of a push.
+    enum CommitOutcome: Sendable {
+        case committed(LogCommit)
+        case refused(Admission.Refusal)
+        case failed(String)
+    }
+
+    /// A page read for a pull.
+    struct PullPage: Sendable {
+        var ops: [Op]
+        var next: UInt64
+        var more: Bool
+    }
+
+    private struct Subscriber {
+        let subscriptionID: Int64
+        /// The last position sent.
+        var cursor: UInt64
+        let channel: any Channel
+    }
+
+    let storage: any ServerLogStorage
+    let clock: ServerClock
+    private let configuration: SyncDaemon.Configuration
+    private let logger: Logger
+    private let threadPool: NIOThreadPool
+    private let commitQueue = DispatchQueue(label: "plansyncd.commit")
+    private let materializeQueue = DispatchQueue(label: "plansyncd.materialize")
+    /// Connection id → subscriber; touched only on `commitQueue`.
+    private var subscribers: [UInt64: Subscriber] = [:]
+    private let materializeLock = NSLock()
+    private var materializeScheduled = false
+
+    init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
+        self.storage = storage
+        self.configuration = configuration
+        self.logger = logger
+        self.threadPool = threadPool
+        clock = ServerClock(maxSkewMilliseconds: configuration.maxClockSkewMilliseconds, wall: configuration.wallClock)
+    }
+
+    // MARK: Reads
+
+    /// The token's department (nil when unknown) and the log head.
+    func authenticate(token: String, on eventLoop: any EventLoop) -> EventLoopFuture<(department: String?, head: UInt64)> {
+        let storage = storage
+        return threadPool.runIfActive(eventLoop: eventLoop) {
+            (try storage.department(forToken: token), try storage.head())
+        }
+    }
+
+    /// At most `limit` ops after `since`, cut to the page byte budget.
+    func pull(since: UInt64, limit: Int, on eventLoop: any EventLoop) -> EventLoopFuture<PullPage> {
+        let storage = storage, maxBytes = configuration.maxPageBytes
+        return threadPool.runIfActive(eventLoop: eventLoop) {
+            let read = try storage.ops(since: since, limit: limit + 1)
+            let count = Paging.prefixCount(of: read.prefix(limit), maxBytes: maxBytes)
+            let ops = Array(read.prefix(count))
+            return PullPage(ops: ops, next: try LogHub.lastPosition(of: ops, after: since), more: read.count > count)
+        }
+    }
+
+    // MARK: Commits
+
+    /// Commits a push on the serial queue; on success sends the new ops to every subscriber
+    /// before the future completes (so a subscribed pusher sees its `changes` before its `ack`),
+    /// then brings the readable replica up to date in the background.
+    func commit(_ ops: [Op], node: String, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
+        let promise = eventLoop.makePromise(of: CommitOutcome.self)
+        commitQueue.async { [self] in
+            let outcome: CommitOutcome
+            do {
+                let result = try storage.commit(ops, pushedBy: node, department: department, schema: configuration.schema,
+                                                wallMilliseconds: clock.wallMilliseconds(),
+                                                maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
+                clock.observe(result.appended.map(\.hlc))
+                if !result.appended.isEmpty {
+                    fanOut(result.appended)
+                    scheduleMaterialize()
+                }
+                outcome = .committed(result)
+            } catch let refusal as Admission.Refusal {
+                outcome = .refused(refusal)
+            } catch {
+                logger.error("commit failed", metadata: ["error": "\(error)", "node": "\(node)"])
+                outcome = .failed("the server could not store the push: \(error)")
+            }
+            promise.succeed(outcome)
+        }
+        return promise.futureResult
+    }
+
+    // MARK: Subscriptions
+
+    /// Sends `channel` every op after `since` as `changes` tagged `subscriptionID` (the last one
+    /// with `more` false), then registers it for live commits. While far behind it reads and sends
+    /// page by page off the commit queue, waiting for each write, so catching up neither blocks
+    /// commits nor floods a slow reader; the last stretch and the registration run on the queue.
+    func subscribe(connection: UInt64, subscriptionID: Int64, since: UInt64, channel: any Channel) async throws {
+        let storage = storage, pageLimit = configuration.maxPullLimit, maxBytes = configuration.maxPageBytes
+        var cursor = since
+        while true {
+            let from = cursor
+            let read = try await threadPool.runIfActive { try storage.ops(since: from, limit: pageLimit + 1) }
+            guard read.count > pageLimit else { break }
+            let ops = Array(read.prefix(Paging.prefixCount(of: read.prefix(pageLimit), maxBytes: maxBytes)))
+            let next = try LogHub.lastPosition(of: ops, after: cursor)
+            try await channel.writeAndFlush(try LogHub.changesLine(subscriptionID, ops: ops, next: next, more: true)).get()
+            cursor = next
+        }
+        let caughtUpTo = cursor
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            commitQueue.async { [self] in
+                do {
+                    var subscriber = Subscriber(subscriptionID: subscriptionID, cursor: caughtUpTo, channel: channel)
+                    try catchUp(&subscriber, announceEmpty: true)
+                    subscribers[connection] = subscriber
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Forgets the connection's subscription, if any.
+    func unsubscribe(connection: UInt64) {
+        commitQueue.async { [self] in _ = subscribers.removeValue(forKey: connection) }
+    }
+
+    /// Waits until the commit in progress, if any, and a pending materialization are done.
+    func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            commitQueue.async { [materializeQueue] in
+                materializeQueue.async { continuation.resume() }
+            }
+        }
+    }
+
+    // MARK: On the commit queue
+
+    private func fanOut(_ appended: [Op]) {
+        guard !subscribers.isEmpty, let first = appended.first?.log, let last = appended.last?.log else { return }
+        let pages: [(ops: ByteBuffer, next: UInt64, more: Bool)]
+        do {
+            pages = try LogHub.pages(of: appended, maxBytes: configuration.maxPageBytes).map { page in
+                (try WireEncoder.encodedOps(page), page.last?.log ?? last, page.last?.log != last)
+            }
+        } catch {
+            // Validated ops always encode; should one not, the subscribers must not miss it silently.
+            logger.error("could not encode committed ops; closing subscriptions", metadata: ["error": "\(error)"])
+            for subscriber in subscribers.values { subscriber.channel.close(promise: nil) }
+            subscribers.removeAll()
+            return
+        }
+        for (connection, var subscriber) in subscribers {
+            if subscriber.cursor + 1 == first {
+                for page in pages {
+                    subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, next: page.next, more: page.more, encodedOps: page.ops), promise: nil)
+                }
+                subscriber.cursor = last
+            } else if subscriber.cursor < last {
+                // Not where this commit starts (cannot happen while every commit passes here); read the gap.
+                do { try catchUp(&subscriber, announceEmpty: false) } catch {
+                    logger.error("subscriber catch-up failed; closing it", metadata: ["error": "\(error)", "connection": "\(connection)"])
+                    subscriber.channel.close(promise: nil)
+                }
+            }
+            subscribers[connection] = subscriber
+        }
+    }
+
+    /// Sends every op after the subscriber's cursor; the last page has `more` false. With
+    /// `announceEmpty`, an empty `changes` tells the subscriber it is caught up when nothing was new.
+    private func catchUp(_ subscriber: inout Subscriber, announceEmpty: Bool) throws {
+        let pageLimit = configuration.maxPullLimit
+        var sentAny = false
+        while true {
+            let read = try storage.ops(since: subscriber.cursor, limit: pageLimit + 1)
+            let count = Paging.prefixCount(of: read.prefix(pageLimit), maxBytes: configuration.maxPageBytes)
+            let ops = Array(read.prefix(count))
+            let more = read.count > count
+            if ops.isEmpty, sentAny || !announceEmpty { return }
+            let next = try LogHub.lastPosition(of: ops, after: subscriber.cursor)
+            subscriber.channel.writeAndFlush(try LogHub.changesLine(subscriber.subscriptionID, ops: ops, next: next, more: more), promise: nil)
+            subscriber.cursor = next
+            sentAny = true
+            if !more { return }
+        }
+    }
+
+    private func scheduleMaterialize() {
+        let schedule = materializeLock.withLock {
+            defer { materializeScheduled = true }
+            return !materializeScheduled
+        }
+        guard schedule else { return }
+        materializeQueue.async { [self] in
+            // Cleared before running, so a commit landing meanwhile schedules one more pass.
+            materializeLock.withLock { materializeScheduled = false }
+            do { try storage.materialize() } catch {
+                logger.error("materialize failed; the readable tables lag the log", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    static func changesLine(_ id: Int64, ops: [Op], next: UInt64, more: Bool) throws -> ByteBuffer {
+        WireEncoder.changesLine(id: id, next: next, more: more, encodedOps: try WireEncoder.encodedOps(ops))
+    }
+
+    /// Splits ops into pages within the byte budget.
+    static func pages(of ops: [Op], maxBytes: Int) -> [[Op]] {
+        var pages: [[Op]] = []
+        var rest = ops[...]
+        while !rest.isEmpty {
+            let count = Paging.prefixCount(of: rest, maxBytes: maxBytes)
+            pages.append(Array(rest.prefix(count)))
+            rest = rest.dropFirst(count)
+        }
+        return pages
+    }
+
+    /// The log position of the last op, or `since` when there is none.
+    static func lastPosition(of ops: [Op], after since: UInt64) throws -> UInt64 {
+        guard let last = ops.last else { return since }
+        guard let position = last.log else { throw StorageContractError.missingPosition(last.dot) }
+        return position
+    }
+}
+
+/// The storage broke its contract.
+enum StorageContractError: Error, CustomStringConvertible {
+    case missingPosition(Dot)
+
+    var description: String {
+        switch self {
+        case .missingPosition(let dot): "the log returned op \(dot) without a position"
+        }
+    }
+}

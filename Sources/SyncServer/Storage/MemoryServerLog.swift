@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+import SyncModel
+
+/// An in-memory ``ServerLogStorage``: the server log of ``MemoryOpLog`` behind a lock, with a token
+/// table that keeps only SHA-256 hashes. For tests, demos and benchmarks; nothing survives the process.
+///
+/// ```swift
+/// let log = MemoryServerLog()
+/// let token = log.addToken(department: "sales")       // random, 64 hex digits
+/// let daemon = SyncDaemon(storage: log, configuration: .init(schema: PlanningSchema.schema, port: 0))
+/// ```
+public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
+    private let lock = NSLock()
+    private var log = MemoryOpLog()
+    /// SHA-256 hex of a token → department.
+    private var tokens: [String: String] = [:]
+
+    public init() {}
+
+    /// Makes a random token for `department` and returns it; only its hash is kept.
+    public func addToken(department: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        addToken(token, department: department)
+        return token
+    }
+
+    /// Binds a chosen token to `department` (fixed tokens make transcripts readable).
+    public func addToken(_ token: String, department: String) {
+        let hash = MemoryServerLog.hash(token)
+        lock.withLock { tokens[hash] = department }
+    }
+
+    /// Makes `token` unknown from now on.
+    public func revokeToken(_ token: String) {
+        let hash = MemoryServerLog.hash(token)
+        _ = lock.withLock { tokens.removeValue(forKey: hash) }
+    }
+
+    /// SHA-256 of the token's UTF-8 bytes, 64 lowercase hex digits.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    // MARK: ServerLogStorage
+
+    public func lastSeq(of node: String) -> UInt64 { lock.withLock { log.lastSeq(of: node) } }
+
+    public func storedOp(_ dot: Dot) -> Op? { lock.withLock { log.storedOp(dot) } }
+
+    public func head() -> UInt64 { lock.withLock { log.head } }
+
+    public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
+                       wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+        try lock.withLock {
+            let result = try Admission.admit(ops, pushedBy: node, schema: schema, log: log,
+                                             wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+            let appended = log.append(result.accepted, department: department)
+            return LogCommit(appended: appended, duplicates: result.duplicates, head: log.head)
+        }
+    }
+
+    public func ops(since: UInt64, limit: Int) -> [Op] { lock.withLock { log.ops(since: since, limit: limit) } }
+
+    public func department(forToken token: String) -> String? {
+        let hash = MemoryServerLog.hash(token)
+        return lock.withLock { tokens[hash] }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
