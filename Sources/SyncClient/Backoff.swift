@@ -1,0 +1,25 @@
+import NIOCore
+
+/// Exponential reconnect delay: `initial`, then doubled after each failure up to `cap`; reset
+/// after a session opens. A value, so tests can step it.
+struct Backoff: Sendable, Equatable {
+    let initial: TimeAmount
+    let cap: TimeAmount
+    private(set) var current: TimeAmount
+
+    init(initial: TimeAmount, cap: TimeAmount) {
+        self.initial = max(initial, .milliseconds(1))
+        self.cap = max(cap, self.initial)
+        current = self.initial
+    }
+
+    /// The delay to wait now; the next one is twice as long, capped.
+    mutating func next() -> TimeAmount {
+        let delay = current
+        current = current.nanoseconds > cap.nanoseconds / 2 ? cap : .nanoseconds(current.nanoseconds * 2)
+        return delay
+    }
+
+    /// Back to the initial delay.
+    mutating func reset() { current = initial }
+}

@@ -1,0 +1,25 @@
+/// A daemon address `host:port` as stored in the replica identity (`plansync init --server`).
+/// IPv6 literals are written in brackets: `[::1]:7420`.
+public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port`; throws ``SyncClientError/configuration(_:)`` naming the accepted form.
+    public init(parsing text: String) throws(SyncClientError) {
+        let bad = SyncClientError.configuration("server address \"\(text.prefix(100))\" is not HOST:PORT (e.g. 127.0.0.1:7420)")
+        guard let colon = text.lastIndex(of: ":") else { throw bad }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let digits = text[text.index(after: colon)...]
+        guard !host.isEmpty, !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let port = Int(digits), (1...65535).contains(port) else { throw bad }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -1,0 +1,110 @@
+import NIOCore
+import SyncModel
+import SyncProtocol
+
+/// An open session with the daemon, past `welcome`: the socket (``LineChannel``) plus the
+/// protocol state machine (``SyncProtocol/ClientSession``) that numbers requests and checks
+/// replies. `sync` uses it one request at a time (``request(_:awaiting:)``); `watch` reads every
+/// event and tick itself (``next()``). Not Sendable: one task drives it from open to close.
+final class SessionConnection {
+    /// What ``next()`` delivers.
+    enum Incoming {
+        /// A server line as the session understood it (never `refused` or `violation`: those throw).
+        case event(ClientSession.Event)
+        /// A periodic wake-up, when ticks were started.
+        case tick
+    }
+
+    private let channel: LineChannel
+    private var events: AsyncThrowingStream<LineChannel.Event, any Error>.AsyncIterator
+    private var session: ClientSession
+    private let requestTimeout: TimeAmount
+    /// The server's greeting.
+    private(set) var welcome = Welcome(server: "", department: "", time: .zero, head: 0)
+
+    private init(channel: LineChannel, session: ClientSession, requestTimeout: TimeAmount) {
+        self.channel = channel
+        self.events = channel.events.makeAsyncIterator()
+        self.session = session
+        self.requestTimeout = requestTimeout
+    }
+
+    /// Connects, says `hello` and waits for `welcome`. Throws ``SyncClientError/server(code:message:)``
+    /// when the daemon refuses (`auth_failed`, `protocol_version`, …) and
+    /// ``SyncClientError/network(_:_:)`` when it cannot be reached within the timeouts.
+    static func open(_ target: SessionTarget, group: any EventLoopGroup, options: SyncClientOptions) async throws(SyncClientError) -> SessionConnection {
+        let channel = try await LineChannel.connect(to: target.address, group: group, connectTimeout: options.connectTimeout,
+                                                    maxLineBytes: options.maxLineBytes)
+        let session = ClientSession(node: target.hello.node, token: target.hello.token, schema: target.hello.schema)
+        let connection = SessionConnection(channel: channel, session: session, requestTimeout: options.requestTimeout)
+        do throws(SyncClientError) {
+            let reply = try await connection.request({ $0.hello() }, awaiting: "welcome")
+            guard case .welcomed(let welcome) = reply else { throw .protocolViolation("expected welcome after hello") }
+            connection.welcome = welcome
+            return connection
+        } catch {
+            await channel.close()
+            throw error
+        }
+    }
+
+    /// Sends the request `make` builds and waits for its reply, at most the request timeout.
+    /// Used when nothing else is outstanding, so the next line is the reply.
+    func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String) async throws(SyncClientError) -> ClientSession.Event {
+        try await send(make(&session))
+        let deadline = channel.deadline(after: requestTimeout, waitingFor: what)
+        defer { deadline.cancel() }
+        while true {
+            if case .event(let event) = try await next() { return event }
+        }
+    }
+
+    /// Sends the request `make` builds without waiting for its reply.
+    func send(_ make: (inout ClientSession) -> ClientMessage) async throws(SyncClientError) {
+        try await send(make(&session))
+    }
+
+    /// Sends an already built request (a pull's follow-up).
+    func send(_ message: ClientMessage) async throws(SyncClientError) {
+        let line: ByteBuffer
+        do { line = try WireEncoder.line(message) } catch {
+            throw .replica("an op cannot be written as JSON: \(error)")
+        }
+        try await channel.send(line)
+    }
+
+    /// The next event or tick. A refusal throws ``SyncClientError/server(code:message:)``, a
+    /// broken protocol ``SyncClientError/protocolViolation(_:)``, the end of the connection
+    /// ``SyncClientError/network(_:_:)``, and cancellation ``SyncClientError/cancelled``.
+    func next() async throws(SyncClientError) -> Incoming {
+        let event: LineChannel.Event
+        do {
+            guard let next = try await events.next() else { throw SyncClientError.cancelled }
+            event = next
+        } catch let error as SyncClientError {
+            throw error
+        } catch {
+            throw .network(.closed, "\(error)")
+        }
+        guard case .line(let line) = event else { return .tick }
+        let message: ServerMessage
+        do { message = try WireDecoder.serverMessage(from: line) } catch {
+            let text = String(decoding: line.readableBytesView.prefix(120), as: UTF8.self)
+            throw .protocolViolation("unreadable line from the server (\(error)): \(text)")
+        }
+        switch session.receive(message) {
+        case .refused(let reply, _):
+            throw .server(code: reply.code, message: reply.message)
+        case .violation(let text):
+            throw .protocolViolation(text)
+        case let other:
+            return .event(other)
+        }
+    }
+
+    /// Delivers ``Incoming/tick`` every `interval` (see ``LineChannel/startTicks(every:)``).
+    func startTicks(every interval: TimeAmount) { channel.startTicks(every: interval) }
+
+    /// Closes the connection.
+    func close() async { await channel.close() }
+}

@@ -1,0 +1,44 @@
+import NIOCore
+import SyncModel
+
+/// `watch`: keeps a ``WatchSession`` running, reconnecting after transient failures with
+/// exponential backoff (``Backoff``) and resuming from the replica's cursor each time.
+struct WatchLoop {
+    let replica: any SyncingReplica
+    let schemaVersion: Int
+    let group: any EventLoopGroup
+    let options: SyncClientOptions
+
+    /// Runs until cancelled (returns) or a refusal that retrying cannot fix (throws).
+    func run() async throws(SyncClientError) {
+        var backoff = Backoff(initial: options.initialBackoff, cap: options.maxBackoff)
+        while !Task.isCancelled {
+            do {
+                try await session { backoff.reset() }
+            } catch .cancelled {
+                return
+            } catch where error.isTransient {
+                let delay = backoff.next()
+                let seconds = Double(delay.nanoseconds) / 1e9
+                options.logger.warning("sync session ended: \(error); retrying in \(seconds) s")
+                options.onEvent?(.disconnected(error, retryIn: seconds))
+                do { try await Task.sleep(for: delay.duration) } catch { return }
+            }
+        }
+    }
+
+    private func session(onOpen: () -> Void) async throws(SyncClientError) {
+        let identity = try replicaCall("reading the identity") { try replica.identity() }
+        let target = try SessionTarget(identity: identity, options: options, schemaVersion: schemaVersion)
+        let connection = try await SessionConnection.open(target, group: group, options: options)
+        do throws(SyncClientError) {
+            try Greeting.accept(connection.welcome, replica: replica, options: options)
+            onOpen()
+            var watch = try WatchSession(replica: replica, options: options)
+            try await watch.run(on: connection)
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import NIOCore
+import SyncModel
+import SyncProtocol
+
+/// One connection's worth of `watch`: subscribe from the cursor, apply every `changes` as it
+/// arrives, push local ops as they appear in the outbox, ping when the line is quiet. Returns
+/// or throws when the connection ends; ``WatchLoop`` reconnects.
+struct WatchSession {
+    let replica: any SyncingReplica
+    let options: SyncClientOptions
+    private var meter: ProgressMeter
+    private var cursor: UInt64
+    private var push: (lastSeq: UInt64, count: Int, sent: ContinuousClock.Instant)?
+    private var ping: ContinuousClock.Instant?
+    private var lastHeard = ContinuousClock.now
+
+    init(replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) {
+        self.replica = replica
+        self.options = options
+        cursor = try replicaCall("reading the cursor") { try replica.cursor() }
+        meter = ProgressMeter(expected: try replicaCall("reading the outbox") { try replica.outboxCount() })
+    }
+
+    /// Runs until the connection fails (throws) or the task is cancelled (throws ``SyncClientError/cancelled``).
+    mutating func run(on connection: SessionConnection) async throws(SyncClientError) -> Never {
+        let since = cursor
+        try await connection.send { $0.subscribe(since: since) }
+        connection.startTicks(every: options.outboxPollInterval)
+        try await pushIfNeeded(on: connection)
+        while true {
+            switch try await connection.next() {
+            case .tick:
+                try checkDeadlines()
+                try await pushIfNeeded(on: connection)
+                try await keepAlive(on: connection)
+            case .event(let event):
+                lastHeard = .now
+                try await handle(event, on: connection)
+            }
+        }
+    }
+
+    private mutating func handle(_ event: ClientSession.Event, on connection: SessionConnection) async throws(SyncClientError) {
+        switch event {
+        case .changes(let page, _):
+            guard !page.ops.isEmpty else { return }
+            try replicaCall("applying \(page.ops.count) live ops") { try replica.applyRemote(page.ops, cursor: page.next) }
+            cursor = page.next
+            options.onEvent?(.applied(ops: page.ops.count, cursor: cursor))
+            options.onEvent?(.progress(meter.pulled(page.ops.count)))
+        case .acknowledged(let ack, let through):
+            guard let sent = push, through == sent.lastSeq else { throw .protocolViolation("ack \(ack.id) answers no push in flight") }
+            try AckRule.check(ack, batchSize: sent.count)
+            try replicaCall("acknowledging pushed ops") { try replica.acknowledge(through: sent.lastSeq) }
+            push = nil
+            options.onEvent?(.progress(meter.pushed(sent.count)))
+            try await pushIfNeeded(on: connection)
+        case .pong:
+            ping = nil
+        case .welcomed, .refused, .violation:
+            throw .protocolViolation("unexpected message while watching")
+        }
+    }
+
+    /// Sends the next outbox batch when there is one and no push awaits its ack.
+    private mutating func pushIfNeeded(on connection: SessionConnection) async throws(SyncClientError) {
+        guard push == nil else { return }
+        let batch = try replicaCall("reading the outbox") { try replica.outbox(limit: max(1, options.pushBatchSize)) }
+        guard let last = batch.last else { return }
+        try await connection.send { $0.push(batch) }
+        push = (last.seq, batch.count, .now)
+    }
+
+    /// Pings after a quiet spell, so that a dead peer shows up as a missing `pong`.
+    private mutating func keepAlive(on connection: SessionConnection) async throws(SyncClientError) {
+        guard ping == nil, ContinuousClock.now - lastHeard >= options.keepAliveInterval.duration else { return }
+        try await connection.send { $0.ping() }
+        ping = .now
+    }
+
+    private func checkDeadlines() throws(SyncClientError) {
+        let limit = options.requestTimeout.duration
+        if let push, ContinuousClock.now - push.sent > limit {
+            throw .network(.timedOut, "no ack from the server within \(LineChannel.seconds(options.requestTimeout))")
+        }
+        if let ping, ContinuousClock.now - ping > limit {
+            throw .network(.timedOut, "no pong from the server within \(LineChannel.seconds(options.requestTimeout))")
+        }
+    }
+}
+
+extension TimeAmount {
+    /// The same span as a Swift `Duration`.
+    var duration: Duration { .nanoseconds(nanoseconds) }
+}

@@ -1,0 +1,67 @@
+import SyncProtocol
+
+/// Why a sync did not complete. Every case prints as one line naming what went wrong, so the CLI
+/// can show it as is (exit code 3 for ``server(code:message:)`` and ``network(_:_:)``).
+///
+/// Nothing is lost on any of them: outbox entries leave only after an `ack`, and the cursor moves
+/// only with an applied batch, so the next ``SyncClient/sync()`` picks up where this one stopped.
+public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The daemon refused with an `error` message: its wire code (DESIGN.md, "Error codes",
+    /// e.g. `.authFailed` for `auth_failed`; a code this version does not know arrives as
+    /// `.internal` with the code in the message) and its message.
+    case server(code: ErrorCode, message: String)
+    /// No usable connection: refused, unreachable, timed out, or closed in the middle.
+    case network(NetworkFailure, String)
+    /// The daemon sent something this client cannot follow (bad JSON, a reply to no request,
+    /// a position going backwards).
+    case protocolViolation(String)
+    /// The replica has no server or token to sync with, or the address is malformed.
+    case configuration(String)
+    /// The local replica failed to read or write; the transaction was rolled back.
+    case replica(String)
+    /// The task running the sync was cancelled; what was acknowledged or applied stays.
+    case cancelled
+
+    /// The kind of network failure.
+    public enum NetworkFailure: String, Equatable, Sendable {
+        /// Nobody listens on the port (ECONNREFUSED).
+        case refused = "connection refused"
+        /// The host cannot be resolved or reached.
+        case unreachable
+        /// Connecting took longer than the connect timeout, or a reply longer than the request timeout.
+        case timedOut = "timed out"
+        /// The connection closed or broke before the exchange finished.
+        case closed = "connection lost"
+    }
+
+    /// The server's error code, nil for other cases.
+    public var serverCode: ErrorCode? {
+        if case .server(let code, _) = self { return code }
+        return nil
+    }
+
+    /// Whether retrying later may succeed without anyone changing anything: network trouble, or
+    /// the daemon being busy, stopping, idle-closing or failing internally. A refusal such as
+    /// `auth_failed` or `seq_gap` will not go away.
+    public var isTransient: Bool {
+        switch self {
+        case .network: return true
+        case .server(let code, _): return SyncClientError.transientCodes.contains(code)
+        case .protocolViolation, .configuration, .replica, .cancelled: return false
+        }
+    }
+
+    /// Server codes worth a retry (protocol/PROTOCOL.md, "Error codes").
+    static let transientCodes: Set<ErrorCode> = [.internal, .shuttingDown, .tooManyConnections, .idleTimeout]
+
+    public var description: String {
+        switch self {
+        case let .server(code, message): return "server refused (\(code.rawValue)): \(message)"
+        case let .network(kind, detail): return "network error (\(kind.rawValue)): \(detail)"
+        case let .protocolViolation(detail): return "protocol error: \(detail)"
+        case let .configuration(detail): return "configuration error: \(detail)"
+        case let .replica(detail): return "replica error: \(detail)"
+        case .cancelled: return "sync cancelled"
+        }
+    }
+}

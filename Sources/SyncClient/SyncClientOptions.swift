@@ -1,0 +1,44 @@
+import Logging
+import NIOCore
+
+/// How a ``SyncClient`` talks to the daemon. The defaults suit a laptop on a company network.
+public struct SyncClientOptions: Sendable {
+    /// `host:port` to use instead of the replica identity's `server` (`plansync sync --server`).
+    public var server: ServerAddress?
+    /// Token to use instead of the replica identity's `token` (`plansync sync --token`).
+    public var token: String?
+    /// Longest wait for the TCP connection to open. Default 3 s.
+    public var connectTimeout: TimeAmount = .seconds(3)
+    /// Longest wait for any reply (`welcome`, `ack`, `changes`, `pong`). Default 30 s: a push of
+    /// a full batch waits for the daemon's durable commit.
+    public var requestTimeout: TimeAmount = .seconds(30)
+    /// Ops per `push`; the daemon refuses batches over its own limit (`too_many_ops`). Default 1,000.
+    public var pushBatchSize: Int = 1000
+    /// `limit` of each `pull`. Default 1,000.
+    public var pullLimit: Int = 1000
+    /// Longest line accepted from the server, in bytes. Default 16 MiB (the protocol's default).
+    public var maxLineBytes: Int = 16 * 1024 * 1024
+    /// A clock further than this from the server's `welcome.time` is reported with
+    /// ``SyncEvent/clockDrift(milliseconds:)``. Default 60,000 ms.
+    public var clockWarningMilliseconds: UInt64 = 60_000
+    /// How often `watch` looks at the outbox for new local ops. Default 500 ms.
+    public var outboxPollInterval: TimeAmount = .milliseconds(500)
+    /// `watch` sends a `ping` after this long without a line from the server, so that a dead
+    /// connection is noticed. Default 15 s.
+    public var keepAliveInterval: TimeAmount = .seconds(15)
+    /// First reconnect delay of `watch`; doubles after each failed attempt. Default 250 ms.
+    public var initialBackoff: TimeAmount = .milliseconds(250)
+    /// Longest reconnect delay of `watch`. Default 10 s.
+    public var maxBackoff: TimeAmount = .seconds(10)
+    /// Where connection, clock and retry messages go. Default label `plansync.client`.
+    public var logger = Logger(label: "plansync.client")
+    /// Called on the client's task for each ``SyncEvent`` (progress, clock drift, reconnects).
+    /// Keep it short; it runs between network reads.
+    public var onEvent: (@Sendable (SyncEvent) -> Void)?
+
+    public init(server: ServerAddress? = nil, token: String? = nil, onEvent: (@Sendable (SyncEvent) -> Void)? = nil) {
+        self.server = server
+        self.token = token
+        self.onEvent = onEvent
+    }
+}

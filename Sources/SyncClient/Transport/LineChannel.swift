@@ -1,0 +1,138 @@
+import NIOCore
+import NIOPosix
+import SyncProtocol
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One TCP connection to the daemon that writes and reads whole lines (the framer from
+/// SyncProtocol splits them and enforces the length limit). Received lines, optional periodic
+/// ticks and the end of the connection arrive as one ordered stream of ``Event``s, so a single
+/// task can drive a session without locks.
+final class LineChannel: Sendable {
+    /// What the connection delivers.
+    enum Event: Sendable {
+        /// One received line without its terminator.
+        case line(ByteBuffer)
+        /// A periodic wake-up (see ``startTicks(every:)``).
+        case tick
+    }
+
+    /// Lines and ticks in arrival order; ends by throwing a ``SyncClientError`` when the
+    /// connection closes or a deadline passes.
+    let events: AsyncThrowingStream<Event, any Error>
+    private let continuation: AsyncThrowingStream<Event, any Error>.Continuation
+    private let channel: any Channel
+
+    private init(channel: any Channel, events: AsyncThrowingStream<Event, any Error>,
+                 continuation: AsyncThrowingStream<Event, any Error>.Continuation) {
+        self.channel = channel
+        self.events = events
+        self.continuation = continuation
+    }
+
+    /// Connects, or throws ``SyncClientError/network(_:_:)`` within `connectTimeout`.
+    static func connect(to address: ServerAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
+                        maxLineBytes: Int) async throws(SyncClientError) -> LineChannel {
+        let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self, throwing: (any Error).self)
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
+                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation))
+                }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            return LineChannel(channel: channel, events: events, continuation: continuation)
+        } catch {
+            continuation.finish()
+            throw networkError(error, context: "cannot connect to \(address)")
+        }
+    }
+
+    /// Writes one line, terminator included; throws ``SyncClientError/network(_:_:)`` when the
+    /// connection is gone.
+    func send(_ line: ByteBuffer) async throws(SyncClientError) {
+        do {
+            try await channel.writeAndFlush(line).get()
+        } catch {
+            throw LineChannel.networkError(error, context: "sending")
+        }
+    }
+
+    /// Ends the event stream with a timeout error unless cancelled first; the caller cancels the
+    /// returned task when the awaited reply arrives.
+    func deadline(after timeout: TimeAmount, waitingFor what: String) -> Scheduled<Void> {
+        let continuation = self.continuation
+        let channel = self.channel
+        return channel.eventLoop.scheduleTask(in: timeout) {
+            continuation.finish(throwing: SyncClientError.network(.timedOut, "no \(what) from the server within \(Self.seconds(timeout))"))
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Delivers a ``Event/tick`` every `interval` until the connection closes.
+    func startTicks(every interval: TimeAmount) {
+        let continuation = self.continuation
+        let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            continuation.yield(.tick)
+        }
+        channel.closeFuture.whenComplete { _ in task.cancel() }
+    }
+
+    /// Closes the connection; the event stream ends.
+    func close() async {
+        continuation.finish()
+        try? await channel.close().get()
+    }
+
+    /// Maps NIO and socket errors to ``SyncClientError/network(_:_:)``.
+    static func networkError(_ error: any Error, context: String) -> SyncClientError {
+        if let known = error as? SyncClientError { return known }
+        if case ChannelError.connectTimeout(let t) = error {
+            return .network(.timedOut, "\(context): no answer within \(seconds(t))")
+        }
+        if let io = error as? IOError {
+            return .network(kind(ofErrno: io.errnoCode), "\(context): \(io.description)")
+        }
+        if let failed = error as? NIOConnectionError {
+            if failed.dnsAError != nil || failed.dnsAAAAError != nil, failed.connectionErrors.isEmpty {
+                return .network(.unreachable, "\(context): host \(failed.host) not found")
+            }
+            for attempt in failed.connectionErrors {
+                if case ChannelError.connectTimeout(let t) = attempt.error {
+                    return .network(.timedOut, "\(context): no answer within \(seconds(t))")
+                }
+                if let io = attempt.error as? IOError {
+                    return .network(kind(ofErrno: io.errnoCode), "\(context): \(io.description)")
+                }
+            }
+            return .network(.unreachable, "\(context): \(failed.description)")
+        }
+        if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel || channelError == .alreadyClosed {
+            return .network(.closed, "\(context): the connection is closed")
+        }
+        return .network(.unreachable, "\(context): \(error)")
+    }
+
+    private static func kind(ofErrno code: Int32) -> SyncClientError.NetworkFailure {
+        switch code {
+        case ECONNREFUSED: return .refused
+        case ETIMEDOUT: return .timedOut
+        case ECONNRESET, EPIPE: return .closed
+        default: return .unreachable
+        }
+    }
+
+    static func seconds(_ t: TimeAmount) -> String {
+        let ms = t.nanoseconds / 1_000_000
+        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
+    }
+}
