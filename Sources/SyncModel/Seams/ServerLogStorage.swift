@@ -13,6 +13,9 @@ public protocol ServerLogStorage: OpLogIndex, Sendable {
     func ops(since: UInt64, limit: Int) throws -> [Op]
     /// The department bound to `token`, nil when unknown or revoked. Only token hashes are stored.
     func department(forToken token: String) throws -> String?
+    /// Brings the readable replica tables up to the log head (see the default below). A requirement,
+    /// so that a call through `any ServerLogStorage` reaches the conforming type's implementation.
+    func materialize() throws
 }
 
 /// The outcome of a committed push.
