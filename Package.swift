@@ -61,6 +61,7 @@ let package = Package(
         .executableTarget(name: "plansync", dependencies: [
             "SyncClient", "SyncServer", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansync-bench", dependencies: [
             "SyncClient", "SyncServer", "Planning",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SyncModel
+import SyncClient
 import SyncStore
 
 /// `init --node N --department D [--server HOST:PORT] [--token T]`: creates this laptop's replica
@@ -25,7 +26,7 @@ struct Init: ParsableCommand {
     func run() throws {
         try NodeID.validate(node)
         try DepartmentName.validate(department)
-        let address = try server.map { text throws(CLIError) in try ServerAddress(parsing: text) }
+        let address = try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }
         if let token { try TokenText.validate(token) }
         let path = replica.path
         if FileManager.default.fileExists(atPath: path) {
