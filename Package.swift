@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Planning"]),
         .testTarget(name: "SyncServerTests", dependencies: ["SyncServer", "Planning"]),
         .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning"]),
     ],
     swiftLanguageModes: [.v6]
 )
