@@ -1,0 +1,114 @@
+import Foundation
+import SyncClient
+import SyncModel
+import Testing
+
+@Suite("sync converges", .timeLimit(.minutes(1)))
+struct ConvergenceTests {
+    @Test("concurrent offline edits on two replicas merge to one state")
+    func offlineEditsConverge() async throws {
+        try await withDaemon { daemon in
+            let planning = daemon.replica("planning-laptop", department: "planning")
+            let sales = daemon.replica("sales-laptop", department: "sales")
+            let project = try planning.create("projects", ["name": .text("春季推广"), "end": .text("2027-04-01")])
+            let first = try await client(planning).sync()
+            #expect(first.pushed == 3)
+            #expect(try planning.outboxCount() == 0)
+            _ = try await client(sales).sync()
+            #expect(sales.row("projects", project) != nil)
+
+            // Both offline: the same register, a counter, a set, and a new row.
+            try planning.set("projects", project, "end", .text("2027-04-20"))
+            try planning.inc("projects", project, "budget_spent", by: 100)
+            try planning.add("projects", project, "channels", "短视频")
+            try sales.set("projects", project, "end", .text("2027-05-01"))
+            try sales.inc("projects", project, "budget_spent", by: 250)
+            try sales.add("projects", project, "channels", "社交媒体")
+            let task = try sales.create("tasks", ["project": .text(project), "title": .text("渠道报价")])
+
+            let p = try await client(planning).sync()
+            let s = try await client(sales).sync()
+            let p2 = try await client(planning).sync()
+            #expect(p.pushed == 3 && s.pushed == 6 && p2.pushed == 0)
+            #expect(s.applied == 3)          // planning's three edits
+            #expect(p2.applied == 6)         // sales' six ops
+            #expect(p2.cursor == p2.head && s.head == p2.head)
+
+            #expect(try planning.stateHash() == sales.stateHash())
+            #expect(planning.row("tasks", task) != nil)
+            let conflicts = planning.openConflicts()
+            #expect(conflicts.count == 1)
+            #expect(conflicts.first?.field == "end" && conflicts.first?.values.count == 2)
+            if case .counter(let c)? = planning.row("projects", project)?.fields["budget_spent"] {
+                #expect(c.value == 350)
+            } else {
+                Issue.record("budget_spent is not a counter")
+            }
+        }
+    }
+
+    @Test("small push batches and a small pull limit page through everything once")
+    func pagination() async throws {
+        try await withDaemon { daemon in
+            let writer = daemon.replica("writer", department: "planning")
+            let reader = daemon.replica("reader", department: "sales")
+            for i in 0..<6 { try writer.create("departments", ["name": .text("dept \(i)"), "kind": .text("other")]) }
+            let pushed = try await client(writer, testOptions { $0.pushBatchSize = 4 }).sync()
+            #expect(pushed.pushed == 18 && pushed.duplicates == 0)
+            #expect(daemon.log.head() == 18)
+
+            let pulled = try await client(reader, testOptions { $0.pullLimit = 5 }).sync()
+            #expect(pulled.pulled == 18 && pulled.applied == 18)
+            #expect(reader.appliedBatches == 4)      // 5 + 5 + 5 + 3
+            #expect(try reader.cursor() == 18)
+            #expect(try reader.stateHash() == writer.stateHash())
+
+            // Nothing new: one empty page, the cursor stays.
+            let again = try await client(reader, testOptions { $0.pullLimit = 5 }).sync()
+            #expect(again.pulled == 0 && again.cursor == 18)
+        }
+    }
+
+    @Test("progress events count every op moved")
+    func progress() async throws {
+        try await withDaemon { daemon in
+            let writer = daemon.replica("writer", department: "planning")
+            for i in 0..<3 { try writer.create("departments", ["name": .text("d\(i)")]) }
+            let events = EventLog()
+            _ = try await client(writer, testOptions { $0.pushBatchSize = 2; $0.onEvent = events.handler }).sync()
+            let steps = events.all.compactMap { if case .progress(let p) = $0 { p } else { nil } }
+            #expect(steps.map(\.pushed) == [2, 4, 6, 6])
+            #expect(steps.last?.pulled == 6 && steps.last?.remaining == 0)
+            #expect(events.all.contains { if case .connected(_, "planning", 0) = $0 { true } else { false } })
+        }
+    }
+
+    @Test("a local clock far behind the server's is reported before pushing")
+    func clockDrift() async throws {
+        let ahead: UInt64 = 3 * 60 * 1000
+        try await withDaemon(configure: { config in
+            config.wallClock = { UInt64(Date().timeIntervalSince1970 * 1000) + ahead }
+        }) { daemon in
+            let replica = daemon.replica("slow-clock", department: "finance")
+            let events = EventLog()
+            _ = try await client(replica, testOptions { $0.onEvent = events.handler }).sync()
+            let drift = events.all.compactMap { if case .clockDrift(let ms) = $0 { ms } else { nil } }
+            #expect(drift.count == 1)
+            #expect(drift.first.map { $0 < -120_000 } == true)   // local is behind: negative
+
+            // The replica's HLC took the server time in: its next op is stamped after it.
+            try replica.create("departments", ["name": .text("财务部")])
+            let op = try #require(try replica.outbox(limit: 1).first)
+            #expect(op.hlc.milliseconds > UInt64(Date().timeIntervalSince1970 * 1000) + ahead - 60_000)
+        }
+    }
+
+    @Test("a clock close to the server's is not reported")
+    func noDrift() async throws {
+        try await withDaemon { daemon in
+            let events = EventLog()
+            _ = try await client(daemon.replica("good-clock", department: "hr"), testOptions { $0.onEvent = events.handler }).sync()
+            #expect(!events.all.contains { if case .clockDrift = $0 { true } else { false } })
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import NIOCore
+@testable import SyncClient
+import SyncModel
+import Testing
+
+@Suite("small values")
+struct ValueTests {
+    @Test("backoff doubles up to its cap and starts over after reset")
+    func backoff() {
+        var b = Backoff(initial: .milliseconds(100), cap: .milliseconds(500))
+        let steps = (0..<5).map { _ in b.next().nanoseconds / 1_000_000 }
+        #expect(steps == [100, 200, 400, 500, 500])
+        b.reset()
+        #expect(b.next() == .milliseconds(100))
+    }
+
+    @Test("server addresses parse host:port and refuse the rest", arguments: [
+        ("127.0.0.1:7420", "127.0.0.1", 7420), ("sync.example.com:1", "sync.example.com", 1), ("[::1]:7420", "::1", 7420),
+    ])
+    func addresses(text: String, host: String, port: Int) throws {
+        let address = try ServerAddress(parsing: text)
+        #expect(address.host == host && address.port == port)
+        #expect(address.description == text)
+    }
+
+    @Test("malformed addresses are configuration errors", arguments: ["localhost", ":7420", "host:", "host:0", "host:65536", "host:+80", "host:7x"])
+    func badAddresses(text: String) {
+        #expect(throws: SyncClientError.self) { try ServerAddress(parsing: text) }
+    }
+
+    @Test("clock drift is local minus server, in milliseconds")
+    func drift() throws {
+        let server = try HLCTimestamp(milliseconds: 1_000_000, counter: 3)
+        #expect(ClockCheck.drift(server: server, wallMilliseconds: 1_090_000) == 90_000)
+        #expect(ClockCheck.drift(server: server, wallMilliseconds: 940_000) == -60_000)
+    }
+
+    @Test("only network trouble and a busy or failing daemon are worth a retry")
+    func transient() {
+        #expect(SyncClientError.network(.refused, "x").isTransient)
+        #expect(SyncClientError.server(code: .shuttingDown, message: "").isTransient)
+        #expect(!SyncClientError.server(code: .authFailed, message: "").isTransient)
+        #expect(!SyncClientError.server(code: .seqGap, message: "").isTransient)
+        #expect(!SyncClientError.cancelled.isTransient)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SyncClient
+import Planning
+import SyncModel
+import SyncServer
+import Testing
+
+@Suite("watch", .timeLimit(.minutes(1)))
+struct WatchTests {
+    @Test("watch applies what another client pushes and pushes its own writes")
+    func liveBothWays() async throws {
+        try await withDaemon { daemon in
+            let watcher = daemon.replica("watcher", department: "sales")
+            let other = daemon.replica("other", department: "planning")
+            let events = EventLog()
+            let watching = Task { try await client(watcher, testOptions { $0.onEvent = events.handler }).watch() }
+            defer { watching.cancel() }
+
+            let id = try other.create("meetings", ["title": .text("周会")])
+            _ = try await client(other).sync()
+            #expect(try await eventually { watcher.row("meetings", id) != nil })
+
+            try watcher.add("meetings", id, "attendees", "sales")
+            #expect(try await eventually { try watcher.outboxCount() == 0 })
+            _ = try await client(other).sync()
+            #expect(try other.stateHash() == watcher.stateHash())
+
+            watching.cancel()
+            try await watching.value                      // returns once cancelled
+            #expect(events.all.contains { if case .applied = $0 { true } else { false } })
+        }
+    }
+
+    @Test("watch reconnects after the daemon restarts and resumes from its cursor")
+    func reconnects() async throws {
+        let log = MemoryServerLog()
+        var daemon = try await TestDaemon.start(log: log)
+        let port = daemon.port
+        let watcher = daemon.replica("watcher", department: "sales")
+        let other = daemon.replica("other", department: "planning")
+        let events = EventLog()
+        let watching = Task { try await client(watcher, testOptions { $0.onEvent = events.handler }).watch() }
+        defer { watching.cancel() }
+
+        let first = try other.create("risks", ["description": .text("供应延迟")])
+        _ = try await client(other).sync()
+        #expect(try await eventually { watcher.row("risks", first) != nil })
+
+        await daemon.stop()
+        #expect(try await eventually { events.all.contains { if case .disconnected = $0 { true } else { false } } })
+        let second = try other.create("risks", ["description": .text("预算超支")])
+        daemon = try await TestDaemon.start(log: log, port: port)
+        _ = try await client(other).sync()
+        #expect(try await eventually { watcher.row("risks", second) != nil })
+        #expect(try watcher.cursor() == log.head())
+
+        watching.cancel()
+        try await watching.value
+        await daemon.stop()
+    }
+
+    @Test("a refusal that retrying cannot fix ends watch with the error")
+    func fatalRefusal() async throws {
+        try await withDaemon { daemon in
+            let replica = MemoryReplica(node: "intruder", department: "sales", server: daemon.address, token: "wrong",
+                                        schema: PlanningSchema.schema)
+            let error = await failure { try await client(replica).watch() }
+            #expect(error?.serverCode == .authFailed)
+        }
+    }
+}
