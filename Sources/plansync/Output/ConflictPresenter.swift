@@ -72,9 +72,10 @@ enum ConflictPresenter {
     /// The table of `conflicts list`.
     static func table(_ conflicts: [ConflictView]) -> String {
         var table = Table(headers: ["ID", "KIND", "COLLECTION", "ROW", "FIELD", "VALUES"])
+        table.uncut = [0, 3]
+        table.maxCellWidth = 70
         for c in conflicts {
-            let values = c.values.map { "\($0.n)) \(FieldText.display($0.value, field: c.field)) — \(author($0))" }
-            table.maxCellWidth = 60
+            let values = c.values.map { "\($0.n)) \(FieldText.display($0.value, field: c.field)) (\($0.department ?? $0.node))" }
             table.append([c.id, c.kind.rawValue, c.collection, c.row, c.field, values.joined(separator: "  ")])
         }
         return table.render()

@@ -23,7 +23,7 @@ enum FieldText {
 
     /// Human form of a register value of `field`: `_deleted` reads as deleted/live.
     static func display(_ value: Value, field: String) -> String {
-        if field == Op.deletedField, case .bool(let deleted) = value { return deleted ? "deleted" : "live (restored)" }
+        if field == Op.deletedField, case .bool(let deleted) = value { return deleted ? "deleted" : "live" }
         if value == .null { return "(empty)" }
         return value.display
     }
