@@ -40,7 +40,7 @@ enum RowPresenter {
     }
 
     /// The table of `list`: the id, then every field that has a value in some row; cells in
-    /// conflict end in `*`.
+    /// conflict end in `*`, and so does the id when the row's deletion is in conflict.
     static func table(_ rows: [RowView], schema: CollectionSchema, showDeleted: Bool) -> String {
         let used = schema.fields.filter { field in
             rows.contains { row in !(row.fields[field.name].map(FieldText.display) ?? "").isEmpty }
@@ -49,7 +49,7 @@ enum RowPresenter {
         table.maxCellWidth = 30
         for row in rows {
             let conflicted = Set(row.conflicts.map(\.field))
-            var cells = [row.id]
+            var cells = [row.id + (conflicted.contains(Op.deletedField) ? " *" : "")]
             if showDeleted { cells.append(row.deleted ? "yes" : "") }
             for field in used {
                 let shown = row.fields[field.name].map(FieldText.display) ?? ""
