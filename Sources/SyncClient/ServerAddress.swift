@@ -1,9 +1,12 @@
 /// A daemon address `host:port` as stored in the replica identity (`plansync init --server`).
 /// IPv6 literals are written in brackets: `[::1]:7420`.
 public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
+    /// Host name or IP literal, without brackets.
     public let host: String
+    /// TCP port, 1…65535.
     public let port: Int
 
+    /// An address as given; no lookup happens until a connection is made.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
@@ -21,5 +24,6 @@ public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
         self.init(host: host, port: port)
     }
 
+    /// `host:port`, with brackets around an IPv6 literal.
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -54,6 +54,7 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
     /// Server codes worth a retry (protocol/PROTOCOL.md, "Error codes").
     static let transientCodes: Set<ErrorCode> = [.internal, .shuttingDown, .tooManyConnections, .idleTimeout]
 
+    /// One line: what failed, the code or kind in parentheses, then the detail.
     public var description: String {
         switch self {
         case let .server(code, message): return "server refused (\(code.rawValue)): \(message)"

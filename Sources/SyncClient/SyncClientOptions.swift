@@ -36,6 +36,7 @@ public struct SyncClientOptions: Sendable {
     /// Keep it short; it runs between network reads.
     public var onEvent: (@Sendable (SyncEvent) -> Void)?
 
+    /// Defaults, with optional overrides of the identity's server and token and an event callback.
     public init(server: ServerAddress? = nil, token: String? = nil, onEvent: (@Sendable (SyncEvent) -> Void)? = nil) {
         self.server = server
         self.token = token

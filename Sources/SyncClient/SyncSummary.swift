@@ -13,5 +13,6 @@ public struct SyncSummary: Equatable, Sendable {
     /// The replica's cursor at the end: equal to ``head`` when the sync completed.
     public var cursor: UInt64 = 0
 
+    /// All zero: nothing done yet.
     public init() {}
 }

@@ -59,6 +59,21 @@ struct FailureTests {
         #expect(error?.description.contains("welcome") == true)
     }
 
+    @Test("another service on the port is a protocol error that quotes it")
+    func notPlanSync() async throws {
+        let http = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Greeter()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { http.close(promise: nil) }
+        let replica = MemoryReplica(node: "lost", department: "sales", server: "127.0.0.1:\(http.localAddress?.port ?? 0)",
+                                    token: "t", schema: PlanningSchema.schema)
+        let error = await failure { _ = try await client(replica).sync() }
+        guard case .protocolViolation(let text)? = error else { Issue.record("expected a protocol error, got \(String(describing: error))"); return }
+        #expect(text.contains("HTTP/1.1 400 Bad Request"))
+    }
+
     @Test("no server configured is a configuration error")
     func noServer() async throws {
         let replica = MemoryReplica(node: "offline", department: "sales", server: nil, token: nil, schema: PlanningSchema.schema)
@@ -120,4 +135,13 @@ func freePort() async throws -> Int {
     let port = channel.localAddress?.port ?? 1
     try await channel.close().get()
     return port
+}
+
+/// Answers every connection like an HTTP server refusing a request.
+private final class Greeter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(NIOAny(ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\n\r\n")), promise: nil)
+    }
 }

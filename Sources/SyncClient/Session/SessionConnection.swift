@@ -89,8 +89,9 @@ final class SessionConnection {
         guard case .line(let line) = event else { return .tick }
         let message: ServerMessage
         do { message = try WireDecoder.serverMessage(from: line) } catch {
+            // Often another service on the port (an HTTP proxy answers "HTTP/1.1 400"): show its words.
             let text = String(decoding: line.readableBytesView.prefix(120), as: UTF8.self)
-            throw .protocolViolation("unreadable line from the server (\(error)): \(text)")
+            throw .protocolViolation("the server sent a line that is not a PlanSync message: \(JSONText.quote(text))")
         }
         switch session.receive(message) {
         case .refused(let reply, _):

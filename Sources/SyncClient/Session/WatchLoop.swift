@@ -13,11 +13,15 @@ struct WatchLoop {
     func run() async throws(SyncClientError) {
         var backoff = Backoff(initial: options.initialBackoff, cap: options.maxBackoff)
         while !Task.isCancelled {
+            var opened: ContinuousClock.Instant?
             do {
-                try await session { backoff.reset() }
+                try await session { opened = .now }
             } catch .cancelled {
                 return
             } catch where error.isTransient {
+                // A session that stayed up longer than the longest delay was healthy: start over.
+                // One dropped right after `welcome` keeps backing off.
+                if let opened, ContinuousClock.now - opened > options.maxBackoff.duration { backoff.reset() }
                 let delay = backoff.next()
                 let seconds = Double(delay.nanoseconds) / 1e9
                 options.logger.warning("sync session ended: \(error); retrying in \(seconds) s")
