@@ -42,3 +42,11 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// The text of `PRAGMA name` (for example `journal_mode`).
+    func pragma(_ name: String) throws -> String? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+        return try read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}
