@@ -100,7 +100,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Actions
 
     private func perform(_ actions: [ServerSession.Action]) {
-        guard let context, !actions.isEmpty else { return }
+        guard let context else { return }
         for action in actions {
             switch action {
             case .send(let message):

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Logging
+import Planning
+import ServiceLifecycle
+import SyncServer
+import SyncStore
+
+/// `plansyncd [serve]`: runs the daemon until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the sync daemon (the default command).")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port; 0 picks a free one (the log says which).")
+    var port = 7420
+
+    @OptionGroup var store: DataOption
+
+    @Option(help: "Most client connections at once.")
+    var maxConnections = 1_024
+
+    @Option(help: "Seconds without a request before a connection is closed (subscribed connections excepted).")
+    var idleTimeout = 300
+
+    @Option(help: "Most ops in one push.")
+    var maxOpsPerPush = 10_000
+
+    @Option(help: "Longest accepted line in bytes.")
+    var maxLineBytes = 16 * 1024 * 1024
+
+    @Option(help: "Seconds an op's clock may run ahead of the server's.")
+    var maxClockSkew = 300
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
+                              ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "plansyncd")
+        logger.logLevel = .info
+        let schema = PlanningSchema.schema
+        let log: ServerLog
+        do {
+            log = try ServerLog(path: store.data, schema: schema)
+            try log.materialize()
+        } catch {
+            throw UserError("cannot open \(store.data): \(error)")
+        }
+        var configuration = SyncDaemon.Configuration(schema: schema, host: host, port: port)
+        configuration.maxConnections = maxConnections
+        configuration.idleTimeout = .seconds(Int64(idleTimeout))
+        configuration.maxOpsPerPush = maxOpsPerPush
+        configuration.maxLineBytes = maxLineBytes
+        configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000
+        logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
+        let daemon = SyncDaemon(storage: log, configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            throw UserError("cannot serve on \(host):\(port): \(error)")
+        }
+    }
+}

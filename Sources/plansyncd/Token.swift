@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Planning
+import SyncStore
+
+/// `plansyncd token add | list | revoke`: the bearer tokens departments sync with.
+struct Token: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the tokens clients authenticate with (only their SHA-256 is stored).",
+        subcommands: [Add.self, List.self, Revoke.self]
+    )
+
+    /// Opens the daemon's file, mapping failures to one-line user errors.
+    static func open(_ store: DataOption) throws -> ServerLog {
+        do { return try ServerLog(path: store.data, schema: PlanningSchema.schema) } catch {
+            throw UserError("cannot open \(store.data): \(error)")
+        }
+    }
+
+    /// `token add --department NAME`: prints the new token as the last line.
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a token for a department; the token is the last line printed.")
+
+        @Option(help: "The department whose ops this token's pushes are stamped with.")
+        var department: String
+
+        @OptionGroup var store: DataOption
+
+        func run() throws {
+            let log = try Token.open(store)
+            let token: String
+            do { token = try log.addToken(department: department) } catch { throw UserError("\(error)") }
+            let id = (try? log.tokens().last(where: { $0.department == department })?.id) ?? nil
+            print("token for department \(department)\(id.map { " (id \($0))" } ?? ""); it is shown only this once:")
+            print(token)
+        }
+    }
+
+    /// `token list`: one token per line, never the token itself.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens: id, department, created, status.")
+
+        @OptionGroup var store: DataOption
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            let tokens: [TokenInfo]
+            do { tokens = try Token.open(store).tokens() } catch let error as UserError { throw error } catch { throw UserError("\(error)") }
+            if json {
+                let rows = tokens.map { TokenRow($0) }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: (try? encoder.encode(rows)) ?? Data("[]".utf8), as: UTF8.self))
+                return
+            }
+            if tokens.isEmpty {
+                print("no tokens; make one with: plansyncd token add --department NAME")
+                return
+            }
+            for token in tokens {
+                let row = TokenRow(token)
+                print([row.id, row.department, row.created, row.revoked.map { "revoked \($0)" } ?? "valid"].joined(separator: "\t"))
+            }
+        }
+    }
+
+    /// `token revoke ID`: the token stops working for new connections.
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id (or unique id prefix); open connections keep their session.")
+
+        @Argument(help: "The token id shown by token list.")
+        var id: String
+
+        @OptionGroup var store: DataOption
+
+        func run() throws {
+            let log = try Token.open(store)
+            do { try log.revokeToken(id) } catch { throw UserError("\(error)") }
+            print("revoked token \(id)")
+        }
+    }
+}
+
+/// A token as `token list` prints it.
+struct TokenRow: Encodable {
+    let id: String
+    let department: String
+    let created: String
+    let revoked: String?
+
+    init(_ info: TokenInfo) {
+        id = info.id
+        department = info.department
+        created = TokenRow.iso(info.createdAtMilliseconds)
+        revoked = info.revokedAtMilliseconds.map(TokenRow.iso)
+    }
+
+    static func iso(_ milliseconds: UInt64) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}
