@@ -84,6 +84,15 @@ import Testing
         #expect(try ws.status("a")["state_hash"] as? String == before["state_hash"] as? String)
     }
 
+    @Test(arguments: [["--help"], ["help", "conflicts"], ["put", "--help"], ["conflicts", "resolve", "--help"]])
+    func helpGoesToStdoutWithStatusZero(_ arguments: [String]) throws {
+        let ws = try Workspace()
+        let result = try ws.binary.run(arguments, in: ws.folder)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.contains("USAGE: plansync"))
+        #expect(result.stderr.isEmpty)
+    }
+
     @Test func missingReplicaIsNamedAndNotCreated() throws {
         let ws = try Workspace()
         for arguments in [["status"], ["put", "projects", "name=x"], ["list", "projects"], ["conflicts"]] {

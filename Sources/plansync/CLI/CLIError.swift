@@ -28,15 +28,16 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension CLIError {
-    /// The one-line form of any error a command lets through. Errors of the model and the store
-    /// carry complete one-line messages; anything else is shown by its description.
-    static func from(_ error: any Error) -> CLIError {
+    /// The one-line form of an error a command lets through: errors of the model, the store and
+    /// the client carry complete one-line messages.
+    /// nil for errors of the argument parser (help requests, validation), which it reports itself.
+    static func from(_ error: any Error) -> CLIError? {
         switch error {
         case let e as CLIError: return e
         case let e as SyncModel.ValidationError: return .user(e.message)
         case let e as NodeIDError: return .user(e.description)
         case let e as HLCError: return .user(e.description)
-        default: return ErrorTranslation.translate(error) ?? .user(String(describing: error))
+        default: return ErrorTranslation.translate(error)
         }
     }
 

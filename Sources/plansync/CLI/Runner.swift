@@ -19,10 +19,8 @@ enum Runner {
                 try syncCommand.run()
             }
             return 0
-        } catch let exit as ExitCode {
-            return exit.rawValue
         } catch {
-            let failure = CLIError.from(error)
+            guard let failure = CLIError.from(error) else { return report(parserOrOther: error) }
             Console.err(failure.line)
             return failure.status.rawValue
         }
@@ -37,5 +35,24 @@ enum Runner {
         }
         Console.err(message)
         return CLIError.Status.usage.rawValue
+    }
+
+    /// Errors thrown while running that are not the libraries' typed errors: the parser's own
+    /// (`plansync help`, a command's `--help`, a validation) are reported as the parser would;
+    /// anything else is one line with status 1.
+    private static func report(parserOrOther error: any Error) -> Int32 {
+        let code = PlanSyncCommand.exitCode(for: error)
+        let message = PlanSyncCommand.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { Console.out(message) }
+            return 0
+        }
+        if code == .validationFailure {
+            Console.err(message)
+            return CLIError.Status.usage.rawValue
+        }
+        if let exit = error as? ExitCode { return exit.rawValue }
+        Console.err(CLIError.user(message.isEmpty ? String(describing: error) : message).line)
+        return CLIError.Status.user.rawValue
     }
 }

@@ -8,10 +8,12 @@ struct Put: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a row (prints its new id) or update one.",
         discussion: """
-        plansync put projects name="春季推广" start=2027-03-01 budget_planned=80000000   creates, prints the id
-        plansync put projects ID end=2027-04-20                                         updates row ID
-        Values are parsed by the field's type: dates YYYY-MM-DD, enum members, refs as row ids;
-        an empty value (field=) clears a field. Counters change with inc, sets with add and remove.
+        Create (prints the new id):  plansync put projects name="春季推广" end=2027-04-30
+        Update row ID:               plansync put projects ID end=2027-04-20
+
+        Values are parsed by the field's type: dates YYYY-MM-DD, enum members, refs as
+        row ids; an empty value (field=) clears a field. Counters change with inc, sets
+        with add and remove.
         """
     )
 
