@@ -15,16 +15,8 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled, p.elapsed >= 0.5 else { return }
         lock.withLock {
             shown = true
-            Console.progress("pushed \(p.pushed), received \(p.pulled), \(p.remaining) to go (\(Int(p.opsPerSecond)) ops/s)")
-        }
-    }
-
-    /// Connection notes are progress too: shown only on a terminal, replaced by what follows.
-    func note(_ text: String) {
-        guard enabled else { return }
-        lock.withLock {
-            shown = true
-            Console.progress(text)
+            let rest = p.remaining > 0 ? ", \(p.remaining) to go" : ""
+            Console.progress("pushed \(p.pushed), received \(p.pulled)\(rest) (\(Int(p.opsPerSecond)) ops/s)")
         }
     }
 

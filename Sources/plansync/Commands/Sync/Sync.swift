@@ -18,7 +18,7 @@ struct Sync: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Use this token instead of the replica's.", valueName: "token"))
     var token: String?
 
-    @Flag(help: "Store --server and --token in the replica for next time.")
+    @Flag(help: "After a sync that worked, store --server and --token in the replica for next time.")
     var remember = false
 
     @Flag(help: "Stay connected and apply changes live until interrupted.")
@@ -32,11 +32,8 @@ struct Sync: AsyncParsableCommand {
         let progress = ProgressLine(enabled: Console.stdoutIsTerminal && !watch)
         options.onEvent = { event in SyncReport.event(event, progress: progress) }
         let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
-        if remember, server != nil || token != nil {
-            let identity = try store.identity()
-            try store.setServer(options.server?.description ?? identity.server, token: token ?? identity.token)
-        }
         if watch {
+            try save(options, in: store)
             try await WatchRun.run(client)
             return
         }
@@ -46,6 +43,14 @@ struct Sync: AsyncParsableCommand {
             throw error
         }
         progress.finish()
+        try save(options, in: store)
         Console.out(SyncReport.summary(summary, status: try store.status()))
+    }
+
+    /// With `--remember`, stores the overrides in the replica (after a sync that worked with them).
+    private func save(_ options: SyncClientOptions, in store: ReplicaStore) throws {
+        guard remember, server != nil || token != nil else { return }
+        let identity = try store.identity()
+        try store.setServer(options.server?.description ?? identity.server, token: token ?? identity.token)
     }
 }

@@ -21,8 +21,8 @@ enum SyncReport {
             progress.show(p)
         case .clockDrift(let ms):
             Console.err("plansync: warning: this computer's clock is \(ms.magnitude / 1000) s \(ms > 0 ? "ahead of" : "behind") the server's; check it")
-        case .connected(let server, let department, let head):
-            progress.note("connected to \(server) as \(department), log head \(head)")
+        case .connected:
+            break
         case .applied(let ops, let cursor):
             Console.out("received \(ops) op\(ops == 1 ? "" : "s"), at log position \(cursor)")
         case .disconnected(let error, let retryIn):
