@@ -9,8 +9,13 @@ import SyncModel
 enum Assignments {
     /// Whether `argument` has the `FIELD=VALUE` shape (a `=` after at least one character).
     static func isAssignment(_ argument: String) -> Bool {
-        guard let eq = argument.firstIndex(of: "=") else { return false }
-        return eq != argument.startIndex
+        split(argument) != nil
+    }
+
+    /// The field name before the first `=` and the text after it; nil without a name and `=`.
+    static func split(_ argument: String) -> (field: String, text: String)? {
+        guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else { return nil }
+        return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
     }
 
     /// Field name → parsed value, for `collection`. Throws a user error for a malformed argument,
@@ -19,11 +24,9 @@ enum Assignments {
         var values: [String: Value] = [:]
         let lookup = SchemaLookup(schema: schema)
         for argument in arguments {
-            guard isAssignment(argument), let eq = argument.firstIndex(of: "=") else {
+            guard let (name, text) = split(argument) else {
                 throw .user("expected FIELD=VALUE, got \(JSONText.quote(String(argument.prefix(80))))")
             }
-            let name = String(argument[..<eq])
-            let text = String(argument[argument.index(after: eq)...])
             if name == Op.deletedField {
                 throw .user("\(collection.name).\(Op.deletedField): use plansync delete or restore")
             }

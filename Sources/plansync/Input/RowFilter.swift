@@ -12,11 +12,9 @@ struct RowFilter {
     init(_ arguments: [String], in collection: CollectionSchema, schema: Schema) throws(CLIError) {
         let lookup = SchemaLookup(schema: schema)
         for argument in arguments {
-            guard Assignments.isAssignment(argument), let eq = argument.firstIndex(of: "=") else {
+            guard let (name, text) = Assignments.split(argument) else {
                 throw .user("--where: expected FIELD=VALUE, got \(JSONText.quote(String(argument.prefix(80))))")
             }
-            let name = String(argument[..<eq])
-            let text = String(argument[argument.index(after: eq)...])
             let field = try lookup.field(name, in: collection)
             guard registers[name] == nil, elements[name] == nil, counters[name] == nil else {
                 throw .user("--where: \(collection.name).\(name) given twice")
