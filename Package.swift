@@ -70,7 +70,10 @@ let package = Package(
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
         .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "Planning"]),
-        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "Planning"]),
+        .testTarget(name: "SyncProtocolTests", dependencies: [
+            "SyncProtocol", "Planning",
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "SyncServerTests", dependencies: ["SyncServer", "Planning"]),
         .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning"]),

@@ -79,7 +79,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if session.wantsInput, context.channel.isWritable {
+        // A closed session still reads, and drops, what the peer sends while it lingers.
+        if session.isClosed || (session.wantsInput && context.channel.isWritable) {
             context.read()
         } else {
             readHeld = true
@@ -145,7 +146,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .subscribe(let id, let since):
                 subscribe(id: id, since: since, context: context)
             case .close:
-                context.close(promise: nil)
+                Linger.close(context)
             }
         }
         context.flush()

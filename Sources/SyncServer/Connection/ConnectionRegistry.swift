@@ -52,8 +52,8 @@ final class RefusingHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(line)).whenComplete { _ in channel.close(promise: nil) }
+        context.write(wrapOutboundOut(line), promise: nil)
+        Linger.close(context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
