@@ -64,8 +64,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansync-bench", dependencies: [
-            "SyncClient", "SyncServer", "Planning",
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),

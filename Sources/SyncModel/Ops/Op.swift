@@ -102,6 +102,9 @@ extension Op: Codable {
         hlc = try c.decode(HLCTimestamp.self, forKey: .hlc)
         department = try c.decodeIfPresent(String.self, forKey: .department)
         log = try c.decodeIfPresent(UInt64.self, forKey: .log)
+        if let position = log, position > Dot.maxSeq {
+            throw DecodingError.dataCorruptedError(forKey: .log, in: c, debugDescription: "log position \(position) beyond 2^53")
+        }
         value = nil; replaces = []; delta = nil; element = nil; removes = []; context = nil
         switch kind {
         case .set:

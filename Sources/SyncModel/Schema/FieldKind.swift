@@ -7,7 +7,7 @@ public enum FieldKind: Hashable, Sendable {
     case text
     /// A whole number within `range` (and always within ±2^53).
     case integer(ClosedRange<Int64>)
-    /// A finite double.
+    /// A finite double within ±2^53 (no JSON number in the protocol exceeds 2^53 in magnitude).
     case real
     case bool
     /// A calendar date `YYYY-MM-DD`.
@@ -50,7 +50,7 @@ public enum FieldKind: Hashable, Sendable {
         case .text: return "text"
         case .integer(let r):
             return r == FieldKind.anyInteger.integerRange ? "a whole number" : "a whole number from \(r.lowerBound) to \(r.upperBound)"
-        case .real: return "a number"
+        case .real: return "a number within ±2^53"
         case .bool: return "true or false"
         case .date: return "a date YYYY-MM-DD"
         case .datetime: return "a datetime YYYY-MM-DDThh:mm:ss with Z or ±hh:mm"

@@ -39,10 +39,10 @@ extension Schema {
             try Schema.validateText(s, path: path)
         case (.integer(let range), .integer(let i)):
             guard range.contains(i) else { throw bad }
-        case (.real, .integer):
-            return
+        case (.real, .integer(let i)):
+            guard i.magnitude <= Dot.maxSeq else { throw bad }   // no JSON number beyond ±2^53
         case (.real, .real(let d)):
-            guard d.isFinite else { throw bad }
+            guard d.isFinite, d.magnitude <= Double(Dot.maxSeq) else { throw bad }
         case (.bool, .bool):
             return
         case (.date, .text(let s)):

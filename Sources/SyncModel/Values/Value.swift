@@ -1,7 +1,8 @@
 /// A field value as it travels in a `set` op and sits in a register: a JSON scalar.
 ///
 /// Dates, datetimes, enum members and refs are ``text(_:)``; the schema says which text is valid.
-/// JSON `5` decodes as ``integer(_:)``, `5.5` as ``real(_:)``.
+/// JSON `5` (and `5.0`) decodes as ``integer(_:)``, `5.5` as ``real(_:)``; ``jsonText`` prints
+/// `.real(5)` as `5` too, so the distinction never reaches a canonical form.
 /// ```swift
 /// let v: Value = .text("2027-04-20")
 /// v.jsonText   // "\"2027-04-20\""
@@ -33,9 +34,12 @@ public enum Value: Hashable, Sendable {
         }
     }
 
-    /// Shortest round-trip text of a double; integral values keep a `.0`.
+    /// Shortest round-trip text of a double; integral values print as integers. JSON carries `5.0`
+    /// as `5`, which decodes as ``integer(_:)``: the writer's `.real(5)` and every other replica's
+    /// `.integer(5)` must print alike, or replicas holding the same ops would hash differently.
     static func canonical(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
+        if let i = Int64(exactly: d) { return String(i) }
         return d.description
     }
 }

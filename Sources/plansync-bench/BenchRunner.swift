@@ -1,0 +1,42 @@
+import Foundation
+
+/// Runs the selected scenarios in order, each in its own scratch folder, and collects the figures.
+struct BenchRunner {
+    let plan: BenchPlan
+    let selected: Set<String>
+    let progress: Bool
+
+    func run() throws -> BenchReport {
+        var report = BenchReport()
+        if selected.contains("apply") {
+            report.apply = try step("apply") { try ApplyBench.run(rows: plan.applyRows, batch: plan.batch, scratch: $0) }
+        }
+        if selected.contains("local_write") {
+            report.local_write = try step("local_write") { try LocalWriteBench.run(edits: plan.localEdits, scratch: $0) }
+        }
+        if selected.contains("sync") {
+            report.sync = try step("sync") { try SyncBench.run(rows: plan.syncRows, scratch: $0) }
+        }
+        if selected.contains("fanout") {
+            report.fanout = try step("fanout") {
+                try FanoutBench.run(subscribers: plan.subscribers, edits: plan.fanoutEdits, intervalMs: plan.fanoutIntervalMs, scratch: $0)
+            }
+        }
+        if selected.contains("memory") {
+            report.memory = try step("memory") { try MemoryBench.run(connections: plan.idleConnections, scratch: $0) }
+        }
+        if selected.contains("growth") {
+            report.growth = try step("growth") {
+                try GrowthBench.run(sizes: plan.growthSizes, probeRows: plan.growthProbeRows, batch: plan.batch, scratch: $0)
+            }
+        }
+        return report
+    }
+
+    private func step<T>(_ name: String, _ body: (Scratch) throws -> T) throws -> T {
+        if progress { FileHandle.standardError.write(Data("plansync-bench: \(name)…\n".utf8)) }
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        return try body(scratch)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The figures of one run; `json()` prints the shape of issue 6.
+struct BenchReport: Encodable {
+    var apply: ApplyBench.Result?
+    var local_write: LocalWriteBench.Result?
+    var sync: SyncBench.Result?
+    var fanout: FanoutBench.Result?
+    var memory: MemoryBench.Result?
+    var growth: [GrowthBench.Point]?
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func table(plan: BenchPlan) -> String {
+        var lines: [(String, String)] = []
+        func f(_ x: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", x) }
+        if let a = apply {
+            lines.append(("apply", "\(f(a.ops_per_s)) ops/s (\(a.ops) ops, batches of \(a.batch))"))
+            lines.append(("  plain SQLite upserts", "\(f(a.sqlite_ops_per_s)) ops/s, ratio \(f(a.ratio, 2))x"))
+        }
+        if let l = local_write {
+            lines.append(("local_write", "\(f(l.ops_per_s)) edits/s, p50 \(f(l.p50_ms, 2)) ms, p99 \(f(l.p99_ms, 2)) ms (\(l.edits) edits)"))
+        }
+        if let s = sync {
+            lines.append(("sync", "\(f(s.ops_per_s)) ops/s end to end, \(f(s.bytes_per_op, 1)) bytes/op (\(s.ops) ops)"))
+        }
+        if let fo = fanout {
+            lines.append(("fanout", "\(fo.subscribers) subscribers, p50 \(f(fo.p50_ms, 2)) ms, p99 \(f(fo.p99_ms, 2)) ms"))
+        }
+        if let m = memory {
+            lines.append(("memory", "\(f(m.rss_mib, 1)) MiB daemon RSS with \(m.idle_connections) idle connections"))
+        }
+        for point in growth ?? [] {
+            lines.append(("growth", "\(f(point.ops_per_s)) ops/s with \(point.ops) ops held"))
+        }
+        let width = lines.map(\.0.count).max() ?? 0
+        return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}
