@@ -22,12 +22,7 @@ import Testing
         try ws.ok("a", "init", "--node", "a", "--department", "sales", "--server", daemon.address, "--token", "not-a-token")
         let result = try ws.on("a", "sync")
         #expect(result.status == 3)
-        #expect(result.errorLines.count == 1)
-        // SyncServer's ConnectionHandler closes a refused connection before flushing the error
-        // line, so the client may see only the close; the code is named once the line arrives.
-        withKnownIssue("refusal line not flushed before close", isIntermittent: true) {
-            #expect(result.stderr.contains("server refused: auth_failed"), "\(result.stderr)")
-        }
+        #expect(result.errorLines.count == 1 && result.stderr.contains("server refused: auth_failed"), "\(result.stderr)")
         let override = try ws.on("a", "sync", "--token", try daemon.token(for: "sales"))
         #expect(override.status == 0, "\(override.stderr)")
         #expect(try ws.on("a", "sync").status == 3, "an override is for one run")
