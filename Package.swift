@@ -61,6 +61,7 @@ let package = Package(
         .executableTarget(name: "plansync", dependencies: [
             "SyncClient", "SyncServer", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansync-bench", dependencies: [
             "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
@@ -79,7 +80,7 @@ let package = Package(
         ]),
         .testTarget(name: "SyncServerTests", dependencies: ["SyncServer", "Planning"]),
         .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,26 @@
+import SyncClient
+import SyncStore
+
+/// Maps errors of the store and the sync client to ``CLIError``s with the right exit status:
+/// the daemon's refusals and network trouble exit 3 and name the wire error code.
+enum ErrorTranslation {
+    /// nil when the error is not one of the libraries' typed errors.
+    static func translate(_ error: any Error) -> CLIError? {
+        switch error {
+        case let e as StoreError: return .user(e.description)
+        case let e as SyncClientError: return translate(e)
+        default: return nil
+        }
+    }
+
+    static func translate(_ error: SyncClientError) -> CLIError {
+        switch error {
+        case let .server(code, message): return .network("server refused: \(code.rawValue): \(message)")
+        case let .network(kind, detail): return .network("cannot sync (\(kind.rawValue)): \(detail)")
+        case let .protocolViolation(detail): return .network("the server broke the protocol: \(detail)")
+        case let .configuration(detail): return .user(detail)
+        case let .replica(detail): return .user(detail)
+        case .cancelled: return .user("sync cancelled; the next sync continues where it stopped")
+        }
+    }
+}

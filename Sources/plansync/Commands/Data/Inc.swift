@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// `inc COLLECTION ID FIELD DELTA`: adds DELTA (may be negative) to a counter, e.g. money spent in
+/// minor units. Concurrent increments from several departments add up.
+struct Inc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add to a counter field (negative to subtract).",
+        discussion: "plansync inc projects ID budget_spent 5000000\nplansync inc projects ID budget_spent -200000"
+    )
+
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var row: RowArguments
+
+    @Argument(help: "A counter field, e.g. budget_spent.")
+    var field: String
+
+    /// Captured unparsed so that a negative number is not taken for an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("A whole number, negative to subtract.", valueName: "delta"))
+    var delta: [String] = []
+
+    func validate() throws {
+        guard delta.count == 1 else { throw ArgumentParser.ValidationError(delta.isEmpty ? "Missing expected argument '<delta>'" : "give one DELTA, got \(delta.count) values") }
+    }
+
+    func run() throws {
+        let target = try row.collectionSchema(in: ReplicaAccess.schema)
+        let counter = try SchemaLookup(schema: ReplicaAccess.schema).field(field, in: target, family: .counter, for: "inc")
+        let amount = try CounterDelta.parse(delta[0], path: "\(target.name).\(counter.name)")
+        try ReplicaAccess.open(replica).increment(target.name, id: row.id, field: counter.name, by: amount)
+    }
+}

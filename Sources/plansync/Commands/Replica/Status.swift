@@ -1,0 +1,46 @@
+import ArgumentParser
+import SyncStore
+
+/// `status [--json]`: who this replica is, what is unsent, how far it has pulled, open conflicts
+/// and the state hash (equal hashes = converged replicas). Works on the daemon's file too.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the replica's identity, sync position, conflicts and state hash.")
+
+    @OptionGroup var replica: ReplicaOptions
+    @Flag(help: "Print JSON with node, department, server, outbox, cursor, open_conflicts, state_hash, …")
+    var json = false
+
+    func run() throws {
+        let status = try ReplicaAccess.open(replica).status()
+        Console.out(json ? Self.json(status).render() : Self.text(status))
+    }
+
+    static func json(_ s: ReplicaStatus) -> JSON {
+        .object([
+            "node": .string(s.node),
+            "department": .string(s.department),
+            "server": s.server.map(JSON.string) ?? .null,
+            "outbox": .integer(Int64(s.outbox)),
+            "cursor": .integer(Int64(clamping: s.cursor)),
+            "open_conflicts": .integer(Int64(s.openConflicts)),
+            "state_hash": .string(s.stateHash),
+            "rows": .integer(Int64(s.rows)),
+            "deleted_rows": .integer(Int64(s.deletedRows)),
+            "ops_applied": .integer(Int64(clamping: s.opsApplied)),
+            "schema_version": .integer(Int64(s.schemaVersion)),
+        ])
+    }
+
+    static func text(_ s: ReplicaStatus) -> String {
+        var list = KeyValueList()
+        list.append("node", s.node)
+        list.append("department", s.department)
+        list.append("server", s.server ?? "(not set; plansync sync --server HOST:PORT)")
+        list.append("unsent ops", String(s.outbox))
+        list.append("cursor", "\(s.cursor) (server log position pulled)")
+        list.append("rows", "\(s.rows - s.deletedRows) live, \(s.deletedRows) deleted")
+        list.append("open conflicts", s.openConflicts == 0 ? "0" : "\(s.openConflicts) (plansync conflicts)")
+        list.append("state hash", s.stateHash)
+        return list.render()
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Planning
+import SyncClient
+import SyncStore
+
+/// `sync [--server HOST:PORT] [--token T] [--remember] [--watch]`: pushes this replica's unsent
+/// ops, pulls everyone else's, and reports what happened. `--watch` stays connected and applies
+/// changes as they come until Ctrl-C. Unreachable daemon or refusal: exit 3 naming the reason.
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Exchange ops with the sync daemon.")
+
+    @OptionGroup var replica: ReplicaOptions
+
+    @Option(help: ArgumentHelp("Use this daemon instead of the replica's.", valueName: "host:port"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("Use this token instead of the replica's.", valueName: "token"))
+    var token: String?
+
+    @Flag(help: "After a sync that worked, store --server and --token in the replica for next time.")
+    var remember = false
+
+    @Flag(help: "Stay connected and apply changes live until interrupted.")
+    var watch = false
+
+    func run() async throws {
+        let store = try ReplicaAccess.open(replica)
+        var options = SyncClientOptions(server: try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }, token: token)
+        if let token { try TokenText.validate(token) }
+        options.logger = Quiet.logger
+        let progress = ProgressLine(enabled: Console.stdoutIsTerminal && !watch)
+        options.onEvent = { event in SyncReport.event(event, progress: progress) }
+        let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
+        if watch {
+            try save(options, in: store)
+            try await WatchRun.run(client)
+            return
+        }
+        let summary: SyncSummary
+        do { summary = try await client.sync() } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        try save(options, in: store)
+        Console.out(SyncReport.summary(summary, status: try store.status()))
+    }
+
+    /// With `--remember`, stores the overrides in the replica (after a sync that worked with them).
+    private func save(_ options: SyncClientOptions, in store: ReplicaStore) throws {
+        guard remember, server != nil || token != nil else { return }
+        let identity = try store.identity()
+        try store.setServer(options.server?.description ?? identity.server, token: token ?? identity.token)
+    }
+}

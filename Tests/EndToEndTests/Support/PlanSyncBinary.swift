@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// Runs the built `plansync` executable the way a user does, capturing exit status and output.
+///
+/// The binary is looked up next to the test bundle (SwiftPM puts every product of the build in
+/// one folder), then in `.build/debug` of the package; `$PLANSYNC` overrides both.
+struct PlanSyncBinary: Sendable {
+    /// What one invocation did.
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// Lines of stderr, without the final empty one.
+        var errorLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty } }
+        /// stdout without its final newline.
+        var output: String { stdout.hasSuffix("\n") ? String(stdout.dropLast()) : stdout }
+    }
+
+    let url: URL
+
+    /// The binary, or a test failure naming where it was looked for.
+    static func locate() throws -> PlanSyncBinary {
+        var candidates: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["PLANSYNC"], !env.isEmpty { candidates.append(URL(fileURLWithPath: env)) }
+        let runner = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("plansync"))
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("plansync"))
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/plansync"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw LookupError(candidates: candidates.map(\.path))
+        }
+        return PlanSyncBinary(url: found)
+    }
+
+    struct LookupError: Error, CustomStringConvertible {
+        let candidates: [String]
+        var description: String { "plansync binary not found (swift build first); looked in: " + candidates.joined(separator: ", ") }
+    }
+
+    /// Runs `plansync ARGUMENTS` with `$PLANSYNC_REPLICA` unset, output captured through files so
+    /// that large output cannot block the child.
+    func run(_ arguments: [String], in folder: URL) throws -> Result {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "PLANSYNC_REPLICA")
+        process.environment = environment
+        let id = UUID().uuidString
+        let outURL = folder.appendingPathComponent(".out-\(id)"), errURL = folder.appendingPathComponent(".err-\(id)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+/// Every user mistake is one clear line on stderr, exit 1 (2 for usage), nothing on stdout, and
+/// the replica unchanged: same state hash and outbox before and after.
+@Suite struct UserMistakeTests {
+    /// A replica `a` with one project holding the channel 社交媒体; returns the workspace and the project id.
+    static func replicaWithProject() throws -> (Workspace, String) {
+        let ws = try Workspace()
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "planning")
+        let id = try ws.ok("a", "put", "projects", "name=春季推广", "end=2027-04-30")
+        try ws.ok("a", "add", "projects", id, "channels", "社交媒体")
+        return (ws, id)
+    }
+
+    static let userErrors: [(arguments: [String], message: String)] = [
+        (["put", "projects", "end=2027-02-30"], #"plansync: projects.end: "2027-02-30" is not a date YYYY-MM-DD"#),
+        (["put", "projekts", "name=x"], #"unknown collection "projekts"; known: departments, needs"#),
+        (["put", "projects", "nme=x"], #"projects: unknown field "nme"; known: name, description"#),
+        (["put", "projects", "status=bogus"], #""bogus" is not one of planning, active, on_hold, done, cancelled"#),
+        (["put", "projects", "budget_planned=lots"], #"projects.budget_planned: "lots" is not a whole number"#),
+        (["put", "projects", "budget_spent=5"], "projects.budget_spent: is a counter; change it with plansync inc"),
+        (["put", "projects", "channels=x"], "projects.channels: is a set; change it with plansync add|remove"),
+        (["put", "projects", "name=a", "name=b"], "projects.name: given twice"),
+        (["put", "projects", "_deleted=true"], "use plansync delete or restore"),
+        (["put", "projects", "no-such-row", "name=x"], "projects has no row no-such-row; leave the id out to create a row"),
+        (["put", "reports", "percent_complete=101"], "is not a whole number from 0 to 100"),
+        (["put", "meetings", "scheduled_at=2027-02-01 10:00"], "is not a datetime"),
+        (["inc", "projects", "$ID", "end", "5"], "projects.end: inc does not apply to a date YYYY-MM-DD"),
+        (["inc", "projects", "$ID", "budget_spent", "12abc"], #""12abc" is not a whole number"#),
+        (["inc", "projects", "$ID", "budget_spent", "0"], "a change of 0 does nothing"),
+        (["inc", "projects", "no-such-row", "budget_spent", "5"], "projects has no row no-such-row"),
+        (["add", "projects", "$ID", "name", "x"], "projects.name: add does not apply to text"),
+        (["remove", "projects", "$ID", "channels", "户外广告"], "does not contain \"户外广告\""),
+        (["delete", "projects", "no-such-row"], "projects has no row no-such-row"),
+        (["restore", "projects", "$ID"], "is not deleted"),
+        (["get", "projects", "no-such-row"], "projects has no row no-such-row"),
+        (["list", "projects", "--where", "status=bogus"], #""bogus" is not one of planning"#),
+        (["list", "projects", "--where", "nope=1"], #"projects: unknown field "nope""#),
+        (["conflicts", "show", "abcdef"], "no open conflict abcdef"),
+        (["conflicts", "resolve", "abcdef", "--pick", "1"], "no open conflict abcdef"),
+        (["init", "--node", "b-laptop", "--department", "sales"], "already exists; refusing to overwrite it"),
+        (["sync"], "no server set for this replica"),
+        (["sync", "--server", "localhost"], "is not HOST:PORT"),
+    ]
+
+    @Test(arguments: userErrors.indices)
+    func userErrorIsOneLineAndChangesNothing(_ index: Int) throws {
+        let (ws, id) = try Self.replicaWithProject()
+        let before = try ws.status("a")
+        let arguments = Self.userErrors[index].arguments.map { $0 == "$ID" ? id : $0 }
+        let result = try ws.binary.run(["--replica", "a.sqlite"] + arguments, in: ws.folder)
+        #expect(result.status == 1, "\(arguments): status \(result.status), stderr \(result.stderr)")
+        #expect(result.errorLines.count == 1, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("plansync: "))
+        #expect(result.stderr.contains(Self.userErrors[index].message), "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let after = try ws.status("a")
+        #expect(after["state_hash"] as? String == before["state_hash"] as? String)
+        #expect(after["outbox"] as? Int == before["outbox"] as? Int)
+    }
+
+    static let usageErrors: [[String]] = [
+        ["frobnicate"],
+        ["put"],
+        ["inc", "projects", "x", "budget_spent"],
+        ["inc", "projects", "x", "budget_spent", "1", "2"],
+        ["conflicts", "resolve", "abc"],
+        ["conflicts", "resolve", "abc", "--pick", "1", "--value", "x"],
+        ["log", "--limit", "0"],
+        ["log", "--limit", "many"],
+        ["get", "projects"],
+        ["status", "--bogus"],
+    ]
+
+    @Test(arguments: usageErrors)
+    func usageErrorExitsTwoAndChangesNothing(_ arguments: [String]) throws {
+        let (ws, _) = try Self.replicaWithProject()
+        let before = try ws.status("a")
+        let result = try ws.binary.run(["--replica", "a.sqlite"] + arguments, in: ws.folder)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!result.stderr.isEmpty)
+        #expect(try ws.status("a")["state_hash"] as? String == before["state_hash"] as? String)
+    }
+
+    @Test(arguments: [["--help"], ["help", "conflicts"], ["put", "--help"], ["conflicts", "resolve", "--help"]])
+    func helpGoesToStdoutWithStatusZero(_ arguments: [String]) throws {
+        let ws = try Workspace()
+        let result = try ws.binary.run(arguments, in: ws.folder)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.contains("USAGE: plansync"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func missingReplicaIsNamedAndNotCreated() throws {
+        let ws = try Workspace()
+        for arguments in [["status"], ["put", "projects", "name=x"], ["list", "projects"], ["conflicts"]] {
+            let result = try ws.binary.run(["--replica", "nope.sqlite"] + arguments, in: ws.folder)
+            #expect(result.status == 1)
+            #expect(result.errorLines == ["plansync: no replica at nope.sqlite; run plansync init first"])
+        }
+        #expect(!ws.exists("nope.sqlite"))
+    }
+
+    @Test func badInitArgumentsCreateNoFile() throws {
+        let ws = try Workspace()
+        let cases: [([String], String)] = [
+            (["--node", "a b", "--department", "x"], "invalid node id \"a b\""),
+            (["--node", String(repeating: "n", count: 65), "--department", "x"], "invalid node id"),
+            (["--node", "n", "--department", ""], "invalid department"),
+            (["--node", "n", "--department", "x", "--server", "host-without-port"], "is not HOST:PORT"),
+            (["--node", "n", "--department", "x", "--server", "h:70000"], "is not HOST:PORT"),
+        ]
+        for (arguments, message) in cases {
+            let result = try ws.binary.run(["--replica", "new.sqlite", "init"] + arguments, in: ws.folder)
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.errorLines.count == 1 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!ws.exists("new.sqlite"))
+        }
+    }
+
+    @Test func hostileArgumentsNeverCrash() throws {
+        let (ws, id) = try Self.replicaWithProject()
+        let nasty = ["", "=", "==", "\u{1B}[31mred", String(repeating: "长", count: 40_000), "a\nb", "-", "--", "🌸=🌸"]
+        for text in nasty {
+            for arguments in [["put", "projects", text], ["put", "projects", id, "name=" + text], ["get", "projects", text],
+                              ["add", "projects", id, "channels", text], ["list", text], ["conflicts", "show", text]] {
+                let result = try ws.binary.run(["--replica", "a.sqlite"] + arguments, in: ws.folder)
+                #expect([0, 1, 2].contains(result.status), "\(arguments.map { $0.prefix(20) }): \(result.status)")
+                if result.status == 1 {
+                    #expect(result.errorLines.count == 1)
+                    #expect(!result.stderr.contains("\u{1B}"), "control characters are not echoed to the terminal")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Planning
+@testable import SyncStore
+import SyncModel
+import Testing
+
+@Suite struct FormatTests {
+    let dir: TempDir
+
+    init() throws { dir = try TempDir() }
+
+    @Test func replicaIsWALWithATablePerCollection() throws {
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("p.sqlite"), identity: ReplicaIdentity(node: "n", department: "planning"), schema: PlanningSchema.schema)
+        #expect(try store.pragma("journal_mode") == "wal")
+        let id = try store.create("projects", fields: ["name": .text("春季推广"), "status": .text("active")])
+        let shown = try #require(try store.shownColumns("projects", id: id))
+        #expect(shown["name"] == .text("春季推广") && shown["status"] == .text("active") && shown[Op.deletedField] == .integer(0))
+        let dump = try store.contentDump()
+        for collection in PlanningSchema.schema.collections {
+            #expect(dump.contains("# \(collection.name)\n"))
+            #expect(Set(try #require(try store.shownColumns("projects", id: id)).keys).isSuperset(of: PlanningSchema.schema.collection("projects")!.fields.map(\.name)))
+        }
+        let server = try ServerLog(path: dir.path("s.sqlite"), schema: PlanningSchema.schema)
+        #expect(try server.replica.pragma("journal_mode") == "wal")
+        #expect(try server.replica.pragma("synchronous") == "2")  // FULL
+    }
+
+    @Test func createRefusesAnExistingFile() throws {
+        defer { dir.cleanup() }
+        let path = dir.path("r.sqlite")
+        _ = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        #expect(throws: StoreError.alreadyExists(path)) {
+            try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "m", department: "d"), schema: TestSchema.schema)
+        }
+        #expect(try ReplicaStore(opening: path, schema: TestSchema.schema).identity().node == "n")
+    }
+
+    @Test func createRefusesABadIdentity() throws {
+        defer { dir.cleanup() }
+        #expect(throws: StoreError.self) {
+            try ReplicaStore.create(at: dir.path("a.sqlite"), identity: ReplicaIdentity(node: "bad node", department: "d"), schema: TestSchema.schema)
+        }
+        #expect(throws: StoreError.self) {
+            try ReplicaStore.create(at: dir.path("b.sqlite"), identity: ReplicaIdentity(node: "n", department: ""), schema: TestSchema.schema)
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("a.sqlite")) && !FileManager.default.fileExists(atPath: dir.path("b.sqlite")))
+    }
+
+    @Test func openingAMissingFileCreatesNothing() throws {
+        defer { dir.cleanup() }
+        let path = dir.path("missing.sqlite")
+        #expect(throws: StoreError.noSuchFile(path)) { try ReplicaStore(opening: path, schema: TestSchema.schema) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test(arguments: ["", "hello, not a database\n"])
+    func openingAForeignFileIsRefusedAndLeavesItAlone(content: String) throws {
+        defer { dir.cleanup() }
+        let path = dir.path("foreign")
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try ReplicaStore(opening: path, schema: TestSchema.schema)
+            Issue.record("a foreign file was opened")
+        } catch StoreError.notAReplica(let p, _) {
+            #expect(p == path)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(content.utf8))
+        #expect(throws: StoreError.self) { try ServerLog(path: path, schema: TestSchema.schema) }
+    }
+
+    @Test func applyingTheSameBatchTwiceChangesNothing() throws {
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        let batch = [
+            OpBuilder.set(collection: "projects", row: "p", field: Op.deletedField, value: .bool(false), current: nil, stamp: stamp("a", 1)),
+            OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 7, stamp: stamp("a", 2)),
+            OpBuilder.add(collection: "projects", row: "p", field: "channels", element: "tv", stamp: stamp("a", 3)),
+        ]
+        try store.applyRemote(batch, cursor: 3)
+        let hash = try store.stateHash()
+        try store.applyRemote(batch, cursor: 3)
+        #expect(try store.stateHash() == hash)
+        #expect(try store.row("projects", id: "p")?.fields["spent"] == .counter(7))
+        #expect(try store.status().opsApplied == 3 && store.cursor() == 3)
+        #expect(try store.recentOps(limit: 10).count == 3)
+    }
+
+    @Test func ownOpsComingBackAreSkipped() throws {
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        let id = try store.create("projects", fields: [:])
+        try store.increment("projects", id: id, field: "spent", by: 5)
+        var back = try store.outbox(limit: 10)
+        for i in back.indices { back[i].department = "d"; back[i].log = UInt64(i + 1) }
+        try store.applyRemote(back, cursor: 2)
+        #expect(try store.row("projects", id: id)?.fields["spent"] == .counter(5))
+        #expect(try store.outboxCount() == 2)  // only acknowledge() empties the outbox
+        #expect(try store.cursor() == 2)
+    }
+
+    @Test func remoteOpsOfThisNodeMoveTheSeqPastThem() throws {
+        defer { dir.cleanup() }
+        // A replica restored from an old copy receives its own later ops from the server.
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        let own = [OpBuilder.set(collection: "projects", row: "p", field: Op.deletedField, value: .bool(false), current: nil, stamp: stamp("n", 1)),
+                   OpBuilder.set(collection: "projects", row: "p", field: "name", value: .text("x"), current: nil, stamp: stamp("n", 2))]
+        try store.applyRemote(own, cursor: 2)
+        try store.update("projects", id: "p", fields: ["name": .text("y")])
+        #expect(try store.outbox(limit: 10).map(\.seq) == [3])
+    }
+
+    @Test func observeAdvancesTheClockAndRefusesSkew() throws {
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        let ahead = HLCTimestamp(raw: (IdentityRecordClock.now + 60_000) << 16)
+        try store.observe(serverTime: ahead)
+        try store.create("projects", fields: [:])
+        #expect(try #require(try store.outbox(limit: 1).first).hlc > ahead)
+        let far = HLCTimestamp(raw: (IdentityRecordClock.now + 3_600_000) << 16)
+        do {
+            try store.observe(serverTime: far)
+            Issue.record("a clock an hour ahead was accepted")
+        } catch let error as HLCError {
+            guard case .clockSkew = error else { Issue.record("\(error)"); return }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Planning
+@testable import SyncStore
+import SyncModel
+import Testing
+
+@Suite struct LocalWriteTests {
+    let dir: TempDir
+    let store: ReplicaStore
+
+    init() throws {
+        dir = try TempDir()
+        store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "sales-laptop", department: "sales"),
+                                        schema: TestSchema.schema)
+    }
+
+    @Test func createWritesDeletedFalseFirstThenFieldsAndShowsThemInTheTable() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: ["name": .text("春季推广"), "status": .text("planning"), "budget": .integer(80_000_000)])
+        #expect(id == id.lowercased() && UUID(uuidString: id) != nil)
+        let outbox = try store.outbox(limit: 10)
+        #expect(outbox.map(\.field) == [Op.deletedField, "name", "status", "budget"])
+        #expect(outbox.map(\.seq) == [1, 2, 3, 4])
+        #expect(outbox[0].value == .bool(false) && outbox[0].context == VersionVector())
+        #expect(zip(outbox, outbox.dropFirst()).allSatisfy { $0.hlc < $1.hlc })
+        let row = try #require(try store.row("projects", id: id))
+        #expect(row.fields["name"] == .value(.text("春季推广")))
+        #expect(row.fields["budget"] == .value(.integer(80_000_000)))
+        #expect(row.fields["spent"] == .counter(0) && row.fields["channels"] == .set([]))
+        #expect(!row.deleted && row.conflicts.isEmpty)
+        let dump = try store.contentDump()
+        #expect(dump.contains("id:\"\(id)\" name:\"春季推广\" status:\"planning\" budget:80000000"))
+    }
+
+    @Test func createWithGivenIdRefusesATakenId() throws {
+        defer { dir.cleanup() }
+        #expect(try store.create("departments", id: "sales", fields: ["name": .text("Sales")]) == "sales")
+        #expect(throws: StoreError.rowExists(collection: "departments", id: "sales")) {
+            try store.create("departments", id: "sales", fields: [:])
+        }
+    }
+
+    @Test func updateReplacesTheSiblingItSaw() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: ["status": .text("planning")])
+        try store.update("projects", id: id, fields: ["status": .text("active"), "urgent": .bool(true), "ratio": .real(0.5), "end": .text("2027-04-20")])
+        let ops = try store.outbox(limit: 10)
+        let statusSet = try #require(ops.last { $0.field == "status" })
+        #expect(statusSet.replaces == [Dot(node: "sales-laptop", seq: 2)])
+        let row = try #require(try store.row("projects", id: id))
+        #expect(row.fields["status"] == .value(.text("active")))
+        #expect(row.fields["urgent"] == .value(.bool(true)))
+        #expect(row.fields["ratio"] == .value(.real(0.5)))
+        #expect(try store.contentDump().contains("status:\"active\" budget:NULL ratio:0.5 urgent:1 end:\"2027-04-20\""))
+        #expect(try store.rows("projects", where: ["status": .text("active")]).map(\.id) == [id])
+        #expect(try store.rows("projects", where: ["status": .text("planning")]).isEmpty)
+    }
+
+    @Test func updateOfAnUnknownRowIsRowNotFound() throws {
+        defer { dir.cleanup() }
+        #expect(throws: StoreError.rowNotFound(collection: "projects", id: "nope")) {
+            try store.update("projects", id: "nope", fields: ["name": .text("x")])
+        }
+    }
+
+    @Test func incrementSumsDeltas() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        try store.increment("projects", id: id, field: "spent", by: 5_000_000)
+        try store.increment("projects", id: id, field: "spent", by: -1_200_000)
+        #expect(try store.row("projects", id: id)?.fields["spent"] == .counter(3_800_000))
+        #expect(try store.contentDump().contains("spent:3800000"))
+        #expect(try store.rows("projects", where: ["spent": .integer(3_800_000)]).count == 1)
+    }
+
+    @Test func addAndRemoveKeepASortedJSONArray() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        try store.add("projects", id: id, field: "channels", element: "社交媒体")
+        try store.add("projects", id: id, field: "channels", element: "短视频")
+        try store.add("projects", id: id, field: "channels", element: "email")
+        try store.remove("projects", id: id, field: "channels", element: "社交媒体")
+        #expect(try store.row("projects", id: id)?.fields["channels"] == .set(["email", "短视频"]))
+        #expect(try store.contentDump().contains("channels:\"[\\\"email\\\",\\\"短视频\\\"]\""))
+        let remove = try #require(try store.outbox(limit: 10).last)
+        #expect(remove.kind == .remove && remove.removes == [Dot(node: "sales-laptop", seq: 2)])
+        #expect(try store.rows("projects", where: ["channels": .text("email")]).count == 1)
+    }
+
+    @Test func removeOfAnAbsentElementIsRefused() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        #expect(throws: StoreError.elementAbsent(path: "projects.channels", element: "tv")) {
+            try store.remove("projects", id: id, field: "channels", element: "tv")
+        }
+    }
+
+    @Test func deleteCarriesRowVVAndRestoreBringsTheRowBack() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: ["name": .text("a")])
+        try store.increment("projects", id: id, field: "spent", by: 3)
+        try store.delete("projects", id: id)
+        let delete = try #require(try store.outbox(limit: 10).last)
+        #expect(delete.field == Op.deletedField && delete.value == .bool(true))
+        #expect(delete.context == VersionVector(["sales-laptop": 3]))
+        #expect(try store.row("projects", id: id)?.deleted == true)
+        #expect(try store.rows("projects").isEmpty)
+        #expect(try store.rows("projects", includeDeleted: true).count == 1)
+        #expect(throws: StoreError.alreadyDeleted(collection: "projects", id: id)) { try store.delete("projects", id: id) }
+        try store.restore("projects", id: id)
+        #expect(try store.row("projects", id: id)?.deleted == false)
+        #expect(throws: StoreError.notDeleted(collection: "projects", id: id)) { try store.restore("projects", id: id) }
+    }
+
+    @Test func editsOfADeletedRowAreRefused() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: ["name": .text("a")])
+        try store.add("projects", id: id, field: "channels", element: "tv")
+        try store.delete("projects", id: id)
+        let deleted = StoreError.rowDeleted(collection: "projects", id: id)
+        #expect(deleted.description == "projects \(id) is deleted; restore it first")
+        #expect(throws: deleted) { try store.update("projects", id: id, fields: ["name": .text("b")]) }
+        #expect(throws: deleted) { try store.increment("projects", id: id, field: "spent", by: 1) }
+        #expect(throws: deleted) { try store.add("projects", id: id, field: "channels", element: "x") }
+        #expect(throws: deleted) { try store.remove("projects", id: id, field: "channels", element: "tv") }
+    }
+
+    @Test func danglingRefsAreReported() throws {
+        defer { dir.cleanup() }
+        let dept = try store.create("departments", fields: ["name": .text("Sales")])
+        let project = try store.create("projects", fields: ["owner": .text(dept)])
+        #expect(try store.row("projects", id: project)?.danglingRefs == [])
+        try store.delete("departments", id: dept)
+        #expect(try store.row("projects", id: project)?.danglingRefs == ["owner"])
+        try store.update("projects", id: project, fields: ["owner": .text("ghost")])
+        #expect(try store.row("projects", id: project)?.danglingRefs == ["owner"])
+    }
+
+    @Test func seqAndClockSurviveReopening() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        let before = try #require(try store.outbox(limit: 10).last)
+        let reopened = try ReplicaStore(opening: dir.path("r.sqlite"), schema: TestSchema.schema)
+        try reopened.increment("projects", id: id, field: "spent", by: 1)
+        let after = try #require(try reopened.outbox(limit: 10).last)
+        #expect(after.seq == before.seq + 1)
+        #expect(after.hlc > before.hlc)
+    }
+
+    @Test func acknowledgeDropsOnlyAcknowledgedOps() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: ["name": .text("a")])
+        try store.increment("projects", id: id, field: "spent", by: 1)
+        #expect(try store.outboxCount() == 3)
+        try store.acknowledge(through: 2)
+        #expect(try store.outbox(limit: 10).map(\.seq) == [3])
+        #expect(try store.outbox(limit: 0).isEmpty)
+    }
+
+    @Test func recentOpsListLocalWritesNewestFirst() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: ["name": .text("a")])
+        let ops = try store.recentOps(limit: 10)
+        #expect(ops.map(\.op.field) == ["name", Op.deletedField])
+        #expect(ops.allSatisfy { $0.origin == .local && $0.department == "sales" && $0.log == nil && $0.op.row == id })
+    }
+
+    @Test func statusSummarisesTheReplica() throws {
+        defer { dir.cleanup() }
+        try store.setServer("127.0.0.1:7420", token: "t")
+        _ = try store.create("projects", fields: ["name": .text("a")])
+        let status = try store.status()
+        #expect(status.node == "sales-laptop" && status.department == "sales" && status.server == "127.0.0.1:7420")
+        #expect(status.outbox == 2 && status.cursor == 0 && status.openConflicts == 0 && status.rows == 1 && status.opsApplied == 2)
+        #expect(status.stateHash == (try store.stateHash()) && status.stateHash.count == 64)
+        #expect(try store.identity() == ReplicaIdentity(node: "sales-laptop", department: "sales", server: "127.0.0.1:7420", token: "t"))
+    }
+}
