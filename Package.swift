@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "SyncServer", dependencies: [
-            "SyncModel", "SyncStore", "SyncProtocol",
+            "SyncModel", "SyncProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -47,19 +47,19 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "SyncClient", dependencies: [
-            "SyncModel", "SyncStore", "SyncProtocol",
+            "SyncModel", "SyncProtocol",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansyncd", dependencies: [
-            "SyncServer", "Planning",
+            "SyncServer", "SyncStore", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "plansync", dependencies: [
-            "SyncClient", "SyncServer", "Planning",
+            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -78,8 +78,18 @@ let package = Package(
             "SyncProtocol", "Planning",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
-        .testTarget(name: "SyncServerTests", dependencies: ["SyncServer", "Planning"]),
-        .testTarget(name: "SyncClientTests", dependencies: ["SyncClient", "SyncServer", "Planning"]),
+        .testTarget(name: "SyncServerTests", dependencies: [
+            "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SyncClientTests", dependencies: [
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning"]),
     ],
     swiftLanguageModes: [.v6]
