@@ -18,9 +18,9 @@ public struct CanonicalState: Sendable {
     /// Appends one row. Call in (collection, id) byte order.
     public mutating func append(collection: String, id: String, row: RowState) {
         text += "R \(JSONText.quote(collection)) \(JSONText.quote(id)) deleted=\(row.isDeleted)\n"
-        for name in row.fields.keys.sorted(by: ORSet.canonicalOrder) {
+        for (name, state) in ReplicaState.sorted(row.fields) {
             text += "F \(JSONText.quote(name)) "
-            switch row.fields[name]! {
+            switch state {
             case .register(let r): text += "register " + CanonicalState.register(r)
             case .counter(let c): text += "counter \(c.value)"
             case .set(let s): text += "set [" + s.elements.map(JSONText.quote).joined(separator: ",") + "]"

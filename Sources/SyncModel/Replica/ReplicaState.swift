@@ -34,7 +34,9 @@ public struct ReplicaState: Sendable, Equatable {
     public mutating func apply(_ op: Op) throws(ValidationError) -> Outcome {
         if applied.contains(op.dot) { return .skipped }
         try schema.validate(op)
-        let family = schema.collection(op.collection)!.field(op.field)!.kind.crdt // validated just above
+        guard let family = schema.collection(op.collection)?.field(op.field)?.kind.crdt else {
+            throw ValidationError("\(op.collection).\(op.field): not in the schema")
+        }
         applied.observe(op.dot)
         let dropped = rows[op.collection, default: [:]][op.row, default: RowState()].apply(op, family: family)
         return .applied(dropped: dropped)
@@ -46,10 +48,9 @@ public struct ReplicaState: Sendable, Equatable {
     /// Every open conflict, by collection, row id, then field (byte order).
     public func openConflicts() -> [Conflict] {
         var out: [Conflict] = []
-        for c in rows.keys.sorted(by: ORSet.canonicalOrder) {
-            let table = rows[c]!
-            for id in table.keys.sorted(by: ORSet.canonicalOrder) {
-                out += Conflict.of(row: table[id]!, id: id, collection: c)
+        for (c, table) in ReplicaState.sorted(rows) {
+            for (id, row) in ReplicaState.sorted(table) {
+                out += Conflict.of(row: row, id: id, collection: c)
             }
         }
         return out
@@ -58,12 +59,16 @@ public struct ReplicaState: Sendable, Equatable {
     /// The canonical text of the visible state (see ``CanonicalState``).
     public func canonicalForm() -> String {
         var writer = CanonicalState()
-        for c in rows.keys.sorted(by: ORSet.canonicalOrder) {
-            let table = rows[c]!
-            for id in table.keys.sorted(by: ORSet.canonicalOrder) {
-                writer.append(collection: c, id: id, row: table[id]!)
+        for (c, table) in ReplicaState.sorted(rows) {
+            for (id, row) in ReplicaState.sorted(table) {
+                writer.append(collection: c, id: id, row: row)
             }
         }
         return writer.text
+    }
+
+    /// Dictionary entries in byte order of their keys (the canonical order).
+    static func sorted<V>(_ d: [String: V]) -> [(key: String, value: V)] {
+        d.sorted { ORSet.canonicalOrder($0.key, $1.key) }
     }
 }
