@@ -126,3 +126,46 @@ import Testing
         }
     }
 }
+
+@Suite struct OpRecordTests {
+    @Test func recentOpsSpanBatchesAndKeepTheNewestFiveThousand() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        var seq: UInt64 = 0
+        for batch in 0..<12 {
+            var ops: [Op] = []
+            for _ in 0..<500 {
+                seq += 1
+                var op = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
+                op.department = "finance"
+                op.log = seq
+                ops.append(op)
+            }
+            try store.applyRemote(ops, cursor: UInt64(batch + 1) * 500)
+        }
+        let recent = try store.recentOps(limit: 100_000)
+        #expect(recent.count == Int(OpRecord.kept))
+        #expect(recent.first?.op.seq == 6_000 && recent.last?.op.seq == 1_001)
+        #expect(recent.map(\.position) == (1_001...6_000).reversed().map(Int64.init))
+        #expect(recent.allSatisfy { $0.origin == .remote && $0.department == "finance" && $0.log == $0.op.seq })
+        try store.create("projects", id: "q", fields: [:])
+        let newest = try store.recentOps(limit: 3)
+        #expect(newest.map(\.origin) == [.local, .remote, .remote] && newest.map(\.position) == [6_001, 6_000, 5_999])
+        #expect(newest[0].department == "d")
+    }
+
+    @Test func editOnDeletedNamesTheEditFromTheRecord() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.create("projects", id: "p", fields: [:])
+        try store.delete("projects", id: "p")
+        var edit = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 3, stamp: stamp("other", 1))
+        edit.department = "finance"
+        try store.applyRemote([edit], cursor: 1)
+        let conflict = try #require(try store.openConflicts().first)
+        #expect(conflict.kind == .editOnDeleted)
+        #expect(conflict.values[1].dot == edit.dot && conflict.values[1].hlc == edit.hlc && conflict.values[1].department == "finance")
+    }
+}

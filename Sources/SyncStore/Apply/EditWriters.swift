@@ -29,9 +29,7 @@ struct EditWriters {
         let seq = Int64(dot.seq)
         let sibling = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_registers WHERE collection = ? AND row_id = ? AND node = ? AND seq = ? LIMIT 1")
         if let row = try Row.fetchOne(sibling, arguments: [c, r, dot.node, seq]), let writer = try writer(dot, row) { return writer }
-        let recent = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_recent_ops WHERE node = ? AND seq = ? LIMIT 1")
-        if let row = try Row.fetchOne(recent, arguments: [dot.node, seq]), let writer = try writer(dot, row) { return writer }
-        return nil
+        return try OpRecord.find(db, dot).map { Writer(dot: dot, hlc: $0.hlc, department: $0.department) }
     }
 
     private func writer(_ dot: Dot, _ row: Row) throws -> Writer? {
