@@ -169,3 +169,22 @@ import Testing
         #expect(conflict.values[1].dot == edit.dot && conflict.values[1].hlc == edit.hlc && conflict.values[1].department == "finance")
     }
 }
+
+@Suite struct ReopenTests {
+    @Test func aClosedReplicaOpensAgain() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = dir.path("r.sqlite")
+        var hash = ""
+        do {
+            let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+            try store.create("projects", id: "p", fields: ["name": .text("a")])
+            hash = try store.stateHash()
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "the pool was not closed")
+        let reopened = try ReplicaStore(opening: path, schema: TestSchema.schema)
+        #expect(try reopened.stateHash() == hash)
+        try reopened.update("projects", id: "p", fields: ["name": .text("b")])
+        #expect(try reopened.row("projects", id: "p")?.fields["name"] == .value(.text("b")))
+    }
+}
