@@ -101,7 +101,6 @@ enum Migrations {
                 resolved_hlc TEXT NOT NULL,
                 recorded_at INTEGER NOT NULL
             );
-            CREATE INDEX ps_conflict_history_by_row ON ps_conflict_history (collection, row_id, field);
             CREATE TABLE ps_op_record (
                 entry INTEGER PRIMARY KEY,
                 origin TEXT NOT NULL,
