@@ -188,3 +188,25 @@ import Testing
         #expect(try reopened.row("projects", id: "p")?.fields["name"] == .value(.text("b")))
     }
 }
+
+/// History of a conflict opened and closed within one remote batch.
+@Suite struct BatchHistoryTests {
+    @Test func aCoveringDeleteInTheSameBatchNamesTheEditInTheHistory() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.create("projects", id: "p", fields: [:])
+        try store.delete("projects", id: "p")
+        let delete = try #require(try store.outbox(limit: 10).last)
+        var edit = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 3, stamp: stamp("other", 1))
+        edit.department = "finance"
+        var redelete = OpBuilder.set(collection: "projects", row: "p", field: Op.deletedField, value: .bool(true), current: nil, stamp: stamp("third", 1))
+        redelete.replaces = [delete.dot]
+        redelete.context = VersionVector(["other": 1])
+        try store.applyRemote([edit, redelete], cursor: 2)
+        #expect(try store.openConflicts().isEmpty)
+        let entry = try #require(try store.conflictHistory().first)
+        #expect(entry.kind == .editOnDeleted && entry.resolvedBy == redelete.dot)
+        #expect(entry.discarded.map(\.dot) == [edit.dot] && entry.discarded.map(\.hlc) == [edit.hlc] && entry.discarded.map(\.department) == ["finance"])
+    }
+}

@@ -113,7 +113,8 @@ struct OpApplier {
             try insertHistory(id: conflict.id, kind: .editOnDeleted, c, r, Op.deletedField, n: 1, value: winner.value, dot: winner.dot,
                               department: winner.department, hlc: winner.hlc, kept: kept, by: op)
         } else {
-            let edit = try EditWriters(db: db).latest(of: conflict.edits, collection: c, row: r)
+            let pending = record
+            let edit = try EditWriters(db: db, unwritten: pending.find).latest(of: conflict.edits, collection: c, row: r)
             try insertHistory(id: conflict.id, kind: .editOnDeleted, c, r, Op.deletedField, n: 2, value: .bool(false), dot: edit.dot,
                               department: edit.department, hlc: edit.hlc, kept: kept, by: op)
         }

@@ -48,15 +48,26 @@ struct OpRecord {
         return out
     }
 
+    /// The op with this dot among those appended and not yet flushed.
+    func find(_ dot: Dot) throws -> Op? {
+        try OpRecord.find(dot, in: lines)
+    }
+
     /// The recorded op with this dot, nil when it is not (or no longer) in the record.
     static func find(_ db: Database, _ dot: Dot) throws -> Op? {
         let pattern = "%\"node\":\"\(dot.node)\",\"seq\":\(dot.seq),%"
         let entries = try String.fetchCursor(db.cachedStatement(sql: "SELECT ops FROM ps_op_record WHERE ops LIKE ? ORDER BY entry DESC"), arguments: [pattern])
         while let text = try entries.next() {
-            for line in text.split(separator: "\n") where line.contains("\"seq\":\(dot.seq),") {
-                let op = try OpJSON.decode(String(line))
-                if op.dot == dot { return op }
-            }
+            if let op = try find(dot, in: text) { return op }
+        }
+        return nil
+    }
+
+    private static func find(_ dot: Dot, in lines: String) throws -> Op? {
+        let marker = "\"node\":\"\(dot.node)\",\"seq\":\(dot.seq),"
+        for line in lines.split(separator: "\n") where line.contains(marker) {
+            let op = try OpJSON.decode(String(line))
+            if op.dot == dot { return op }
         }
         return nil
     }
