@@ -29,7 +29,7 @@ struct EditWriters {
 
     private func find(_ dot: Dot, _ c: String, _ r: String) throws -> Writer? {
         if let op = try unwritten(dot) { return Writer(dot: dot, hlc: op.hlc, department: op.department) }
-        let seq = Int64(dot.seq)
+        let seq = Int64(clamping: dot.seq)
         let sibling = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_registers WHERE collection = ? AND row_id = ? AND node = ? AND seq = ? LIMIT 1")
         if let row = try Row.fetchOne(sibling, arguments: [c, r, dot.node, seq]), let writer = try writer(dot, row) { return writer }
         return try OpRecord.find(db, dot).map { Writer(dot: dot, hlc: $0.hlc, department: $0.department) }

@@ -39,13 +39,13 @@ struct FieldStore {
 
     func insertSibling(_ c: String, _ r: String, _ f: String, _ s: Sibling) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO ps_registers (collection, row_id, field, \(FieldStore.siblingColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, s.dot.node, Int64(s.dot.seq), s.hlc.description, s.value.jsonText,
+        try statement.execute(arguments: [c, r, f, s.dot.node, Int64(clamping: s.dot.seq), s.hlc.description, s.value.jsonText,
                                           s.context.map(DotText.json), s.department])
     }
 
     func deleteSibling(_ c: String, _ r: String, _ f: String, _ dot: Dot) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM ps_registers WHERE collection = ? AND row_id = ? AND field = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, dot.node, Int64(dot.seq)])
+        try statement.execute(arguments: [c, r, f, dot.node, Int64(clamping: dot.seq)])
     }
 
     // MARK: Counters
@@ -91,12 +91,12 @@ struct FieldStore {
 
     func insertTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
         let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO ps_set_tags (collection, row_id, field, element, node, seq) VALUES (?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(dot.seq)])
+        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
     }
 
     func deleteTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ? AND element = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(dot.seq)])
+        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
     }
 
     // MARK: row_vv

@@ -44,6 +44,10 @@ struct OpApplier {
     /// the recent-op record (the oldest ops of a batch bigger than the record).
     @discardableResult
     mutating func apply(_ op: Op, record recorded: Bool = true) throws -> Bool {
+        // Ops made in code rather than decoded from the wire have not had their dot checked.
+        guard op.seq >= 1, op.seq <= Dot.maxSeq, NodeID.isValid(op.node) else {
+            throw StoreError.validation(ValidationError("op \(op.dot): node or seq out of range"))
+        }
         if applied.contains(op.dot) { return false }
         try layout.schema.validate(op)
         guard let collection = layout.collections[op.collection] else { throw StoreError.corrupt("no table for \(op.collection)") }
@@ -127,8 +131,8 @@ struct OpApplier {
                                              kept, resolved_node, resolved_seq, resolved_hlc, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [id, kind.rawValue, c, r, f, n, value.jsonText, dot.node, Int64(dot.seq), department,
-                                          hlc.description, kept.jsonText, op.node, Int64(op.seq), op.hlc.description,
+        try statement.execute(arguments: [id, kind.rawValue, c, r, f, n, value.jsonText, dot.node, Int64(clamping: dot.seq), department,
+                                          hlc.description, kept.jsonText, op.node, Int64(clamping: op.seq), op.hlc.description,
                                           Int64(clamping: wallMilliseconds)])
     }
 
@@ -140,7 +144,7 @@ struct OpApplier {
         try cache.flush(db)
         try pending.flush(db, layout: layout)
         let statement = try db.cachedStatement(sql: "INSERT INTO ps_applied (node, seq) VALUES (?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq")
-        for node in changedNodes.sorted() { try statement.execute(arguments: [node, Int64(applied[node])]) }
+        for node in changedNodes.sorted() { try statement.execute(arguments: [node, Int64(clamping: applied[node])]) }
         changedNodes = []
         try record.flush(db, origin: origin, wallMilliseconds: wallMilliseconds)
     }

@@ -55,7 +55,7 @@ struct PendingRows {
                 try db.cachedStatement(sql: text).execute(arguments: StatementArguments(values))
             }
             for (node, seq) in entry.vv.sorted(by: { $0.key < $1.key }) {
-                try vvStatement.execute(arguments: [key.collection, key.row, node, Int64(seq)])
+                try vvStatement.execute(arguments: [key.collection, key.row, node, Int64(clamping: seq)])
             }
         }
         rows = [:]

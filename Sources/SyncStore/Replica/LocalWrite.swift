@@ -35,7 +35,7 @@ struct LocalWrite {
         row.apply(op, family: family)
         let json = String(decoding: try encoder.encode(op), as: UTF8.self)
         try db.cachedStatement(sql: "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [Int64(op.seq), json, Int64(clamping: wall)])
+            .execute(arguments: [Int64(clamping: op.seq), json, Int64(clamping: wall)])
     }
 
     mutating func finish() throws {
