@@ -126,3 +126,87 @@ import Testing
         }
     }
 }
+
+@Suite struct OpRecordTests {
+    @Test func recentOpsSpanBatchesAndKeepTheNewestFiveThousand() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        var seq: UInt64 = 0
+        for batch in 0..<12 {
+            var ops: [Op] = []
+            for _ in 0..<500 {
+                seq += 1
+                var op = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
+                op.department = "finance"
+                op.log = seq
+                ops.append(op)
+            }
+            try store.applyRemote(ops, cursor: UInt64(batch + 1) * 500)
+        }
+        let recent = try store.recentOps(limit: 100_000)
+        #expect(recent.count == Int(OpRecord.kept))
+        #expect(recent.first?.op.seq == 6_000 && recent.last?.op.seq == 1_001)
+        #expect(recent.map(\.position) == (1_001...6_000).reversed().map(Int64.init))
+        #expect(recent.allSatisfy { $0.origin == .remote && $0.department == "finance" && $0.log == $0.op.seq })
+        try store.create("projects", id: "q", fields: [:])
+        let newest = try store.recentOps(limit: 3)
+        #expect(newest.map(\.origin) == [.local, .remote, .remote] && newest.map(\.position) == [6_001, 6_000, 5_999])
+        #expect(newest[0].department == "d")
+    }
+
+    @Test func editOnDeletedNamesTheEditFromTheRecord() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.create("projects", id: "p", fields: [:])
+        try store.delete("projects", id: "p")
+        var edit = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 3, stamp: stamp("other", 1))
+        edit.department = "finance"
+        try store.applyRemote([edit], cursor: 1)
+        let conflict = try #require(try store.openConflicts().first)
+        #expect(conflict.kind == .editOnDeleted)
+        #expect(conflict.values[1].dot == edit.dot && conflict.values[1].hlc == edit.hlc && conflict.values[1].department == "finance")
+    }
+}
+
+@Suite struct ReopenTests {
+    @Test func aClosedReplicaOpensAgain() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = dir.path("r.sqlite")
+        var hash = ""
+        do {
+            let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+            try store.create("projects", id: "p", fields: ["name": .text("a")])
+            hash = try store.stateHash()
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "the pool was not closed")
+        let reopened = try ReplicaStore(opening: path, schema: TestSchema.schema)
+        #expect(try reopened.stateHash() == hash)
+        try reopened.update("projects", id: "p", fields: ["name": .text("b")])
+        #expect(try reopened.row("projects", id: "p")?.fields["name"] == .value(.text("b")))
+    }
+}
+
+/// History of a conflict opened and closed within one remote batch.
+@Suite struct BatchHistoryTests {
+    @Test func aCoveringDeleteInTheSameBatchNamesTheEditInTheHistory() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.create("projects", id: "p", fields: [:])
+        try store.delete("projects", id: "p")
+        let delete = try #require(try store.outbox(limit: 10).last)
+        var edit = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 3, stamp: stamp("other", 1))
+        edit.department = "finance"
+        var redelete = OpBuilder.set(collection: "projects", row: "p", field: Op.deletedField, value: .bool(true), current: nil, stamp: stamp("third", 1))
+        redelete.replaces = [delete.dot]
+        redelete.context = VersionVector(["other": 1])
+        try store.applyRemote([edit, redelete], cursor: 2)
+        #expect(try store.openConflicts().isEmpty)
+        let entry = try #require(try store.conflictHistory().first)
+        #expect(entry.kind == .editOnDeleted && entry.resolvedBy == redelete.dot)
+        #expect(entry.discarded.map(\.dot) == [edit.dot] && entry.discarded.map(\.hlc) == [edit.hlc] && entry.discarded.map(\.department) == ["finance"])
+    }
+}

@@ -111,4 +111,16 @@ import Testing
         let reopened = try ServerLog(path: dir.path("server.sqlite"), schema: TestSchema.schema)
         #expect(try reopened.head() == log.head())
     }
+
+    @Test func aLaptopReplicaIsNotADaemonFile() throws {
+        defer { dir.cleanup() }
+        let path = dir.path("laptop.sqlite")
+        _ = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "a", department: "sales"), schema: TestSchema.schema)
+        do {
+            _ = try ServerLog(path: path, schema: TestSchema.schema)
+            Issue.record("a laptop replica was opened as the daemon's log")
+        } catch StoreError.notAReplica(let p, _) {
+            #expect(p == path)
+        }
+    }
 }

@@ -2,10 +2,12 @@ import GRDB
 import SyncModel
 
 /// Who made the unseen edits of an `edit_on_deleted` conflict. `row_vv` keeps only dots, so the
-/// HLC and department come from the register siblings the edits wrote, else from the recent-op
-/// record; an edit found in neither shows HLC zero and no department.
+/// HLC and department come from the current transaction's ops, the register siblings the edits
+/// wrote, or the recent-op record; an edit found in none shows HLC zero and no department.
 struct EditWriters {
     let db: Database
+    /// Ops applied earlier in the current transaction, not yet written to the tables.
+    var unwritten: (Dot) throws -> Op? = { _ in nil }
 
     struct Writer: Equatable {
         let dot: Dot
@@ -26,12 +28,11 @@ struct EditWriters {
     }
 
     private func find(_ dot: Dot, _ c: String, _ r: String) throws -> Writer? {
-        let seq = Int64(dot.seq)
+        if let op = try unwritten(dot) { return Writer(dot: dot, hlc: op.hlc, department: op.department) }
+        let seq = Int64(clamping: dot.seq)
         let sibling = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_registers WHERE collection = ? AND row_id = ? AND node = ? AND seq = ? LIMIT 1")
         if let row = try Row.fetchOne(sibling, arguments: [c, r, dot.node, seq]), let writer = try writer(dot, row) { return writer }
-        let recent = try db.cachedStatement(sql: "SELECT hlc, department FROM ps_recent_ops WHERE node = ? AND seq = ? LIMIT 1")
-        if let row = try Row.fetchOne(recent, arguments: [dot.node, seq]), let writer = try writer(dot, row) { return writer }
-        return nil
+        return try OpRecord.find(db, dot).map { Writer(dot: dot, hlc: $0.hlc, department: $0.department) }
     }
 
     private func writer(_ dot: Dot, _ row: Row) throws -> Writer? {

@@ -39,13 +39,13 @@ struct FieldStore {
 
     func insertSibling(_ c: String, _ r: String, _ f: String, _ s: Sibling) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO ps_registers (collection, row_id, field, \(FieldStore.siblingColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, s.dot.node, Int64(s.dot.seq), s.hlc.description, s.value.jsonText,
+        try statement.execute(arguments: [c, r, f, s.dot.node, Int64(clamping: s.dot.seq), s.hlc.description, s.value.jsonText,
                                           s.context.map(DotText.json), s.department])
     }
 
     func deleteSibling(_ c: String, _ r: String, _ f: String, _ dot: Dot) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM ps_registers WHERE collection = ? AND row_id = ? AND field = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, dot.node, Int64(dot.seq)])
+        try statement.execute(arguments: [c, r, f, dot.node, Int64(clamping: dot.seq)])
     }
 
     // MARK: Counters
@@ -63,8 +63,10 @@ struct FieldStore {
 
     // MARK: Sets
 
-    /// The set's live add tags (empty before its first op).
-    func set(_ c: String, _ r: String, _ f: String) throws -> ORSet {
+    /// The set's state: nil before its first op, else its live add tags (maybe none).
+    func set(_ c: String, _ r: String, _ f: String) throws -> FieldState? {
+        let present = try db.cachedStatement(sql: "SELECT 1 FROM ps_set_fields WHERE collection = ? AND row_id = ? AND field = ?")
+        guard try Bool.fetchOne(present, arguments: [c, r, f]) != nil else { return nil }
         let statement = try db.cachedStatement(sql: "SELECT element, node, seq FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ?")
         var tags: [String: Set<Dot>] = [:]
         let rows = try Row.fetchCursor(statement, arguments: [c, r, f])
@@ -72,7 +74,7 @@ struct FieldStore {
             let (element, dot) = try FieldStore.tag(row, from: 0)
             tags[element, default: []].insert(dot)
         }
-        return ORSet(tags: tags)
+        return .set(ORSet(tags: tags))
     }
 
     static func tag(_ row: Row, from start: Int) throws -> (String, Dot) {
@@ -89,12 +91,12 @@ struct FieldStore {
 
     func insertTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
         let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO ps_set_tags (collection, row_id, field, element, node, seq) VALUES (?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(dot.seq)])
+        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
     }
 
     func deleteTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ? AND element = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(dot.seq)])
+        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
     }
 
     // MARK: row_vv
@@ -107,11 +109,5 @@ struct FieldStore {
             entries[try row.decode(String.self, atIndex: 0)] = UInt64(max(0, try row.decode(Int64.self, atIndex: 1)))
         }
         return VersionVector(entries)
-    }
-
-    /// Raises the row's entry for the op's node to its seq (``SyncModel/VersionVector/observe(_:)``).
-    func observeRowVV(_ c: String, _ r: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_row_vv (collection, row_id, node, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)")
-        try statement.execute(arguments: [c, r, dot.node, Int64(dot.seq)])
     }
 }

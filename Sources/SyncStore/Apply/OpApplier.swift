@@ -2,31 +2,35 @@ import GRDB
 import SyncModel
 
 /// Applies ops to a replica inside one transaction (a local write or a remote batch): the field's
-/// merge state is loaded into the SyncModel type, changed by the model's own function, and the
-/// difference written back with the shown value, `row_vv`, conflict history and the op record.
+/// merge state is loaded into the SyncModel type (``FieldCache``), changed by the model's own
+/// function, and the difference written back with the shown value and `row_vv` (``PendingRows``);
+/// conflict history is written as each op applies.
 ///
-/// Applied-dot high-water marks are kept in memory for the batch and written by ``finish()``.
+/// Field states, shown values, `row_vv` entries, applied-dot marks and the op record are written once per
+/// transaction by ``finish()``, which must run before the transaction commits.
 struct OpApplier {
-    /// How many recent ops the `log` record keeps.
-    static let recentOpsKept: Int64 = 5_000
-
     let db: Database
     let layout: TableLayout
     let ownNode: String
     let ownDepartment: String
+    /// Local writes or remote ops (one kind per transaction).
+    let origin: LoggedOp.Origin
     /// Wall-clock Unix milliseconds of this transaction (history and op record only).
     let wallMilliseconds: UInt64
     private(set) var applied: VersionVector
     private var changedNodes: Set<String> = []
     /// The greatest HLC applied, for the local clock.
     private(set) var maxHLC: HLCTimestamp = .zero
-    private(set) var appliedCount = 0
+    private var pending = PendingRows()
+    private var record = OpRecord()
+    private var cache = FieldCache()
 
-    init(db: Database, layout: TableLayout, ownNode: String, ownDepartment: String, wallMilliseconds: UInt64) throws {
+    init(db: Database, layout: TableLayout, ownNode: String, ownDepartment: String, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         self.db = db
         self.layout = layout
         self.ownNode = ownNode
         self.ownDepartment = ownDepartment
+        self.origin = origin
         self.wallMilliseconds = wallMilliseconds
         var entries: [String: UInt64] = [:]
         let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT node, seq FROM ps_applied"))
@@ -39,85 +43,58 @@ struct OpApplier {
     /// Applies one op; false when its dot was already applied. `record` = false leaves it out of
     /// the recent-op record (the oldest ops of a batch bigger than the record).
     @discardableResult
-    mutating func apply(_ op: Op, origin: LoggedOp.Origin, record: Bool = true) throws -> Bool {
+    mutating func apply(_ op: Op, record recorded: Bool = true) throws -> Bool {
+        // Ops made in code rather than decoded from the wire have not had their dot checked.
+        guard op.seq >= 1, op.seq <= Dot.maxSeq, NodeID.isValid(op.node) else {
+            throw StoreError.validation(ValidationError("op \(op.dot): node or seq out of range"))
+        }
         if applied.contains(op.dot) { return false }
         try layout.schema.validate(op)
         guard let collection = layout.collections[op.collection] else { throw StoreError.corrupt("no table for \(op.collection)") }
         var stamped = op
         if stamped.department == nil, origin == .local { stamped.department = ownDepartment }
-        let fields = FieldStore(db: db)
-        let c = op.collection, r = op.row, f = op.field
-        let shown: DatabaseValue
-        let upsertSQL: String
-        if f == Op.deletedField {
-            shown = try applyDeleted(stamped, fields)
-            upsertSQL = collection.deletedUpsertSQL
+        let key = RowKey(collection: op.collection, row: op.row)
+        if op.field == Op.deletedField {
+            pending.show(key, column: collection.deletedIndex, try applyDeleted(stamped, key, collection))
         } else {
-            guard let field = collection.byName[f] else { throw StoreError.corrupt("no column for \(c).\(f)") }
-            upsertSQL = field.upsertSQL
-            switch field.family {
-            case .register:
-                var register = MultiValueRegister(siblings: try fields.siblings(c, r, f))
-                let before = register
-                let dropped = register.apply(stamped)
-                try writeRegisterDiff(c, r, f, new: Sibling(stamped), dropped: dropped, fields)
-                if before.isConflict, !dropped.isEmpty {
-                    try recordRegisterHistory(c, r, f, before: before, dropped: dropped, kept: register.value, by: op)
-                }
-                shown = register.value.databaseValue
-            case .counter:
-                var state = FieldState.counter(try fields.counter(c, r, f) ?? PNCounter())
-                state.apply(op)
-                guard case .counter(let counter) = state else { throw StoreError.corrupt("counter \(c).\(f)") }
-                try fields.writeCounter(c, r, f, counter)
-                shown = state.shown.databaseValue
-            case .set:
-                var set = try fields.set(c, r, f)
-                let before = set
-                set.apply(op)
-                try writeSetDiff(c, r, f, op: op, before: before, after: set, fields)
-                shown = FieldState.set(set).shown.databaseValue
+            guard let field = collection.byName[op.field] else { throw StoreError.corrupt("no column for \(op.collection).\(op.field)") }
+            let slot = FieldCache.Key(row: key, field: op.field)
+            var state = try cache.state(slot, family: field.family, db, collection)
+            let before = state
+            let dropped = state.apply(stamped)
+            cache.update(slot, state)
+            if case .register(let old) = before, old.isConflict, !dropped.isEmpty, case .register(let now) = state {
+                try recordRegisterHistory(op.collection, op.row, op.field, before: old, dropped: dropped, kept: now.value, by: op)
             }
-            try fields.observeRowVV(c, r, op.dot)
+            pending.show(key, column: field.index, state.shown.databaseValue)
+            pending.observe(key, op.dot)
         }
-        try db.cachedStatement(sql: upsertSQL).execute(arguments: [r, shown])
         applied.observe(op.dot)
         changedNodes.insert(op.node)
         if op.hlc > maxHLC { maxHLC = op.hlc }
-        appliedCount += 1
-        if record { try recordOp(stamped, origin: origin) }
+        if recorded { record.append(stamped) }
         return true
     }
 
     /// `_deleted`: the row's liveness register and `row_vv`, to see an `edit_on_deleted` close.
-    private func applyDeleted(_ op: Op, _ fields: FieldStore) throws -> DatabaseValue {
-        let c = op.collection, r = op.row
-        var row = RowState(deleted: MultiValueRegister(siblings: try fields.siblings(c, r, Op.deletedField)), vv: try fields.rowVV(c, r))
+    private mutating func applyDeleted(_ op: Op, _ key: RowKey, _ table: CollectionLayout) throws -> DatabaseValue {
+        let slot = FieldCache.Key(row: key, field: Op.deletedField)
+        guard case .register(let deleted) = try cache.state(slot, family: .register, db, table) else {
+            throw StoreError.corrupt("_deleted of \(key.collection) \(key.row)")
+        }
+        let stored = try cache.rowExisted(key, db, table) ? try FieldStore(db: db).rowVV(key.collection, key.row) : VersionVector()
+        var row = RowState(deleted: deleted, vv: pending.rowVV(key, stored: stored))
         let before = row
         let dropped = row.apply(op, family: .register)
-        try writeRegisterDiff(c, r, Op.deletedField, new: Sibling(op), dropped: dropped, fields)
+        cache.update(slot, .register(row.deleted))
         if before.deleted.isConflict, !dropped.isEmpty {
-            try recordRegisterHistory(c, r, Op.deletedField, before: before.deleted, dropped: dropped, kept: row.deleted.value, by: op)
+            try recordRegisterHistory(key.collection, key.row, Op.deletedField, before: before.deleted, dropped: dropped, kept: row.deleted.value, by: op)
         }
-        let openBefore = Conflict.of(row: before, id: r, collection: c).first { $0.kind == .editOnDeleted }
-        let openAfter = Conflict.of(row: row, id: r, collection: c).first { $0.kind == .editOnDeleted }
-        if let closed = openBefore, openAfter == nil {
+        if !before.editsAfterDelete.isEmpty, row.editsAfterDelete.isEmpty,
+           let closed = Conflict.of(row: before, id: key.row, collection: key.collection).first(where: { $0.kind == .editOnDeleted }) {
             try recordEditOnDeletedHistory(closed, before: before, kept: row.deleted.value, by: op)
         }
         return Value.bool(row.isDeleted).databaseValue
-    }
-
-    private func writeRegisterDiff(_ c: String, _ r: String, _ f: String, new: Sibling, dropped: [Sibling], _ fields: FieldStore) throws {
-        for s in dropped { try fields.deleteSibling(c, r, f, s.dot) }
-        try fields.insertSibling(c, r, f, new)
-    }
-
-    private func writeSetDiff(_ c: String, _ r: String, _ f: String, op: Op, before: ORSet, after: ORSet, _ fields: FieldStore) throws {
-        try fields.markSet(c, r, f)
-        guard let element = op.element else { return }
-        let old = before.tags[element] ?? [], new = after.tags[element] ?? []
-        for dot in old.subtracting(new) { try fields.deleteTag(c, r, f, element, dot) }
-        for dot in new.subtracting(old) { try fields.insertTag(c, r, f, element, dot) }
     }
 
     // MARK: History
@@ -140,7 +117,8 @@ struct OpApplier {
             try insertHistory(id: conflict.id, kind: .editOnDeleted, c, r, Op.deletedField, n: 1, value: winner.value, dot: winner.dot,
                               department: winner.department, hlc: winner.hlc, kept: kept, by: op)
         } else {
-            let edit = try EditWriters(db: db).latest(of: conflict.edits, collection: c, row: r)
+            let pending = record
+            let edit = try EditWriters(db: db, unwritten: pending.find).latest(of: conflict.edits, collection: c, row: r)
             try insertHistory(id: conflict.id, kind: .editOnDeleted, c, r, Op.deletedField, n: 2, value: .bool(false), dot: edit.dot,
                               department: edit.department, hlc: edit.hlc, kept: kept, by: op)
         }
@@ -153,29 +131,21 @@ struct OpApplier {
                                              kept, resolved_node, resolved_seq, resolved_hlc, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        try statement.execute(arguments: [id, kind.rawValue, c, r, f, n, value.jsonText, dot.node, Int64(dot.seq), department,
-                                          hlc.description, kept.jsonText, op.node, Int64(op.seq), op.hlc.description,
+        try statement.execute(arguments: [id, kind.rawValue, c, r, f, n, value.jsonText, dot.node, Int64(clamping: dot.seq), department,
+                                          hlc.description, kept.jsonText, op.node, Int64(clamping: op.seq), op.hlc.description,
                                           Int64(clamping: wallMilliseconds)])
     }
 
-    // MARK: Record and finish
+    // MARK: Finish
 
-    private func recordOp(_ op: Op, origin: LoggedOp.Origin) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_recent_ops (origin, \(OpColumns.names), department, log, applied_at) VALUES (?, \(OpColumns.placeholders), ?, ?, ?)")
-        var values: [(any DatabaseValueConvertible)?] = [origin.rawValue]
-        values += OpColumns.values(op)
-        values += [op.department, op.log.map { Int64(clamping: $0) }, Int64(clamping: wallMilliseconds)]
-        try statement.execute(arguments: StatementArguments(values))
-    }
-
-    /// Writes the applied-dot marks of the nodes this batch touched and trims the op record.
+    /// Writes the pending shown values and `row_vv` entries, the applied-dot marks of the nodes
+    /// this batch touched, and trims the op record.
     mutating func finish() throws {
+        try cache.flush(db)
+        try pending.flush(db, layout: layout)
         let statement = try db.cachedStatement(sql: "INSERT INTO ps_applied (node, seq) VALUES (?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq")
-        for node in changedNodes.sorted() { try statement.execute(arguments: [node, Int64(applied[node])]) }
+        for node in changedNodes.sorted() { try statement.execute(arguments: [node, Int64(clamping: applied[node])]) }
         changedNodes = []
-        if appliedCount > 0 {
-            try db.cachedStatement(sql: "DELETE FROM ps_recent_ops WHERE position <= (SELECT max(position) FROM ps_recent_ops) - ?")
-                .execute(arguments: [OpApplier.recentOpsKept])
-        }
+        try record.flush(db, origin: origin, wallMilliseconds: wallMilliseconds)
     }
 }

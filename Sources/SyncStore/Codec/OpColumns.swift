@@ -15,7 +15,7 @@ enum OpColumns {
     /// The column values of `op`, in ``names`` order.
     static func values(_ op: Op) -> [(any DatabaseValueConvertible)?] {
         [
-            op.collection, op.row, op.field, op.kind.rawValue, op.node, Int64(op.seq), op.hlc.description,
+            op.collection, op.row, op.field, op.kind.rawValue, op.node, Int64(clamping: op.seq), op.hlc.description,
             op.value?.jsonText,
             op.replaces.isEmpty ? nil : DotText.join(op.replaces),
             op.delta,

@@ -46,6 +46,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A code path that is not built yet.
     case notImplemented(String)
 
+    /// One line, no trailing period, suitable for `plansync: <message>`.
     public var description: String {
         switch self {
         case .validation(let e): return e.message

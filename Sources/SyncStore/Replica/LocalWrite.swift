@@ -18,7 +18,7 @@ struct LocalWrite {
         identity = try IdentityRecord.read(db)
         clock = HybridLogicalClock(last: identity.hlc)
         wall = IdentityRecord.wallMilliseconds()
-        applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, wallMilliseconds: wall)
+        applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall)
         encoder.outputFormatting = [.sortedKeys]
     }
 
@@ -31,11 +31,11 @@ struct LocalWrite {
 
     /// Applies a local op, updates `row` (the caller's view of the row) and queues the op.
     mutating func commit(_ op: Op, family: CRDTFamily, row: inout RowState) throws {
-        try applier.apply(op, origin: .local)
+        try applier.apply(op)
         row.apply(op, family: family)
         let json = String(decoding: try encoder.encode(op), as: UTF8.self)
         try db.cachedStatement(sql: "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [Int64(op.seq), json, Int64(clamping: wall)])
+            .execute(arguments: [Int64(clamping: op.seq), json, Int64(clamping: wall)])
     }
 
     mutating func finish() throws {

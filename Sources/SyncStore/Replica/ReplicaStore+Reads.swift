@@ -83,21 +83,7 @@ extension ReplicaStore {
     /// the last few thousand.
     public func recentOps(limit: Int) throws -> [LoggedOp] {
         try read { db in
-            let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names), origin, department, log, position FROM ps_recent_ops ORDER BY position DESC LIMIT ?")
-            let rows = try Row.fetchCursor(statement, arguments: [max(0, limit)])
-            var out: [LoggedOp] = []
-            let n = OpColumns.count
-            while let row = try rows.next() {
-                var op = try OpColumns.op(row)
-                let originText = try row.decode(String.self, atIndex: n)
-                guard let origin = LoggedOp.Origin(rawValue: originText) else { throw StoreError.corrupt("op origin \(originText)") }
-                let department = try row.decode(String?.self, atIndex: n + 1)
-                let log = try row.decode(Int64?.self, atIndex: n + 2).map { UInt64(max(0, $0)) }
-                op.department = department
-                op.log = log
-                out.append(LoggedOp(op: op, origin: origin, department: department, log: log, position: try row.decode(Int64.self, atIndex: n + 3)))
-            }
-            return out
+            try OpRecord.recent(db, limit: limit)
         }
     }
 

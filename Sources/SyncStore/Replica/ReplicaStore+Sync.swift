@@ -48,11 +48,11 @@ extension ReplicaStore {
         try write { db in
             var identity = try IdentityRecord.read(db)
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
-                                        wallMilliseconds: IdentityRecord.wallMilliseconds())
+                                        origin: .remote, wallMilliseconds: IdentityRecord.wallMilliseconds())
             // Only the newest ops of a batch bigger than the op record are recorded.
-            let firstRecorded = ops.count - Int(OpApplier.recentOpsKept)
+            let firstRecorded = ops.count - Int(OpRecord.kept)
             for (i, op) in ops.enumerated() {
-                try applier.apply(op, origin: .remote, record: i >= firstRecorded)
+                try applier.apply(op, record: i >= firstRecorded)
             }
             try applier.finish()
             // Later local writes sort after every value seen, and never reuse a seq of this

@@ -101,14 +101,13 @@ enum Migrations {
                 resolved_hlc TEXT NOT NULL,
                 recorded_at INTEGER NOT NULL
             );
-            CREATE INDEX ps_conflict_history_by_row ON ps_conflict_history (collection, row_id, field);
-            CREATE TABLE ps_recent_ops (
-                position INTEGER PRIMARY KEY,
+            CREATE TABLE ps_op_record (
+                entry INTEGER PRIMARY KEY,
                 origin TEXT NOT NULL,
-                \(OpColumns.definitions),
-                department TEXT,
-                log INTEGER,
-                applied_at INTEGER NOT NULL
+                first_position INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                applied_at INTEGER NOT NULL,
+                ops TEXT NOT NULL
             );
             CREATE TABLE ps_log (
                 position INTEGER PRIMARY KEY,

@@ -10,8 +10,8 @@ struct FieldLayout: Sendable {
     let column: String
     /// The target collection of a `ref` field.
     let refTarget: String?
-    /// `INSERT … ON CONFLICT(id) DO UPDATE` of this column's shown value.
-    let upsertSQL: String
+    /// Position in ``CollectionLayout/fields``; ``CollectionLayout/deletedIndex`` is `_deleted`.
+    let index: Int
 }
 
 /// The readable table of one collection: `id`, one column per field, `_deleted`.
@@ -22,8 +22,8 @@ struct CollectionLayout: Sendable {
     /// Declared fields in schema order.
     let fields: [FieldLayout]
     let byName: [String: FieldLayout]
-    /// Upsert of the `_deleted` column.
-    let deletedUpsertSQL: String
+    /// The column index of `_deleted` (after the fields).
+    var deletedIndex: Int { fields.count }
 
     init(_ collection: CollectionSchema) throws {
         name = collection.name
@@ -42,14 +42,20 @@ struct CollectionLayout: Sendable {
             let column = TableLayout.quote(f.name)
             var target: String?
             if case .ref(let t) = f.kind { target = t }
-            let layout = FieldLayout(name: f.name, kind: f.kind, family: f.kind.crdt, column: column, refTarget: target,
-                                     upsertSQL: TableLayout.upsert(table: table, column: column))
+            let layout = FieldLayout(name: f.name, kind: f.kind, family: f.kind.crdt, column: column, refTarget: target, index: fields.count)
             fields.append(layout)
             byName[f.name] = layout
         }
         self.fields = fields
         self.byName = byName
-        deletedUpsertSQL = TableLayout.upsert(table: table, column: TableLayout.deletedColumn)
+    }
+
+    /// `INSERT … ON CONFLICT(id) DO UPDATE` of the given columns (indexes as in ``FieldLayout/index``),
+    /// the id first, then the columns in the given order.
+    func upsertSQL(columns: [Int]) -> String {
+        let names = columns.map { $0 == deletedIndex ? TableLayout.deletedColumn : fields[$0].column }
+        return "INSERT INTO \(table) (id, " + names.joined(separator: ", ") + ") VALUES (?" + String(repeating: ", ?", count: names.count)
+            + ") ON CONFLICT(id) DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     }
 
     /// The SQL type a field's shown value has.
@@ -113,10 +119,6 @@ struct TableLayout: Sendable {
 
     static func quote(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func upsert(table: String, column: String) -> String {
-        "INSERT INTO \(table) (id, \(column)) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET \(column) = excluded.\(column)"
     }
 }
 

@@ -24,14 +24,21 @@ public final class ServerLog: ServerLogStorage, Sendable {
     /// The daemon's own replica, on the same file.
     let replica: ReplicaStore
 
-    /// Creates the file (identity `serverNode`, department `server`) or opens an existing one.
-    /// Throws ``StoreError/notAReplica(path:reason:)`` for a foreign file.
+    /// The department of the daemon's own replica identity.
+    public static let department = "server"
+
+    /// Creates the file (identity `serverNode`, department ``department``) or opens an existing
+    /// one. Throws ``StoreError/notAReplica(path:reason:)`` for a foreign file or a laptop's replica.
     public init(path: String, schema: Schema, serverNode: String = "plansyncd") throws {
         let layout = try TableLayout(schema)
         if FileManager.default.fileExists(atPath: path) {
             pool = try StoreDatabase.open(path, layout: layout, synchronousFull: true)
+            let identity = try ReplicaStore(pool: pool, layout: layout).identity()
+            guard identity.department == ServerLog.department else {
+                throw StoreError.notAReplica(path: path, reason: "it is the replica of node \(identity.node) (\(identity.department)), not a daemon's file")
+            }
         } else {
-            let identity = ReplicaIdentity(node: serverNode, department: "server")
+            let identity = ReplicaIdentity(node: serverNode, department: ServerLog.department)
             try ReplicaStore.validate(identity)
             pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: true) { db in
                 try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())

@@ -4,12 +4,15 @@ import SyncModel
 public struct ConflictValue: Hashable, Sendable {
     /// 1-based position; the winner (shown value) is 1.
     public let n: Int
+    /// The value; for `edit_on_deleted`, true = keep deleted, false = restore.
     public let value: Value
     /// The node that wrote it.
     public let node: String
     /// The writer's department, nil when unknown (pruned history).
     public let department: String?
+    /// When it was written (the HLC of its op; zero when no longer known).
     public let hlc: HLCTimestamp
+    /// The op that wrote it.
     public let dot: Dot
 }
 
@@ -21,11 +24,15 @@ public struct ConflictValue: Hashable, Sendable {
 public struct ConflictView: Hashable, Sendable {
     /// 12 hex digits, the same on every replica holding the same ops.
     public let id: String
+    /// `register` or `edit_on_deleted`.
     public let kind: Conflict.Kind
+    /// The row's collection.
     public let collection: String
+    /// The row id.
     public let row: String
     /// The field in conflict, `_deleted` for `edit_on_deleted`.
     public let field: String
+    /// The values to pick from, winner first, numbered from 1.
     public let values: [ConflictValue]
     /// `edit_on_deleted`: the unseen edits, latest seq per node; empty otherwise.
     public let edits: [Dot]
@@ -43,9 +50,13 @@ public enum Resolution: Hashable, Sendable {
 public struct ResolvedConflict: Hashable, Sendable {
     /// The id the conflict had while it was open.
     public let id: String
+    /// `register` or `edit_on_deleted`.
     public let kind: Conflict.Kind
+    /// The row's collection.
     public let collection: String
+    /// The row id.
     public let row: String
+    /// The field, `_deleted` for `edit_on_deleted`.
     public let field: String
     /// The values the resolving op dropped, in display order.
     public let discarded: [ConflictValue]

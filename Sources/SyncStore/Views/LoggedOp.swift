@@ -10,6 +10,7 @@ public struct LoggedOp: Hashable, Sendable {
 
     /// The op as applied (with `department` and `log` when the server stamped them).
     public let op: Op
+    /// Local write or received from the daemon.
     public let origin: Origin
     /// The writer's department: the server's stamp for remote ops, this replica's for local ones.
     public let department: String?

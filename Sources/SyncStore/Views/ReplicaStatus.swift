@@ -1,6 +1,8 @@
 /// A replica's summary for `plansync status`.
 public struct ReplicaStatus: Hashable, Sendable {
+    /// The replica's node id.
     public let node: String
+    /// The department the replica works for.
     public let department: String
     /// `host:port` of the daemon, nil when not set.
     public let server: String?
@@ -8,6 +10,7 @@ public struct ReplicaStatus: Hashable, Sendable {
     public let outbox: Int
     /// Server log position applied so far.
     public let cursor: UInt64
+    /// How many conflicts are open (register and `edit_on_deleted`).
     public let openConflicts: Int
     /// SHA-256 of the canonical state, 64 lowercase hex digits.
     public let stateHash: String
@@ -25,6 +28,7 @@ public struct ReplicaStatus: Hashable, Sendable {
 public struct TokenInfo: Hashable, Sendable {
     /// Short random id, for revoking.
     public let id: String
+    /// The department stamped on every op pushed with the token.
     public let department: String
     /// Unix milliseconds.
     public let createdAtMilliseconds: UInt64

@@ -2,7 +2,9 @@ import SyncModel
 
 /// One row as a person sees it: shown values, open conflicts and integrity notices.
 public struct RowView: Hashable, Sendable {
+    /// The row id.
     public let id: String
+    /// The collection the row belongs to.
     public let collection: String
     /// Whether the `_deleted` winner is true.
     public let deleted: Bool

@@ -1,0 +1,74 @@
+import GRDB
+import SyncModel
+
+/// The record of recently applied ops behind `plansync log`: one `ps_op_record` entry per
+/// transaction (a local write or a remote batch) holding its ops as JSON lines, so that recording
+/// costs one insert per batch rather than one per op. Ops are numbered consecutively across
+/// entries (`first_position` …); only the newest ``kept`` are kept.
+struct OpRecord {
+    /// How many recent ops the record keeps.
+    static let kept: Int64 = 5_000
+
+    private var lines = ""
+    private var count: Int64 = 0
+
+    mutating func append(_ op: Op) {
+        if count > 0 { lines += "\n" }
+        lines += OpJSON.encode(op)
+        count += 1
+    }
+
+    /// Writes the entry (if any op was recorded) and drops entries older than the newest ``kept`` ops.
+    mutating func flush(_ db: Database, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
+        guard count > 0 else { return }
+        let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(first_position + count), 1) FROM ps_op_record")) ?? 1
+        try db.cachedStatement(sql: "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [origin.rawValue, next, count, Int64(clamping: wallMilliseconds), lines])
+        try db.cachedStatement(sql: "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
+            .execute(arguments: [next + count, OpRecord.kept])
+        lines = ""
+        count = 0
+    }
+
+    /// The newest ops, newest first, at most `limit`.
+    static func recent(_ db: Database, limit: Int) throws -> [LoggedOp] {
+        var out: [LoggedOp] = []
+        guard limit > 0 else { return out }
+        let entries = try Row.fetchCursor(db.cachedStatement(sql: "SELECT origin, first_position, ops FROM ps_op_record ORDER BY entry DESC"))
+        while out.count < limit, let row = try entries.next() {
+            let originText = try row.decode(String.self, atIndex: 0)
+            guard let origin = LoggedOp.Origin(rawValue: originText) else { throw StoreError.corrupt("op record origin \(originText)") }
+            let first = try row.decode(Int64.self, atIndex: 1)
+            let ops = try row.decode(String.self, atIndex: 2).split(separator: "\n", omittingEmptySubsequences: false)
+            for (i, line) in ops.enumerated().reversed() where out.count < limit {
+                let op = try OpJSON.decode(String(line))
+                out.append(LoggedOp(op: op, origin: origin, department: op.department, log: op.log, position: first + Int64(i)))
+            }
+        }
+        return out
+    }
+
+    /// The op with this dot among those appended and not yet flushed.
+    func find(_ dot: Dot) throws -> Op? {
+        try OpRecord.find(dot, in: lines)
+    }
+
+    /// The recorded op with this dot, nil when it is not (or no longer) in the record.
+    static func find(_ db: Database, _ dot: Dot) throws -> Op? {
+        let pattern = "%\"node\":\"\(dot.node)\",\"seq\":\(dot.seq),%"
+        let entries = try String.fetchCursor(db.cachedStatement(sql: "SELECT ops FROM ps_op_record WHERE ops LIKE ? ORDER BY entry DESC"), arguments: [pattern])
+        while let text = try entries.next() {
+            if let op = try find(dot, in: text) { return op }
+        }
+        return nil
+    }
+
+    private static func find(_ dot: Dot, in lines: String) throws -> Op? {
+        let marker = "\"node\":\"\(dot.node)\",\"seq\":\(dot.seq),"
+        for line in lines.split(separator: "\n") where line.contains(marker) {
+            let op = try OpJSON.decode(String(line))
+            if op.dot == dot { return op }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,64 @@
+import GRDB
+import SyncModel
+
+/// What a transaction changed in the readable tables and in `row_vv`, written once per row when
+/// the transaction finishes instead of once per op: a row created with four fields costs one
+/// upsert, not four. Reads of `row_vv` during the transaction merge these pending entries.
+struct PendingRows {
+    private struct Entry {
+        var columns: [Int: DatabaseValue] = [:]
+        var vv: [String: UInt64] = [:]
+    }
+
+    private var rows: [RowKey: Entry] = [:]
+    /// Rows in first-touched order, so the writes are deterministic.
+    private var order: [RowKey] = []
+    /// Upsert SQL per collection and column set.
+    private var sql: [String: [[Int]: String]] = [:]
+
+    /// Records the shown value of column `index` of the row.
+    mutating func show(_ key: RowKey, column index: Int, _ value: DatabaseValue) {
+        if rows[key] == nil { order.append(key) }
+        rows[key, default: Entry()].columns[index] = value
+    }
+
+    /// Raises the row's `row_vv` entry for the dot's node (``SyncModel/VersionVector/observe(_:)``).
+    mutating func observe(_ key: RowKey, _ dot: Dot) {
+        if rows[key] == nil { order.append(key) }
+        if dot.seq > rows[key, default: Entry()].vv[dot.node] ?? 0 { rows[key, default: Entry()].vv[dot.node] = dot.seq }
+    }
+
+    /// The row's `row_vv` as stored, merged with the pending entries.
+    func rowVV(_ key: RowKey, stored: VersionVector) -> VersionVector {
+        var vv = stored
+        for (node, seq) in rows[key]?.vv ?? [:] { vv.observe(Dot(node: node, seq: seq)) }
+        return vv
+    }
+
+    /// Writes every pending row and forgets them.
+    mutating func flush(_ db: Database, layout: TableLayout) throws {
+        let vvStatement = try db.cachedStatement(sql: "INSERT INTO ps_row_vv (collection, row_id, node, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)")
+        for key in order {
+            guard let entry = rows[key] else { continue }
+            if !entry.columns.isEmpty {
+                guard let table = layout.collections[key.collection] else { throw StoreError.corrupt("no table for \(key.collection)") }
+                let columns = entry.columns.keys.sorted()
+                let text: String
+                if let known = sql[key.collection]?[columns] {
+                    text = known
+                } else {
+                    text = table.upsertSQL(columns: columns)
+                    sql[key.collection, default: [:]][columns] = text
+                }
+                var values: [DatabaseValue] = [key.row.databaseValue]
+                for c in columns { values.append(entry.columns[c] ?? .null) }
+                try db.cachedStatement(sql: text).execute(arguments: StatementArguments(values))
+            }
+            for (node, seq) in entry.vv.sorted(by: { $0.key < $1.key }) {
+                try vvStatement.execute(arguments: [key.collection, key.row, node, Int64(clamping: seq)])
+            }
+        }
+        rows = [:]
+        order = []
+    }
+}
