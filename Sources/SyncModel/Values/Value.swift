@@ -71,8 +71,12 @@ extension Value: Codable {
 public enum JSONText {
     /// `s` as a JSON string literal with the minimal escapes.
     public static func quote(_ s: String) -> String {
+        // Most text needs no escape: one scan of the UTF-8 bytes, then a single copy.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
+        out.reserveCapacity(s.utf8.count + 8)
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -21,7 +21,7 @@ struct OpRecord {
     /// Writes the entry (if any op was recorded) and drops entries older than the newest ``kept`` ops.
     mutating func flush(_ db: Database, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         guard count > 0 else { return }
-        let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(first_position + count), 1) FROM ps_op_record")) ?? 1
+        let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")) ?? 1
         try db.cachedStatement(sql: "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [origin.rawValue, next, count, Int64(clamping: wallMilliseconds), lines])
         try db.cachedStatement(sql: "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")

@@ -7,6 +7,11 @@ enum Migrations {
     static func migrator(_ layout: TableLayout) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-metadata", migrate: createMetadata)
+        // Trimming the op record looks entries up by where they end; without this index every
+        // write scanned the whole record.
+        migrator.registerMigration("v2-op-record-end") { db in
+            try db.execute(sql: "CREATE INDEX ps_op_record_end ON ps_op_record (first_position + count)")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
