@@ -4,7 +4,7 @@ import SyncClient
 import SyncModel
 import SyncStore
 
-/// Scenario `sync`: one client pushes its outbox to a daemon on loopback (and, as every sync does,
+/// Scenario `sync`: one client pushes its outbox (ten ops per project, as in `apply`) to a daemon on loopback (and, as every sync does,
 /// pulls its own ops back and skips them); a second client then pulls them all. End-to-end ops/s is
 /// ops divided by the time of both syncs. Bytes per op is what the loopback interface carried
 /// (JSON lines plus TCP/IP headers) divided by the op transfers (push, echo, pull: 3 per op).
@@ -25,7 +25,9 @@ enum SyncBench {
             for i in 0..<rows {
                 var fields: [String: Value] = [:]
                 for (name, value) in Workload.registerFields { fields[name] = value(i) }
-                _ = try writer.create("projects", fields: fields)
+                let id = try writer.create("projects", fields: fields)
+                try writer.increment("projects", id: id, field: "budget_spent", by: 1_200_000)
+                try writer.add("projects", id: id, field: "channels", element: "社交媒体")
             }
             let ops = try writer.outboxCount()
             let bytes0 = loopbackBytes()
