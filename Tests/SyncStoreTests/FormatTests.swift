@@ -21,6 +21,7 @@ import Testing
             #expect(dump.contains("# \(collection.name)\n"))
             #expect(Set(try #require(try store.shownColumns("projects", id: id)).keys).isSuperset(of: PlanningSchema.schema.collection("projects")!.fields.map(\.name)))
         }
+        #expect(try store.pragma("synchronous") == "2")  // FULL: a local write survives power loss
         let server = try ServerLog(path: dir.path("s.sqlite"), schema: PlanningSchema.schema)
         #expect(try server.replica.pragma("journal_mode") == "wal")
         #expect(try server.replica.pragma("synchronous") == "2")  // FULL

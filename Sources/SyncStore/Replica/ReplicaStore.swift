@@ -32,7 +32,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
         try ReplicaStore.validate(identity)
         let layout = try TableLayout(schema)
-        let pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: false) { db in
+        let pool = try StoreDatabase.create(at: path, layout: layout) { db in
             try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
         }
         return ReplicaStore(pool: pool, layout: layout)
@@ -42,7 +42,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     /// ``StoreError/notAReplica(path:reason:)`` without touching the file.
     public convenience init(opening path: String, schema: Schema) throws {
         let layout = try TableLayout(schema)
-        self.init(pool: try StoreDatabase.open(path, layout: layout, synchronousFull: false), layout: layout)
+        self.init(pool: try StoreDatabase.open(path, layout: layout), layout: layout)
     }
 
     /// Sets or clears the daemon address (`host:port`) and token.
@@ -62,30 +62,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
 
     // MARK: Transactions
 
-    /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
-    /// rolled back on any error, which comes out as a ``StoreError``.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
-                return result
-            }
-        } catch {
-            throw StoreStorage.wrap(error)
-        }
-    }
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(body) }
 
-    /// One read transaction on a consistent snapshot.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.read(body)
-        } catch {
-            throw StoreStorage.wrap(error)
-        }
-    }
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }
 }

@@ -8,12 +8,14 @@ enum StoreDatabase {
     /// Seconds a writer waits for another process's transaction before giving up.
     static let busyTimeout: TimeInterval = 10
 
-    static func configuration(synchronousFull: Bool) -> Configuration {
+    /// Every replica file, the daemon's included, commits with `synchronous = FULL`: in WAL mode a
+    /// committed local write or applied batch then survives power loss, not only a process crash.
+    static func configuration() -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = false
         config.prepareDatabase { db in
-            try db.execute(sql: synchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
             // 16 MiB of page cache: a batch's index pages stay in memory between its ops.
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
@@ -22,11 +24,11 @@ enum StoreDatabase {
 
     /// Creates a new file: migrations, then `prepare` (the identity rows). Removes the file again
     /// when that fails.
-    static func create(at path: String, layout: TableLayout, synchronousFull: Bool,
+    static func create(at path: String, layout: TableLayout,
                        prepare: (Database) throws -> Void) throws -> DatabasePool {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path) }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration(synchronousFull: synchronousFull))
+            let pool = try DatabasePool(path: path, configuration: configuration())
             try Migrations.migrator(layout).migrate(pool)
             try pool.write { db in try prepare(db) }
             return pool
@@ -37,7 +39,7 @@ enum StoreDatabase {
     }
 
     /// Opens an existing replica. Checks read-only first, so a foreign file is never modified.
-    static func open(_ path: String, layout: TableLayout, synchronousFull: Bool) throws -> DatabasePool {
+    static func open(_ path: String, layout: TableLayout) throws -> DatabasePool {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchFile(path) }
         do {
             var readonly = Configuration()
@@ -59,9 +61,38 @@ enum StoreDatabase {
             throw StoreError.notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration(synchronousFull: synchronousFull))
+            let pool = try DatabasePool(path: path, configuration: configuration())
             try Migrations.migrator(layout).migrate(pool)
             return pool
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+}
+
+extension DatabasePool {
+    /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
+    /// rolled back on any error, which comes out as a ``StoreError``.
+    func immediateWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
+                return result
+            }
+        } catch {
+            throw StoreStorage.wrap(error)
+        }
+    }
+
+    /// One read transaction on a consistent snapshot; errors come out as ``StoreError``.
+    func snapshotRead<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try read(body)
         } catch {
             throw StoreStorage.wrap(error)
         }

@@ -32,7 +32,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
     public init(path: String, schema: Schema, serverNode: String = "plansyncd") throws {
         let layout = try TableLayout(schema)
         if FileManager.default.fileExists(atPath: path) {
-            pool = try StoreDatabase.open(path, layout: layout, synchronousFull: true)
+            pool = try StoreDatabase.open(path, layout: layout)
             let identity = try ReplicaStore(pool: pool, layout: layout).identity()
             guard identity.department == ServerLog.department else {
                 throw StoreError.notAReplica(path: path, reason: "it is the replica of node \(identity.node) (\(identity.department)), not a daemon's file")
@@ -40,7 +40,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
         } else {
             let identity = ReplicaIdentity(node: serverNode, department: ServerLog.department)
             try ReplicaStore.validate(identity)
-            pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: true) { db in
+            pool = try StoreDatabase.create(at: path, layout: layout) { db in
                 try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
             }
         }
@@ -123,29 +123,9 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     // MARK: Transactions
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
-                return result
-            }
-        } catch {
-            throw StoreStorage.wrap(error)
-        }
-    }
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(body) }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.read(body)
-        } catch {
-            throw StoreStorage.wrap(error)
-        }
-    }
+    func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }
 }
 
 /// ``SyncModel/OpLogIndex`` on `ps_log` within a transaction: the (node, seq) index answers both.
