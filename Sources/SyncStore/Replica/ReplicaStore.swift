@@ -20,17 +20,25 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     public let schema: Schema
     let pool: DatabasePool
     let layout: TableLayout
+    /// Why every write is refused, nil when writes are allowed: a daemon's file opened as a
+    /// replica changes only through its ``ServerLog``, or it would drift from the log.
+    let writeRefusal: StoreError?
 
-    init(pool: DatabasePool, layout: TableLayout) {
+    init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil) {
         self.pool = pool
         self.layout = layout
         self.schema = layout.schema
+        self.writeRefusal = writeRefusal
     }
 
     /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists and
-    /// ``StoreError/invalidIdentity(_:)`` for a bad node id or an empty department.
+    /// ``StoreError/invalidIdentity(_:)`` for a bad node id, an empty department or the department
+    /// ``ServerLog/department``, which marks a daemon's file.
     public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
         try ReplicaStore.validate(identity)
+        guard !ServerLog.isDaemonIdentity(identity) else {
+            throw StoreError.invalidIdentity("the department \"\(ServerLog.department)\" is reserved for the sync daemon's file")
+        }
         let layout = try TableLayout(schema)
         let pool = try StoreDatabase.create(at: path, layout: layout, synchronousFull: false) { db in
             try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
@@ -38,11 +46,20 @@ public final class ReplicaStore: SyncingReplica, Sendable {
         return ReplicaStore(pool: pool, layout: layout)
     }
 
-    /// Opens an existing replica (a daemon's file too); throws ``StoreError/noSuchFile(_:)`` or
-    /// ``StoreError/notAReplica(path:reason:)`` without touching the file.
+    /// Opens an existing replica; throws ``StoreError/noSuchFile(_:)`` or
+    /// ``StoreError/notAReplica(path:reason:)`` without touching the file. A daemon's file opens
+    /// for reading: its writes throw ``StoreError/daemonFile(_:)``.
     public convenience init(opening path: String, schema: Schema) throws {
         let layout = try TableLayout(schema)
-        self.init(pool: try StoreDatabase.open(path, layout: layout, synchronousFull: false), layout: layout)
+        let pool = try StoreDatabase.open(path, layout: layout, synchronousFull: false)
+        let identity = try ReplicaStore(pool: pool, layout: layout).identity()
+        self.init(pool: pool, layout: layout, writeRefusal: ServerLog.isDaemonIdentity(identity) ? .daemonFile(path) : nil)
+    }
+
+    /// Throws ``StoreError/daemonFile(_:)`` when this replica refuses writes (a daemon's file), so
+    /// that a caller can stop before it starts, e.g. before connecting to sync.
+    public func checkWritable() throws {
+        if let writeRefusal { throw writeRefusal }
     }
 
     /// Sets or clears the daemon address (`host:port`) and token.
@@ -65,6 +82,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
     /// rolled back on any error, which comes out as a ``StoreError``.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try checkWritable()
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?

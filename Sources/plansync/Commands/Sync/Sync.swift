@@ -26,6 +26,7 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let store = try ReplicaAccess.open(replica)
+        try store.checkWritable()
         var options = SyncClientOptions(server: try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }, token: token)
         if let token { try TokenText.validate(token) }
         options.logger = Quiet.logger
