@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Runs the built `plansync` executable the way a user does, capturing exit status and output.
+/// Runs a built executable (`plansync`, `plansyncd`) the way a user does, capturing exit status and output.
 ///
 /// The binary is looked up next to the test bundle (SwiftPM puts every product of the build in
 /// one folder), then in `.build/debug` of the package; `$PLANSYNC` overrides both.
@@ -19,18 +19,19 @@ struct PlanSyncBinary: Sendable {
 
     let url: URL
 
-    /// The binary, or a test failure naming where it was looked for.
-    static func locate() throws -> PlanSyncBinary {
+    /// The binary (`plansync`, or another product such as `plansyncd`), or a test failure naming
+    /// where it was looked for. `$PLANSYNC` / `$PLANSYNCD` override the lookup.
+    static func locate(_ product: String = "plansync") throws -> PlanSyncBinary {
         var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["PLANSYNC"], !env.isEmpty { candidates.append(URL(fileURLWithPath: env)) }
+        if let env = ProcessInfo.processInfo.environment[product.uppercased()], !env.isEmpty { candidates.append(URL(fileURLWithPath: env)) }
         let runner = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
-        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("plansync"))
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent(product))
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("plansync"))
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(product))
         }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/plansync"))
+        candidates.append(root.appendingPathComponent(".build/debug/\(product)"))
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw LookupError(candidates: candidates.map(\.path))
         }
@@ -39,7 +40,7 @@ struct PlanSyncBinary: Sendable {
 
     struct LookupError: Error, CustomStringConvertible {
         let candidates: [String]
-        var description: String { "plansync binary not found (swift build first); looked in: " + candidates.joined(separator: ", ") }
+        var description: String { "binary not found (swift build first); looked in: " + candidates.joined(separator: ", ") }
     }
 
     /// Runs `plansync ARGUMENTS` with `$PLANSYNC_REPLICA` unset, output captured through files so
