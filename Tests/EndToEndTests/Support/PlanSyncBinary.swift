@@ -43,9 +43,14 @@ struct PlanSyncBinary: Sendable {
         var description: String { "binary not found (swift build first); looked in: " + candidates.joined(separator: ", ") }
     }
 
-    /// Runs `plansync ARGUMENTS` with `$PLANSYNC_REPLICA` unset, output captured through files so
-    /// that large output cannot block the child.
+    /// Runs `plansync ARGUMENTS` to its end with `$PLANSYNC_REPLICA` unset, output captured through
+    /// files so that large output cannot block the child.
     func run(_ arguments: [String], in folder: URL) throws -> Result {
+        try start(arguments, in: folder).finish()
+    }
+
+    /// Starts `plansync ARGUMENTS` (e.g. `sync --watch`) and returns while it runs.
+    func start(_ arguments: [String], in folder: URL) throws -> Running {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -54,23 +59,49 @@ struct PlanSyncBinary: Sendable {
         environment.removeValue(forKey: "PLANSYNC_REPLICA")
         process.environment = environment
         let id = UUID().uuidString
-        let outURL = folder.appendingPathComponent(".out-\(id)"), errURL = folder.appendingPathComponent(".err-\(id)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
+        let running = Running(process: process, outURL: folder.appendingPathComponent(".out-\(id)"), errURL: folder.appendingPathComponent(".err-\(id)"))
+        _ = FileManager.default.createFile(atPath: running.outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: running.errURL.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: running.outURL)
+        process.standardError = try FileHandle(forWritingTo: running.errURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
+        return running
+    }
+
+    /// A started child process whose stdout and stderr go to files in the workspace.
+    struct Running {
+        let process: Process
+        let outURL: URL
+        let errURL: URL
+
+        /// What the child has written to stdout so far (what reached the file, not its buffers).
+        var stdoutSoFar: String { String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self) }
+        /// What the child has written to stderr so far.
+        var stderrSoFar: String { String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self) }
+
+        /// Polls until `condition` holds or `seconds` pass, or the child exits; whether it held.
+        func wait(upTo seconds: TimeInterval, until condition: (Running) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition(self) { return true }
+                if !process.isRunning { return condition(self) }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return condition(self)
         }
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+
+        /// Sends SIGINT, as Ctrl-C does.
+        func interrupt() { process.interrupt() }
+
+        /// Waits for the child to exit and returns what it did; removes the output files.
+        func finish() throws -> Result {
+            process.waitUntilExit()
+            defer {
+                try? FileManager.default.removeItem(at: outURL)
+                try? FileManager.default.removeItem(at: errURL)
+            }
+            return Result(status: process.terminationStatus, stdout: stdoutSoFar, stderr: stderrSoFar)
+        }
     }
 }
