@@ -26,4 +26,30 @@ import Testing
         #expect(result.status == 0 && result.stdout.hasSuffix("stopped\n"), "\(result.status) \(result.stderr)")
         await daemon.stop()
     }
+
+    /// `--remember` stores the overrides only once they worked, with `--watch` too: a watch that
+    /// never reaches the daemon keeps the replica's own server and token; one that connects keeps
+    /// the overrides.
+    @Test func watchRemembersOnlyOnceItConnects() async throws {
+        let ws = try Workspace()
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "sales", "--server", "127.0.0.1:7420", "--token", "good")
+        let port = try closedPort()
+        let failing = try ws.binary.start(["--replica", "a.sqlite", "sync", "--watch", "--remember", "--server", "127.0.0.1:\(port)", "--token", "bad"], in: ws.folder)
+        let retried = failing.wait(upTo: 20) { $0.stderrSoFar.contains("retrying") }
+        failing.interrupt()
+        let result = try failing.finish()
+        #expect(retried, "\(result.stderr)")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try ws.status("a")["server"] as? String == "127.0.0.1:7420")
+
+        let daemon = try await TestDaemon(in: ws.folder)
+        let working = try ws.binary.start(["--replica", "a.sqlite", "sync", "--watch", "--remember", "--server", daemon.address,
+                                           "--token", try daemon.token(for: "sales")], in: ws.folder)
+        let remembered = working.wait(upTo: 20) { _ in (try? ws.status("a")["server"] as? String) == daemon.address }
+        working.interrupt()
+        _ = try working.finish()
+        #expect(remembered)
+        #expect(try ws.on("a", "sync").status == 0, "the remembered token works without overrides")
+        await daemon.stop()
+    }
 }

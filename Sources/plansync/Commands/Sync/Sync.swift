@@ -31,10 +31,14 @@ struct Sync: AsyncParsableCommand {
         if let token { try TokenText.validate(token) }
         options.logger = Quiet.logger
         let progress = ProgressLine(enabled: Console.stdoutIsTerminal && !watch)
-        options.onEvent = { event in SyncReport.event(event, progress: progress) }
+        let remembered = watch ? rememberedSettings(options) : nil
+        options.onEvent = { event in
+            // watch never returns a summary: it remembers once a session has opened with the overrides.
+            if let remembered, case .connected = event { remembered.save(in: store) }
+            SyncReport.event(event, progress: progress)
+        }
         let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
         if watch {
-            try save(options, in: store)
             try await WatchRun.run(client)
             return
         }
@@ -50,8 +54,31 @@ struct Sync: AsyncParsableCommand {
 
     /// With `--remember`, stores the overrides in the replica (after a sync that worked with them).
     private func save(_ options: SyncClientOptions, in store: ReplicaStore) throws {
-        guard remember, server != nil || token != nil else { return }
+        try rememberedSettings(options)?.store(in: store)
+    }
+
+    /// The overrides `--remember` keeps, nil when there is nothing to keep.
+    private func rememberedSettings(_ options: SyncClientOptions) -> RememberedSettings? {
+        guard remember, server != nil || token != nil else { return nil }
+        return RememberedSettings(server: options.server?.description, token: token)
+    }
+}
+
+/// `--server` and `--token` overrides to store in the replica once a sync worked with them; nil
+/// members keep what the replica has.
+struct RememberedSettings: Sendable {
+    let server: String?
+    let token: String?
+
+    func store(in store: ReplicaStore) throws {
         let identity = try store.identity()
-        try store.setServer(options.server?.description ?? identity.server, token: token ?? identity.token)
+        try store.setServer(server ?? identity.server, token: token ?? identity.token)
+    }
+
+    /// ``store(in:)`` from an event handler, which cannot throw: a failure is a warning on stderr.
+    func save(in store: ReplicaStore) {
+        do { try self.store(in: store) } catch {
+            Console.err("plansync: warning: could not remember --server/--token: \(CLIError.from(error)?.message ?? "\(error)")")
+        }
     }
 }
