@@ -48,12 +48,16 @@ public final class ReplicaStore: SyncingReplica, Sendable {
 
     /// Opens an existing replica; throws ``StoreError/noSuchFile(_:)`` or
     /// ``StoreError/notAReplica(path:reason:)`` without touching the file. A daemon's file opens
-    /// for reading: its writes throw ``StoreError/daemonFile(_:)``.
+    /// for reading: its writes throw ``StoreError/daemonFile(_:)``. So does a file this process
+    /// may not write, whose writes throw ``StoreError/readOnly(_:)``.
     public convenience init(opening path: String, schema: Schema) throws {
         let layout = try TableLayout(schema)
-        let pool = try StoreDatabase.open(path, layout: layout, synchronousFull: false)
+        let readOnly = !FileManager.default.isWritableFile(atPath: path)
+        let pool = try StoreDatabase.open(path, layout: layout, synchronousFull: false, readOnly: readOnly)
         let identity = try ReplicaStore(pool: pool, layout: layout).identity()
-        self.init(pool: pool, layout: layout, writeRefusal: ServerLog.isDaemonIdentity(identity) ? .daemonFile(path) : nil)
+        let refusal: StoreError? = ServerLog.isDaemonIdentity(identity) ? .daemonFile(path)
+            : readOnly ? .readOnly("\(path) is read-only here; reading works, writing needs write access to it") : nil
+        self.init(pool: pool, layout: layout, writeRefusal: refusal)
     }
 
     /// Throws ``StoreError/daemonFile(_:)`` when this replica refuses writes (a daemon's file), so

@@ -18,6 +18,8 @@ struct PlanSyncBinary: Sendable {
     }
 
     let url: URL
+    /// A command that runs the binary, e.g. `setpriv --reuid=nobody …`; empty to run it directly.
+    var launcher: [String] = []
 
     /// The binary (`plansync`, or another product such as `plansyncd`), or a test failure naming
     /// where it was looked for. `$PLANSYNC` / `$PLANSYNCD` override the lookup.
@@ -52,8 +54,13 @@ struct PlanSyncBinary: Sendable {
     /// Starts `plansync ARGUMENTS` (e.g. `sync --watch`) and returns while it runs.
     func start(_ arguments: [String], in folder: URL) throws -> Running {
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "PLANSYNC_REPLICA")
