@@ -15,6 +15,9 @@ import Testing
         let before = try ws.status("server")
         #expect(before["state_hash"] as? String == (try ws.status("a")["state_hash"] as? String))
         #expect(try ws.ok("server", "get", "projects", project).contains("春季推广"))
+        let status = try ws.ok("server", "status")
+        #expect(status.contains("server          (none: this is the sync daemon's own file)"), "\(status)")
+        #expect(!status.contains("plansync sync"), "no advice to sync a file that refuses it: \(status)")
 
         let writes: [[String]] = [
             ["put", "projects", "name=x"], ["put", "projects", project, "name=y"], ["inc", "projects", project, "budget_spent", "5"],

@@ -60,8 +60,14 @@ public final class ReplicaStore: SyncingReplica, Sendable {
         self.init(pool: pool, layout: layout, writeRefusal: refusal)
     }
 
-    /// Throws ``StoreError/daemonFile(_:)`` when this replica refuses writes (a daemon's file), so
-    /// that a caller can stop before it starts, e.g. before connecting to sync.
+    /// Whether this is a daemon's file opened as a replica (it refuses writes).
+    public var isDaemonFile: Bool {
+        if case .daemonFile = writeRefusal { return true }
+        return false
+    }
+
+    /// Throws ``StoreError/daemonFile(_:)`` or ``StoreError/readOnly(_:)`` when this replica refuses
+    /// writes, so that a caller can stop before it starts, e.g. before connecting to sync.
     public func checkWritable() throws {
         if let writeRefusal { throw writeRefusal }
     }
