@@ -12,16 +12,21 @@ import Testing
         for name in ["a", "b"] {
             try ws.ok(name, "init", "--node", "\(name)-laptop", "--department", "sales", "--server", daemon.address, "--token", token)
         }
+        try ws.ok("b", "put", "projects", "name=first")
+        try ws.ok("b", "sync")
         let watch = try ws.binary.start(["--replica", "a.sqlite", "sync", "--watch"], in: ws.folder)
         let started = watch.wait(upTo: 20) { $0.stdoutSoFar.contains("watching for changes") }
-        if started {
-            try ws.ok("b", "put", "projects", "name=x")
+        // Caught up with the first row: the watch is subscribed, so the next row arrives live.
+        let subscribed = started && watch.wait(upTo: 20) { _ in (try? ws.status("a")["cursor"] as? Int) == 2 }
+        if subscribed {
+            try ws.ok("b", "put", "projects", "name=second")
             try ws.ok("b", "sync")
         }
-        let received = started && watch.wait(upTo: 20) { $0.stdoutSoFar.contains("received 2 ops") }
+        let received = subscribed && watch.wait(upTo: 20) { $0.stdoutSoFar.contains("received ") }
         watch.interrupt()
         let result = try watch.finish()
         #expect(started, "the first line is visible while watch runs: \(result.stdout)")
+        #expect(subscribed, "\(result.stderr)")
         #expect(received, "a live batch is reported while watch runs: \(result.stdout)")
         #expect(result.status == 0 && result.stdout.hasSuffix("stopped\n"), "\(result.status) \(result.stderr)")
         await daemon.stop()
