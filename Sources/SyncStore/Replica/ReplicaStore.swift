@@ -21,7 +21,8 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     let pool: DatabasePool
     let layout: TableLayout
     /// Why every write is refused, nil when writes are allowed: a daemon's file opened as a
-    /// replica changes only through its ``ServerLog``, or it would drift from the log.
+    /// replica changes only through its ``ServerLog``, or it would drift from the log; a file this
+    /// process may not write was opened read-only.
     let writeRefusal: StoreError?
 
     init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil) {

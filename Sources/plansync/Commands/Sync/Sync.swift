@@ -31,10 +31,15 @@ struct Sync: AsyncParsableCommand {
         if let token { try TokenText.validate(token) }
         options.logger = Quiet.logger
         let progress = ProgressLine(enabled: Console.stdoutIsTerminal && !watch)
-        let remembered = watch ? rememberedSettings(options) : nil
+        let remembered = rememberedSettings(options)
+        let rememberOnConnect = watch ? remembered : nil
         options.onEvent = { event in
             // watch never returns a summary: it remembers once a session has opened with the overrides.
-            if let remembered, case .connected = event { remembered.save(in: store) }
+            if let rememberOnConnect, case .connected = event {
+                do { try rememberOnConnect.store(in: store) } catch {
+                    Console.err("plansync: warning: could not remember --server/--token: \(CLIError.from(error)?.message ?? "\(error)")")
+                }
+            }
             SyncReport.event(event, progress: progress)
         }
         let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
@@ -48,16 +53,12 @@ struct Sync: AsyncParsableCommand {
             throw error
         }
         progress.finish()
-        try save(options, in: store)
+        try remembered?.store(in: store)
         Console.out(SyncReport.summary(summary, status: try store.status()))
     }
 
-    /// With `--remember`, stores the overrides in the replica (after a sync that worked with them).
-    private func save(_ options: SyncClientOptions, in store: ReplicaStore) throws {
-        try rememberedSettings(options)?.store(in: store)
-    }
-
-    /// The overrides `--remember` keeps, nil when there is nothing to keep.
+    /// The overrides `--remember` keeps (after a sync that worked with them), nil when there is
+    /// nothing to keep.
     private func rememberedSettings(_ options: SyncClientOptions) -> RememberedSettings? {
         guard remember, server != nil || token != nil else { return nil }
         return RememberedSettings(server: options.server?.description, token: token)
@@ -73,12 +74,5 @@ struct RememberedSettings: Sendable {
     func store(in store: ReplicaStore) throws {
         let identity = try store.identity()
         try store.setServer(server ?? identity.server, token: token ?? identity.token)
-    }
-
-    /// ``store(in:)`` from an event handler, which cannot throw: a failure is a warning on stderr.
-    func save(in store: ReplicaStore) {
-        do { try self.store(in: store) } catch {
-            Console.err("plansync: warning: could not remember --server/--token: \(CLIError.from(error)?.message ?? "\(error)")")
-        }
     }
 }
