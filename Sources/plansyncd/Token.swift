@@ -10,8 +10,12 @@ struct Token: ParsableCommand {
         subcommands: [Add.self, List.self, Revoke.self]
     )
 
-    /// Opens the daemon's file, mapping failures to one-line user errors.
-    static func open(_ store: DataOption) throws -> ServerLog {
+    /// Opens the daemon's file, mapping failures to one-line user errors. Only `token add` may
+    /// create it: listing or revoking on a mistyped path must not leave a new empty file behind.
+    static func open(_ store: DataOption, creating: Bool = false) throws -> ServerLog {
+        guard creating || FileManager.default.fileExists(atPath: store.data) else {
+            throw UserError("no daemon file at \(store.data); plansyncd token add or plansyncd serve creates it")
+        }
         do { return try ServerLog(path: store.data, schema: PlanningSchema.schema) } catch {
             throw UserError("cannot open \(store.data): \(error)")
         }
@@ -27,7 +31,7 @@ struct Token: ParsableCommand {
         @OptionGroup var store: DataOption
 
         func run() throws {
-            let log = try Token.open(store)
+            let log = try Token.open(store, creating: true)
             let token: String
             let before = Set((try? log.tokens().map(\.id)) ?? [])
             do { token = try log.addToken(department: department) } catch { throw UserError("\(error)") }

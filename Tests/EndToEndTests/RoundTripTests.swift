@@ -62,6 +62,23 @@ import Testing
         }
     }
 
+    /// Text from other departments cannot reorder what the terminal shows: bidirectional override
+    /// and isolate controls (as in "Trojan Source") are shown as U+FFFD in tables and in `get`,
+    /// while ordinary right-to-left text passes unchanged. `--json` keeps the exact value.
+    @Test func bidiControlsCannotReorderALine() throws {
+        let ws = try Workspace()
+        try ws.ok("p", "init", "--node", "p-laptop", "--department", "planning")
+        let controls: [Character] = ["\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}"]
+        let name = "\u{202E}evil\u{2066} שלום " + String(controls)
+        let id = try ws.ok("p", "put", "departments", "name=\(name)", "kind=other")
+        for output in [try ws.ok("p", "list", "departments"), try ws.ok("p", "get", "departments", id)] {
+            #expect(!output.contains(where: controls.contains), "\(output.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(output.contains("\u{FFFD}evil\u{FFFD} שלום"))
+        }
+        let row = try ws.json("p", "get", "departments", id, "--json") as? [String: Any]
+        #expect((row?["fields"] as? [String: Any])?["name"] as? String == name)
+    }
+
     @Test func deleteAndRestore() throws {
         let ws = try Workspace()
         try ws.ok("p", "init", "--node", "p-laptop", "--department", "planning")

@@ -190,6 +190,22 @@ import Testing
     }
 }
 
+/// Opening a replica that needs no migration writes nothing, so read commands work on a file the
+/// user may only read and while another process holds the write lock.
+@Suite struct ReadOnlyOpenTests {
+    @Test func openingAnUpToDateReplicaWaitsForNoWriter() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = dir.path("r.sqlite")
+        let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.create("projects", id: "p", fields: ["name": .text("a")])
+        let hash = try store.stateHash()
+        // A writer in the middle of a transaction, as a sync applying a big batch or the daemon committing.
+        let seen = try store.write { _ in try ReplicaStore(opening: path, schema: TestSchema.schema).stateHash() }
+        #expect(seen == hash)
+    }
+}
+
 /// History of a conflict opened and closed within one remote batch.
 @Suite struct BatchHistoryTests {
     @Test func aCoveringDeleteInTheSameBatchNamesTheEditInTheHistory() throws {

@@ -33,6 +33,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyExists(String)
     /// An invalid node id or department at creation.
     case invalidIdentity(String)
+    /// A write to a daemon's file opened as a replica: only the daemon changes it.
+    case daemonFile(String)
+    /// A write to a replica file this process may only read, or one it cannot open that way.
+    case readOnly(String)
     /// A token id or prefix that matches no token.
     case noSuchToken(String)
     /// A token id prefix that matches several tokens.
@@ -64,6 +68,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .notAReplica(path, reason): return "\(path) is not a PlanSync replica: \(reason)"
         case .alreadyExists(let path): return "\(path) already exists; refusing to overwrite it"
         case .invalidIdentity(let message): return message
+        case .daemonFile(let path): return "\(path) is the sync daemon's file; only the daemon changes it (reading works)"
+        case .readOnly(let message): return message
         case .noSuchToken(let id): return "no token \(id)"
         case .ambiguousToken(let id): return "token id \(id) is ambiguous; give more characters"
         case .corrupt(let message): return "damaged replica data: \(message)"

@@ -20,17 +20,26 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     public let schema: Schema
     let pool: DatabasePool
     let layout: TableLayout
+    /// Why every write is refused, nil when writes are allowed: a daemon's file opened as a
+    /// replica changes only through its ``ServerLog``, or it would drift from the log; a file this
+    /// process may not write was opened read-only.
+    let writeRefusal: StoreError?
 
-    init(pool: DatabasePool, layout: TableLayout) {
+    init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil) {
         self.pool = pool
         self.layout = layout
         self.schema = layout.schema
+        self.writeRefusal = writeRefusal
     }
 
     /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists and
-    /// ``StoreError/invalidIdentity(_:)`` for a bad node id or an empty department.
+    /// ``StoreError/invalidIdentity(_:)`` for a bad node id, an empty department or the department
+    /// ``ServerLog/department``, which marks a daemon's file.
     public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
         try ReplicaStore.validate(identity)
+        guard !ServerLog.isDaemonIdentity(identity) else {
+            throw StoreError.invalidIdentity("the department \"\(ServerLog.department)\" is reserved for the sync daemon's file")
+        }
         let layout = try TableLayout(schema)
         let pool = try StoreDatabase.create(at: path, layout: layout) { db in
             try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
@@ -38,11 +47,30 @@ public final class ReplicaStore: SyncingReplica, Sendable {
         return ReplicaStore(pool: pool, layout: layout)
     }
 
-    /// Opens an existing replica (a daemon's file too); throws ``StoreError/noSuchFile(_:)`` or
-    /// ``StoreError/notAReplica(path:reason:)`` without touching the file.
+    /// Opens an existing replica; throws ``StoreError/noSuchFile(_:)`` or
+    /// ``StoreError/notAReplica(path:reason:)`` without touching the file. A daemon's file opens
+    /// for reading: its writes throw ``StoreError/daemonFile(_:)``. So does a file this process
+    /// may not write, whose writes throw ``StoreError/readOnly(_:)``.
     public convenience init(opening path: String, schema: Schema) throws {
         let layout = try TableLayout(schema)
-        self.init(pool: try StoreDatabase.open(path, layout: layout), layout: layout)
+        let readOnly = !FileManager.default.isWritableFile(atPath: path)
+        let pool = try StoreDatabase.open(path, layout: layout, readOnly: readOnly)
+        let identity = try ReplicaStore(pool: pool, layout: layout).identity()
+        let refusal: StoreError? = ServerLog.isDaemonIdentity(identity) ? .daemonFile(path)
+            : readOnly ? .readOnly("\(path) is read-only here; reading works, writing needs write access to it") : nil
+        self.init(pool: pool, layout: layout, writeRefusal: refusal)
+    }
+
+    /// Whether this is a daemon's file opened as a replica (it refuses writes).
+    public var isDaemonFile: Bool {
+        if case .daemonFile = writeRefusal { return true }
+        return false
+    }
+
+    /// Throws ``StoreError/daemonFile(_:)`` or ``StoreError/readOnly(_:)`` when this replica refuses
+    /// writes, so that a caller can stop before it starts, e.g. before connecting to sync.
+    public func checkWritable() throws {
+        if let writeRefusal { throw writeRefusal }
     }
 
     /// Sets or clears the daemon address (`host:port`) and token.
@@ -62,7 +90,10 @@ public final class ReplicaStore: SyncingReplica, Sendable {
 
     // MARK: Transactions
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(body) }
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try checkWritable()
+        return try pool.immediateWrite(body)
+    }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }
 }

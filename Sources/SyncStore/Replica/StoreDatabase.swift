@@ -39,30 +39,41 @@ enum StoreDatabase {
     }
 
     /// Opens an existing replica. Checks read-only first, so a foreign file is never modified.
-    static func open(_ path: String, layout: TableLayout) throws -> DatabasePool {
+    ///
+    /// `readOnly` opens without writing anything (no migration, no WAL set-up), for a file this
+    /// process may not write; one that still needs a migration is refused then.
+    static func open(_ path: String, layout: TableLayout, readOnly: Bool = false) throws -> DatabasePool {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noSuchFile(path) }
+        let migrator = Migrations.migrator(layout)
+        let upToDate: Bool
         do {
             var readonly = Configuration()
             readonly.readonly = true
             readonly.busyMode = .timeout(busyTimeout)
             let probe = try DatabaseQueue(path: path, configuration: readonly)
-            let version: Int? = try probe.read { db in
-                guard try db.tableExists("ps_identity") else { return nil }
-                return try Int.fetchOne(db, sql: "SELECT schema_version FROM ps_identity")
+            let found: (version: Int, upToDate: Bool)? = try probe.read { db in
+                guard try db.tableExists("ps_identity"), let version = try Int.fetchOne(db, sql: "SELECT schema_version FROM ps_identity") else { return nil }
+                return (version, try migrator.hasCompletedMigrations(db))
             }
             try probe.close()
-            guard let version else { throw StoreError.notAReplica(path: path, reason: "it has no PlanSync identity") }
-            guard version <= layout.schema.version else {
-                throw StoreError.notAReplica(path: path, reason: "it was built for schema version \(version); this program knows \(layout.schema.version)")
+            guard let found else { throw StoreError.notAReplica(path: path, reason: "it has no PlanSync identity") }
+            guard found.version <= layout.schema.version else {
+                throw StoreError.notAReplica(path: path, reason: "it was built for schema version \(found.version); this program knows \(layout.schema.version)")
             }
+            upToDate = found.upToDate
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
             throw StoreError.notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
         }
+        if readOnly, !upToDate {
+            throw StoreError.readOnly("\(path) needs an upgrade that writes to it; open it once with write access")
+        }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration())
-            try Migrations.migrator(layout).migrate(pool)
+            var config = configuration()
+            config.readonly = readOnly
+            let pool = try DatabasePool(path: path, configuration: config)
+            if !upToDate { try migrator.migrate(pool) }
             return pool
         } catch {
             throw StoreStorage.wrap(error)

@@ -24,8 +24,13 @@ public final class ServerLog: ServerLogStorage, Sendable {
     /// The daemon's own replica, on the same file.
     let replica: ReplicaStore
 
-    /// The department of the daemon's own replica identity.
+    /// The department of the daemon's own replica identity; reserved, so it marks a daemon's file.
     public static let department = "server"
+
+    /// Whether `identity` is a daemon's own (department ``department``).
+    static func isDaemonIdentity(_ identity: ReplicaIdentity) -> Bool {
+        identity.department == department
+    }
 
     /// Creates the file (identity `serverNode`, department ``department``) or opens an existing
     /// one. Throws ``StoreError/notAReplica(path:reason:)`` for a foreign file or a laptop's replica.
@@ -34,7 +39,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
         if FileManager.default.fileExists(atPath: path) {
             pool = try StoreDatabase.open(path, layout: layout)
             let identity = try ReplicaStore(pool: pool, layout: layout).identity()
-            guard identity.department == ServerLog.department else {
+            guard ServerLog.isDaemonIdentity(identity) else {
                 throw StoreError.notAReplica(path: path, reason: "it is the replica of node \(identity.node) (\(identity.department)), not a daemon's file")
             }
         } else {

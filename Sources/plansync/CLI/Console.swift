@@ -2,9 +2,10 @@ import Foundation
 
 /// Where output goes: results on stdout, the one-line error on stderr, progress only on a terminal.
 enum Console {
-    /// Writes `text` and a newline to stdout.
+    /// Writes `text` and a newline to stdout at once, unbuffered: `sync --watch` into a file or a
+    /// pipe must show each line as it happens, not when the process ends.
     static func out(_ text: String) {
-        print(text)
+        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 
     /// Writes `text` and a newline to stderr, unbuffered.

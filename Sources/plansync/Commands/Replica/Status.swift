@@ -11,8 +11,9 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let status = try ReplicaAccess.open(replica).status()
-        Console.out(json ? Self.json(status).render() : Self.text(status))
+        let store = try ReplicaAccess.open(replica)
+        let status = try store.status()
+        Console.out(json ? Self.json(status).render() : Self.text(status, daemonFile: store.isDaemonFile))
     }
 
     static func json(_ s: ReplicaStatus) -> JSON {
@@ -31,11 +32,12 @@ struct Status: ParsableCommand {
         ])
     }
 
-    static func text(_ s: ReplicaStatus) -> String {
+    /// The human form; the daemon's own file has no server to set, and refuses sync.
+    static func text(_ s: ReplicaStatus, daemonFile: Bool) -> String {
         var list = KeyValueList()
         list.append("node", s.node)
         list.append("department", s.department)
-        list.append("server", s.server ?? "(not set; plansync sync --server HOST:PORT)")
+        list.append("server", daemonFile ? "(none: this is the sync daemon's own file)" : s.server ?? "(not set; plansync sync --server HOST:PORT)")
         list.append("unsent ops", String(s.outbox))
         list.append("cursor", "\(s.cursor) (server log position pulled)")
         list.append("rows", "\(s.rows - s.deletedRows) live, \(s.deletedRows) deleted")

@@ -26,14 +26,24 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         let store = try ReplicaAccess.open(replica)
+        try store.checkWritable()
         var options = SyncClientOptions(server: try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }, token: token)
         if let token { try TokenText.validate(token) }
         options.logger = Quiet.logger
         let progress = ProgressLine(enabled: Console.stdoutIsTerminal && !watch)
-        options.onEvent = { event in SyncReport.event(event, progress: progress) }
+        let remembered = rememberedSettings(options)
+        let rememberOnConnect = watch ? remembered : nil
+        options.onEvent = { event in
+            // watch never returns a summary: it remembers once a session has opened with the overrides.
+            if let rememberOnConnect, case .connected = event {
+                do { try rememberOnConnect.store(in: store) } catch {
+                    Console.err("plansync: warning: could not remember --server/--token: \(CLIError.from(error)?.message ?? "\(error)")")
+                }
+            }
+            SyncReport.event(event, progress: progress)
+        }
         let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
         if watch {
-            try save(options, in: store)
             try await WatchRun.run(client)
             return
         }
@@ -43,14 +53,26 @@ struct Sync: AsyncParsableCommand {
             throw error
         }
         progress.finish()
-        try save(options, in: store)
+        try remembered?.store(in: store)
         Console.out(SyncReport.summary(summary, status: try store.status()))
     }
 
-    /// With `--remember`, stores the overrides in the replica (after a sync that worked with them).
-    private func save(_ options: SyncClientOptions, in store: ReplicaStore) throws {
-        guard remember, server != nil || token != nil else { return }
+    /// The overrides `--remember` keeps (after a sync that worked with them), nil when there is
+    /// nothing to keep.
+    private func rememberedSettings(_ options: SyncClientOptions) -> RememberedSettings? {
+        guard remember, server != nil || token != nil else { return nil }
+        return RememberedSettings(server: options.server?.description, token: token)
+    }
+}
+
+/// `--server` and `--token` overrides to store in the replica once a sync worked with them; nil
+/// members keep what the replica has.
+struct RememberedSettings: Sendable {
+    let server: String?
+    let token: String?
+
+    func store(in store: ReplicaStore) throws {
         let identity = try store.identity()
-        try store.setServer(options.server?.description ?? identity.server, token: token ?? identity.token)
+        try store.setServer(server ?? identity.server, token: token ?? identity.token)
     }
 }

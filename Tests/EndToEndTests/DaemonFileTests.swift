@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `plansync --replica` on the daemon's file reads it (status, get, list), but never writes it: a
+/// local op there would reach no log, and the daemon's state would drift from everyone's.
+@Suite struct DaemonFileTests {
+    @Test func plansyncReadsTheDaemonsFileButNeverChangesIt() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        let token = try daemon.token(for: "sales")
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "sales", "--server", daemon.address, "--token", token)
+        let project = try ws.ok("a", "put", "projects", "name=春季推广")
+        try ws.ok("a", "sync")
+        try daemon.log.materialize()
+        let before = try ws.status("server")
+        #expect(before["state_hash"] as? String == (try ws.status("a")["state_hash"] as? String))
+        #expect(try ws.ok("server", "get", "projects", project).contains("春季推广"))
+        let status = try ws.ok("server", "status")
+        #expect(status.contains("server          (none: this is the sync daemon's own file)"), "\(status)")
+        #expect(!status.contains("plansync sync"), "no advice to sync a file that refuses it: \(status)")
+
+        let writes: [[String]] = [
+            ["put", "projects", "name=x"], ["put", "projects", project, "name=y"], ["inc", "projects", project, "budget_spent", "5"],
+            ["add", "projects", project, "channels", "x"], ["delete", "projects", project],
+            ["sync", "--server", daemon.address, "--token", token],
+        ]
+        for arguments in writes {
+            let result = try ws.binary.run(["--replica", "server.sqlite"] + arguments, in: ws.folder)
+            #expect(result.status == 1, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.errorLines == ["plansync: server.sqlite is the sync daemon's file; only the daemon changes it (reading works)"],
+                    "\(arguments): \(result.stderr)")
+        }
+        let after = try ws.status("server")
+        #expect(after["state_hash"] as? String == before["state_hash"] as? String)
+        #expect(after["outbox"] as? Int == 0)
+        await daemon.stop()
+    }
+
+    @Test func aLaptopCannotTakeTheDaemonsDepartment() throws {
+        let ws = try Workspace()
+        let result = try ws.on("a", "init", "--node", "a-laptop", "--department", "server")
+        #expect(result.status == 1)
+        #expect(result.errorLines == [#"plansync: the department "server" is reserved for the sync daemon's file"#], "\(result.stderr)")
+        #expect(!ws.exists("a.sqlite"))
+    }
+}
