@@ -24,7 +24,7 @@ import Testing
         (["put", "projects", "name=a", "name=b"], "projects.name: given twice"),
         (["put", "projects", "_deleted=true"], "use plansync delete or restore"),
         (["put", "projects", "no-such-row", "name=x"], "projects has no row no-such-row; leave the id out to create a row"),
-        (["put", "reports", "percent_complete=101"], "is not a whole number from 0 to 100"),
+        (["put", "reports", "percent_complete=101"], "reports.percent_complete: 101 is out of range 0 to 100"),
         (["put", "meetings", "scheduled_at=2027-02-01 10:00"], "is not a datetime"),
         (["inc", "projects", "$ID", "end", "5"], "projects.end: inc does not apply to a date YYYY-MM-DD"),
         (["inc", "projects", "$ID", "budget_spent", "12abc"], #""12abc" is not a whole number"#),

@@ -92,7 +92,7 @@ struct PlanningSchemaTests {
     @Test func percentCompleteIsZeroToHundred() {
         #expect(message("reports", "percent_complete", .integer(0)) == nil)
         #expect(message("reports", "percent_complete", .integer(100)) == nil)
-        #expect(message("reports", "percent_complete", .integer(101)) == "reports.percent_complete: 101 is not a whole number from 0 to 100")
+        #expect(message("reports", "percent_complete", .integer(101)) == "reports.percent_complete: 101 is out of range 0 to 100")
         #expect(message("reports", "percent_complete", .integer(-1)) != nil)
     }
 

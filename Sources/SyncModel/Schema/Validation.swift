@@ -38,7 +38,9 @@ extension Schema {
         case (.text, .text(let s)):
             try Schema.validateText(s, path: path)
         case (.integer(let range), .integer(let i)):
-            guard range.contains(i) else { throw bad }
+            guard range.contains(i) else {
+                throw ValidationError("\(path): \(i) is out of range \(range.lowerBound) to \(range.upperBound)")
+            }
         case (.real, .integer(let i)):
             guard i.magnitude <= Dot.maxSeq else { throw bad }   // no JSON number beyond ±2^53
         case (.real, .real(let d)):
@@ -60,9 +62,20 @@ extension Schema {
 
     /// Row ids: 1 to 128 bytes of printable text without spaces.
     public static func validateRowID(_ id: String) throws(ValidationError) {
-        guard !id.isEmpty, id.utf8.count <= maxRowIDBytes,
-              id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else {
+        guard !id.isEmpty, id.utf8.count <= maxRowIDBytes, id.unicodeScalars.allSatisfy(isRowIDScalar) else {
             throw ValidationError("invalid row id \"\(id.prefix(80))\": expected 1 to \(maxRowIDBytes) printable characters without spaces")
+        }
+    }
+
+    /// Visible characters only: no controls, no Unicode white space (NBSP, ideographic space …),
+    /// no format characters (zero-width and bidi controls), which would make ids that look alike.
+    static func isRowIDScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar.value > 0x20 && scalar.value != 0x7F }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate, .privateUse:
+            return false
+        default:
+            return !scalar.properties.isWhitespace
         }
     }
 
