@@ -253,8 +253,10 @@ public struct ServerSession: Sendable {
                 return [.send(WireError(.tooManyOps, "a push may carry at most \(configuration.maxOpsPerPush) ops, this one has \(push.ops.count); split it", id: push.id).reply(fatal: false))]
             }
             inFlight = .push(id: push.id)
-            // `department` and `log` are the server's to set: drop whatever the client wrote there.
-            return [.commit(id: push.id, ops: push.ops.map(\.content), node: node, department: department)]
+            // `department` and `log` are the server's to set: drop whatever the client wrote there
+            // (clients rarely write them, so the ops are copied only when one does).
+            let stamped = push.ops.contains { $0.department != nil || $0.log != nil }
+            return [.commit(id: push.id, ops: stamped ? push.ops.map(\.content) : push.ops, node: node, department: department)]
         case .pull(let pull):
             inFlight = .pull(id: pull.id)
             let limit = min(pull.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)

@@ -31,6 +31,11 @@ extension SyncDaemon {
         public var maxPageBytes: Int = Paging.defaultMaxPageBytes
         /// Ops whose HLC is further ahead of the server's wall clock are refused with `clock_skew`.
         public var maxClockSkewMilliseconds: UInt64 = HybridLogicalClock.defaultMaxSkewMilliseconds
+        /// The daemon's readable replica tables are brought up to the log once commits have
+        /// paused this long (default 100 ms)…
+        public var materializeQuietPeriod: TimeAmount = .milliseconds(100)
+        /// …and at the latest this long after a commit (default 5 s), however busy the log is.
+        public var materializeMaxDelay: TimeAmount = .seconds(5)
         /// On shutdown, connections still open after this are closed without waiting.
         public var shutdownGracePeriod: TimeAmount = .seconds(10)
         /// The wall clock in milliseconds since 1970; replaceable in tests.

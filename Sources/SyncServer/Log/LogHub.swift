@@ -46,7 +46,8 @@ final class LogHub: @unchecked Sendable {
     /// Connection id → subscriber; touched only on `commitQueue`.
     private var subscribers: [UInt64: Subscriber] = [:]
     private let materializeLock = NSLock()
-    private var materializeScheduled = false
+    /// When the readable replica is next brought up to date; touched under `materializeLock`.
+    private var materializeTimer: MaterializeTimer
 
     init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
         self.storage = storage
@@ -54,6 +55,8 @@ final class LogHub: @unchecked Sendable {
         self.logger = logger
         self.threadPool = threadPool
         clock = ServerClock(maxSkewMilliseconds: configuration.maxClockSkewMilliseconds, wall: configuration.wallClock)
+        materializeTimer = MaterializeTimer(quietNanoseconds: configuration.materializeQuietPeriod.nanoseconds,
+                                            maxDelayNanoseconds: configuration.materializeMaxDelay.nanoseconds)
     }
 
     // MARK: Reads
@@ -81,7 +84,7 @@ final class LogHub: @unchecked Sendable {
 
     /// Commits a push on the serial queue; on success sends the new ops to every subscriber
     /// before the future completes (so a subscribed pusher sees its `changes` before its `ack`),
-    /// then brings the readable replica up to date in the background.
+    /// then has the readable replica brought up to date in the background (see ``MaterializeTimer``).
     func commit(_ ops: [Op], node: String, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
         let promise = eventLoop.makePromise(of: CommitOutcome.self)
         commitQueue.async { [self] in
@@ -90,7 +93,7 @@ final class LogHub: @unchecked Sendable {
                 let result = try storage.commit(ops, pushedBy: node, department: department, schema: configuration.schema,
                                                 wallMilliseconds: clock.wallMilliseconds(),
                                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
-                clock.observe(result.appended.map(\.hlc))
+                clock.observe(result.appended)
                 if !result.appended.isEmpty {
                     fanOut(result.appended)
                     scheduleMaterialize()
@@ -145,11 +148,15 @@ final class LogHub: @unchecked Sendable {
         commitQueue.async { [self] in _ = subscribers.removeValue(forKey: connection) }
     }
 
-    /// Waits until the commit in progress, if any, and a pending materialization are done.
+    /// Waits until the commit in progress, if any, is done and the readable replica has caught
+    /// up with it (a materialization still waiting for its turn runs now).
     func drain() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            commitQueue.async { [materializeQueue] in
-                materializeQueue.async { continuation.resume() }
+            commitQueue.async { [self] in
+                materializeQueue.async { [self] in
+                    if materializeLock.withLock({ materializeTimer.takeAll() }) { materialize() }
+                    continuation.resume()
+                }
             }
         }
     }
@@ -242,17 +249,27 @@ final class LogHub: @unchecked Sendable {
     }
 
     private func scheduleMaterialize() {
-        let schedule = materializeLock.withLock {
-            defer { materializeScheduled = true }
-            return !materializeScheduled
-        }
-        guard schedule else { return }
-        materializeQueue.async { [self] in
-            // Cleared before running, so a commit landing meanwhile schedules one more pass.
-            materializeLock.withLock { materializeScheduled = false }
-            do { try storage.materialize() } catch {
-                logger.error("materialize failed; the readable tables lag the log", metadata: ["error": "\(error)"])
+        let arm = materializeLock.withLock { materializeTimer.committed(at: DispatchTime.now().uptimeNanoseconds) }
+        if let delay = arm { armMaterialize(after: delay) }
+    }
+
+    private func armMaterialize(after nanoseconds: UInt64) {
+        materializeQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) { [self] in
+            switch materializeLock.withLock({ materializeTimer.fired(at: DispatchTime.now().uptimeNanoseconds) }) {
+            case .run:
+                materialize()
+            case .wait(let delay):
+                armMaterialize(after: delay)
+            case .idle:
+                break
             }
+        }
+    }
+
+    /// On `materializeQueue`.
+    private func materialize() {
+        do { try storage.materialize() } catch {
+            logger.error("materialize failed; the readable tables lag the log", metadata: ["error": "\(error)"])
         }
     }
 
