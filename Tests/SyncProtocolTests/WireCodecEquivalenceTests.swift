@@ -109,7 +109,7 @@ struct WireCodecEquivalenceTests {
     static func members(_ message: ClientMessage) throws -> [(String, String)] {
         guard let object = try JSONSerialization.jsonObject(with: try encoder.encode(message)) as? [String: Any] else { return [] }
         return try object.keys.sorted().map { key in
-            let data = try JSONSerialization.data(withJSONObject: object[key] as Any, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(withJSONObject: object[key] as Any, options: [.fragmentsAllowed, .withoutEscapingSlashes, .sortedKeys])
             return (key, String(decoding: data, as: UTF8.self))
         }
     }

@@ -105,6 +105,11 @@ public enum WireEncoder {
         ByteBuffer(bytes: try OpJSON.encode(ops))
     }
 
+    /// The `changes` line of a page answering (or streamed to) request `id`.
+    public static func changesLine(id: Int64, page: EncodedPage) -> ByteBuffer {
+        changesLine(id: id, next: page.next, more: page.more, encodedOps: page.json)
+    }
+
     /// A `changes` line around ops already encoded by ``encodedOps(_:)``; byte for byte what
     /// ``line(_:)-(ServerMessage)`` makes of the same `changes`.
     public static func changesLine(id: Int64, next: UInt64, more: Bool, encodedOps: ByteBuffer) -> ByteBuffer {

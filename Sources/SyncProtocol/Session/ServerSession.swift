@@ -55,7 +55,10 @@ public struct ServerSession: Sendable {
         /// Commit the ops durably (``ServerLogStorage/commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``),
         /// then call ``ServerSession/committed(_:)`` or ``ServerSession/refused(_:)``.
         case commit(id: Int64, ops: [Op], node: String, department: String)
-        /// Read ops after `since` (at most `limit`), then call ``ServerSession/pulled(ops:next:more:)``.
+        /// Write the `changes` line of ops encoded already (``WireEncoder/changesLine(id:page:)``).
+        case sendChanges(id: Int64, page: EncodedPage)
+        /// Read ops after `since` (at most `limit`), then call ``ServerSession/pulled(_:)``
+        /// (or ``ServerSession/pulled(ops:next:more:)``).
         case pull(id: Int64, since: UInt64, limit: Int)
         /// Send `changes` after `since` tagged `id`, register for live commits, then call
         /// ``ServerSession/subscribed()``.
@@ -175,6 +178,13 @@ public struct ServerSession: Sendable {
         guard case .pull(let id)? = inFlight else { return [] }
         inFlight = nil
         return [.send(.changes(Changes(id: id, ops: ops, next: next, more: more)))] + resume()
+    }
+
+    /// The pull in flight read a page of ops encoded already.
+    public mutating func pulled(_ page: EncodedPage) -> [Action] {
+        guard case .pull(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.sendChanges(id: id, page: page)] + resume()
     }
 
     /// The subscription in flight sent its catch-up and is registered for live commits.

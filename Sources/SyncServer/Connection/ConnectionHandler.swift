@@ -106,6 +106,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             switch action {
             case .send(let message):
                 send(message, context: context)
+            case .sendChanges(let id, let page):
+                context.write(wrapOutboundOut(WireEncoder.changesLine(id: id, page: page)), promise: nil)
             case .authenticate(let token):
                 hub.authenticate(token: token, on: context.eventLoop).assumeIsolated().whenComplete { result in
                     switch result {
@@ -137,7 +139,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 hub.pull(since: since, limit: limit, on: context.eventLoop).assumeIsolated().whenComplete { result in
                     switch result {
                     case .success(let page):
-                        self.perform(self.session.pulled(ops: page.ops, next: page.next, more: page.more))
+                        self.perform(self.session.pulled(page))
                     case .failure(let error):
                         self.logger.error("pull failed", metadata: ["error": "\(error)"])
                         self.perform(self.session.failed("the server could not read the log"))

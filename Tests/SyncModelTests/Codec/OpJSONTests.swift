@@ -108,7 +108,7 @@ struct OpJSONTests {
                      "element", "removes", "context", "department", "log"]
         return try order.compactMap { key in
             guard let value = object[key] else { return nil }
-            let data = try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes, .sortedKeys])
             return (key, String(decoding: data, as: UTF8.self))
         }
     }
