@@ -34,14 +34,23 @@ public struct ServerSession: Sendable {
         public var defaultPullLimit: Int
         /// Pull limits are clamped to this.
         public var maxPullLimit: Int
+        /// After `welcome`, how many lines may wait behind the request in flight before the
+        /// session stops wanting input, so that a pipelining client's next request is read while
+        /// the current one runs (instead of waiting in a full TCP window).
+        public var readAheadLines: Int
+        /// …as long as the waiting lines stay under this many bytes.
+        public var readAheadBytes: Int
 
         public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = 10_000,
-                    defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000) {
+                    defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000,
+                    readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024) {
             self.serverNode = serverNode
             self.schemaVersion = schemaVersion
             self.maxOpsPerPush = maxOpsPerPush
             self.defaultPullLimit = defaultPullLimit
             self.maxPullLimit = maxPullLimit
+            self.readAheadLines = readAheadLines
+            self.readAheadBytes = readAheadBytes
         }
     }
 
@@ -85,6 +94,7 @@ public struct ServerSession: Sendable {
     private var state: State = .awaitingHello
     private var inFlight: Request?
     private var queued: [ByteBuffer] = []
+    private var queuedBytes = 0
     private var quiescing = false
     /// The id of this connection's subscription, once `subscribe` was accepted.
     public private(set) var subscriptionID: Int64?
@@ -102,9 +112,16 @@ public struct ServerSession: Sendable {
     /// Whether the connection is finished; the caller closes it.
     public var isClosed: Bool { state == .closed }
 
-    /// Whether the session waits for input: no request in flight and nothing queued. The caller
+    /// Whether the session waits for input: no request in flight and nothing queued, or, after
+    /// `welcome`, fewer queued lines and bytes than ``Configuration/readAheadLines`` and
+    /// ``Configuration/readAheadBytes``. The caller
     /// reads from the socket only then, so a client cannot make the queue grow.
-    public var wantsInput: Bool { !isClosed && inFlight == nil && queued.isEmpty }
+    public var wantsInput: Bool {
+        guard !isClosed else { return false }
+        if inFlight == nil, queued.isEmpty { return true }
+        guard case .ready = state else { return false }
+        return queued.count < configuration.readAheadLines && queuedBytes < configuration.readAheadBytes
+    }
 
     // MARK: Inputs from the connection
 
@@ -113,6 +130,7 @@ public struct ServerSession: Sendable {
         guard !isClosed, !quiescing else { return [] }
         if inFlight != nil || !queued.isEmpty {
             queued.append(line)
+            queuedBytes += line.readableBytes
             return []
         }
         return handle(line)
@@ -136,6 +154,7 @@ public struct ServerSession: Sendable {
         guard !isClosed else { return [] }
         quiescing = true
         queued.removeAll()
+        queuedBytes = 0
         return inFlight == nil ? shutDown() : []
     }
 
@@ -143,6 +162,7 @@ public struct ServerSession: Sendable {
     public mutating func connectionClosed() {
         state = .closed
         queued.removeAll()
+        queuedBytes = 0
     }
 
     // MARK: Results of actions
@@ -216,7 +236,9 @@ public struct ServerSession: Sendable {
         if quiescing { return shutDown() }
         var actions: [Action] = []
         while inFlight == nil, !isClosed, !queued.isEmpty {
-            actions += handle(queued.removeFirst())
+            let line = queued.removeFirst()
+            queuedBytes -= line.readableBytes
+            actions += handle(line)
         }
         return actions
     }
@@ -291,6 +313,7 @@ public struct ServerSession: Sendable {
         state = .closed
         inFlight = nil
         queued.removeAll()
+        queuedBytes = 0
         return [.send(error.reply(fatal: true)), .close]
     }
 }

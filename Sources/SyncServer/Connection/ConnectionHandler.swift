@@ -6,9 +6,10 @@ import SyncProtocol
 /// Moves lines between one TCP connection and its ``ServerSession``, and runs the session's
 /// actions against the ``LogHub``. It decides nothing itself.
 ///
-/// Backpressure: the socket is read only while the session wants input (no request in flight)
-/// and the connection is writable, so a client that pipelines requests or does not read its
-/// replies stops being read instead of making the daemon buffer.
+/// Backpressure: the socket is read only while the session wants input (no request in flight,
+/// or room for one more line behind it) and the connection is writable, so a client that
+/// pipelines requests or does not read its replies stops being read instead of making the
+/// daemon buffer.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ByteBuffer

@@ -36,8 +36,8 @@ extension SyncDaemon {
         /// bytes without reading storage. 0 turns it off.
         public var recentOpsBytes: Int = 32 * 1024 * 1024
         /// The daemon's readable replica tables are brought up to the log once commits have
-        /// paused this long (default 100 ms)…
-        public var materializeQuietPeriod: TimeAmount = .milliseconds(100)
+        /// paused this long (default 1 s: a client reading its outbox between pushes is not a pause)…
+        public var materializeQuietPeriod: TimeAmount = .seconds(1)
         /// …and at the latest this long after a commit (default 5 s), however busy the log is.
         public var materializeMaxDelay: TimeAmount = .seconds(5)
         /// On shutdown, connections still open after this are closed without waiting.
