@@ -102,7 +102,7 @@ final class LogHub: @unchecked Sendable {
                 if !result.appended.isEmpty {
                     recent.append(result.appended)
                     fanOut(result.appended)
-                    scheduleMaterialize()
+                    scheduleMaterialize(ops: result.appended.count)
                 }
                 outcome = .committed(result)
             } catch let refusal as Admission.Refusal {
@@ -241,8 +241,8 @@ final class LogHub: @unchecked Sendable {
         }
     }
 
-    private func scheduleMaterialize() {
-        let arm = materializeLock.withLock { materializeTimer.committed(at: DispatchTime.now().uptimeNanoseconds) }
+    private func scheduleMaterialize(ops: Int) {
+        let arm = materializeLock.withLock { materializeTimer.committed(ops: ops, at: DispatchTime.now().uptimeNanoseconds) }
         if let delay = arm { armMaterialize(after: delay) }
     }
 
