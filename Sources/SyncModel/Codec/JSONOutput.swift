@@ -144,6 +144,7 @@ public struct JSONOutput: Sendable {
 
 /// A NaN or infinite double, which JSON cannot hold (Foundation's encoder refuses it too).
 public struct NonFiniteNumber: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The double that was to be written.
     public let value: Double
 
     public var description: String { "\(value) cannot be written as JSON" }

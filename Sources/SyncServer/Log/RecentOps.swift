@@ -43,18 +43,18 @@ final class RecentOps: @unchecked Sendable {
         var ends: [Int] = []
         ends.reserveCapacity(ops.count)
         var expected = first
-        do {
-            for op in ops {
-                guard op.log == expected else { throw StorageContractError.missingPosition(op.dot) }
-                if !ends.isEmpty { out.byte(UInt8(ascii: ",")) }
-                try OpJSON.encode(op, into: &out)
-                ends.append(out.bytes.count)
-                expected += 1
+        for op in ops {
+            // Positions run on without a gap, and validated ops always encode; should one not,
+            // the window must not keep a hole.
+            guard op.log == expected, (try? OpJSON.encode(op, into: &out)) != nil else {
+                lock.withLock { chunks.removeAll(); bytes = 0 }
+                return
             }
-        } catch {
-            lock.withLock { chunks.removeAll(); bytes = 0 }
-            return
+            ends.append(out.bytes.count)
+            out.byte(UInt8(ascii: ","))
+            expected += 1
         }
+        out.bytes.removeLast()   // the comma after the last op
         let chunk = Chunk(first: first, json: ByteBuffer(bytes: out.bytes), ends: ends)
         lock.withLock {
             if let last = chunks.last?.last, last + 1 != first {
