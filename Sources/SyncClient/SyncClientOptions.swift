@@ -14,6 +14,10 @@ public struct SyncClientOptions: Sendable {
     public var requestTimeout: TimeAmount = .seconds(30)
     /// Ops per `push`; the daemon refuses batches over its own limit (`too_many_ops`). Default 1,000.
     public var pushBatchSize: Int = 1000
+    /// Pushes sent before the `ack` of the previous one during `sync`, so the daemon reads the
+    /// next batch while it commits one. Each batch leaves the outbox only with its own `ack`.
+    /// Default 2: the daemon reads one request ahead; more would wait in a full TCP window.
+    public var pushesInFlight: Int = 2
     /// `limit` of each `pull`. Default 1,000.
     public var pullLimit: Int = 1000
     /// Longest line accepted from the server, in bytes. Default 16 MiB (the protocol's default).

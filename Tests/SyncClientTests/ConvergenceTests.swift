@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import SyncClient
 import SyncModel
 import Testing
@@ -67,6 +68,44 @@ struct ConvergenceTests {
             let again = try await client(reader, testOptions { $0.pullLimit = 5 }).sync()
             #expect(again.pulled == 0 && again.cursor == 18)
         }
+    }
+
+    @Test("pushes in flight are acknowledged in order and leave nothing behind")
+    func pipelinedPushes() async throws {
+        try await withDaemon { daemon in
+            let writer = daemon.replica("writer", department: "planning")
+            let reader = daemon.replica("reader", department: "sales")
+            for i in 0..<40 { try writer.create("departments", ["name": .text("dept \(i)"), "kind": .text("other")]) }
+            let options = testOptions {
+                $0.pushBatchSize = 7
+                $0.pushesInFlight = 3
+                $0.pullLimit = 9
+            }
+            let pushed = try await client(writer, options).sync()
+            #expect(pushed.pushed == 120 && pushed.duplicates == 0)
+            #expect(try writer.outboxCount() == 0)
+            #expect(daemon.log.head() == 120 && pushed.cursor == 120)
+            // Its own ops came back in the pull and moved the cursor, but were not applied again.
+            #expect(try writer.cursor() == 120 && writer.handedOps == 0)
+            #expect(try writer.outbox(after: 0, limit: 10).isEmpty)
+            let pulled = try await client(reader, options).sync()
+            #expect(pulled.pulled == 120 && pulled.applied == 120)
+            #expect(try reader.stateHash() == writer.stateHash())
+        }
+    }
+
+    @Test("the outbox read past the pushes in flight starts after their ops")
+    func outboxAfter() throws {
+        let replica = MemoryReplica(node: "n", department: "d", server: nil, token: nil, schema: PlanningSchema.schema)
+        for i in 0..<5 { try replica.create("departments", ["name": .text("d\(i)")]) }   // seqs 1…10
+        #expect(try replica.outbox(after: 0, limit: 3).map(\.seq) == [1, 2, 3])
+        #expect(try replica.outbox(after: 4, limit: 3).map(\.seq) == [5, 6, 7])
+        #expect(try replica.outbox(after: 9, limit: 3).map(\.seq) == [10])
+        #expect(try replica.outbox(after: 10, limit: 3).isEmpty)
+        try replica.acknowledge(through: 6)
+        #expect(try replica.outbox(after: 4, limit: 2).map(\.seq) == [7, 8])
+        #expect(try replica.outbox(after: 7, limit: 100).map(\.seq) == [8, 9, 10])
+        #expect(try replica.outbox(after: 7, limit: 0).isEmpty)
     }
 
     @Test("progress events count every op moved")

@@ -37,6 +37,25 @@ struct FailureTests {
         }
     }
 
+    @Test("pushes sent ahead of a refused one do not put a copied replica's ops in the log")
+    func copiedReplicaWithPushesInFlight() async throws {
+        try await withDaemon { daemon in
+            let original = daemon.replica("laptop", department: "sales")
+            let copy = daemon.replica("laptop", department: "sales")
+            try original.create("partners", ["name": .text("星河广告")])
+            for i in 0..<4 { try copy.create("partners", ["name": .text("远山公关 \(i)")]) }
+            _ = try await client(original).sync()
+            let options = testOptions {
+                $0.pushBatchSize = 2
+                $0.pushesInFlight = 4
+            }
+            let error = await failure { _ = try await client(copy, options).sync() }
+            #expect(error?.serverCode == .duplicateDot)
+            #expect(try copy.outboxCount() == 8)
+            #expect(daemon.log.head() == 2)
+        }
+    }
+
     @Test("a port nobody listens on is a network error, not a hang")
     func refusedPort() async throws {
         let port = try await freePort()

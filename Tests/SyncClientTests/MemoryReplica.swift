@@ -13,6 +13,8 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
     private var position: UInt64 = 0
     /// How many `applyRemote` batches have been applied, for tests that wait on live changes.
     private(set) var appliedBatches = 0
+    /// How many ops `applyRemote` was handed in all.
+    private(set) var handedOps = 0
 
     init(node: String, department: String, server: String?, token: String?, schema: Schema) {
         state = ReplicaState(schema: schema)
@@ -89,6 +91,7 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
             state = next
             position = cursor
             appliedBatches += 1
+            handedOps += ops.count
         }
     }
 

@@ -162,22 +162,46 @@ struct MessageEncodingTests {
 
 @Suite("Paging")
 struct PagingTests {
-    @Test func boundCoversTheEncodedSize() throws {
+    static func size(_ op: Op) throws -> Int { try OpJSON.encode(op).count }
+
+    @Test func pagesHoldWhatFitsExactly() throws {
         let texts = ["", "plain", "quote\" and \\ back", "\u{1}\u{2}\n\t control", "日本語のテキスト", String(repeating: "\u{7}", count: 500)]
-        for text in texts {
-            var op = Fixture.op(seq: 9_007_199_254_740_992, node: String(repeating: "n", count: 64), value: .text(text),
-                                replaces: [Dot(node: "a", seq: 1), Dot(node: "b\u{1}".filter(\.isLetter), seq: 99)])
-            op.department = "dept \"x\""
-            op.log = 9_007_199_254_740_992
-            let size = try WireEncoder.encodedOps([op]).readableBytes - 2
-            #expect(Paging.encodedSizeBound(of: op) >= size, "\(text)")
+        let ops = texts.enumerated().map { i, text in Fixture.op(seq: UInt64(i + 1), value: .text(text)) }
+        let sizes = try ops.map(Self.size)
+        for maxBytes in [1, 100, 300, 3_500, 5_000, 1 << 20] {
+            for limit in [1, 2, 100] {
+                let (json, count) = try Paging.encode(ops, limit: limit, maxBytes: maxBytes)
+                #expect(String(buffer: json) == String(buffer: try WireEncoder.encodedOps(ops.prefix(count))))
+                #expect(count >= 1 && count <= limit)
+                if count > 1 { #expect(json.readableBytes <= maxBytes) }
+                if count < min(limit, ops.count) { #expect(json.readableBytes + 1 + sizes[count] > maxBytes) }
+            }
         }
     }
 
-    @Test func pagesMoveForwardAndRespectTheBudget() {
+    @Test func pagesMoveForwardAndRespectTheBudget() throws {
         let big = Fixture.op(seq: 1, value: .text(String(repeating: "x", count: 10_000)))
-        #expect(Paging.prefixCount(of: [big, big, big], maxBytes: 100) == 1)
-        #expect(Paging.prefixCount(of: [big, big, big], maxBytes: 25_000) == 2)
-        #expect(Paging.prefixCount(of: [Op](), maxBytes: 100) == 0)
+        #expect(try Paging.encode([big, big, big], limit: 10, maxBytes: 100).count == 1)
+        #expect(try Paging.encode([big, big, big], limit: 10, maxBytes: 25_000).count == 2)
+        #expect(try Paging.encode([Op](), limit: 10, maxBytes: 100).count == 0)
+        #expect(String(buffer: try Paging.encode([Op](), limit: 10, maxBytes: 100).json) == "[]")
+    }
+
+    @Test func theBudgetCountsBracketsAndCommas() {
+        var budget = PageBudget(limit: 3, maxBytes: 10)
+        let huge = budget.take(size: 20)
+        let after = budget.take(size: 1)
+        #expect(huge && !after)   // the first op always, then nothing more
+        var room = PageBudget(limit: 3, maxBytes: 10)
+        let first = room.take(size: 3)
+        #expect(first && room.total == 5)
+        let second = room.take(size: 4)
+        #expect(second && room.total == 10)
+        let empty = room.take(size: 0)
+        #expect(!empty)   // its comma would pass 10
+        var few = PageBudget(limit: 1, maxBytes: 100)
+        let one = few.take(size: 1)
+        let two = few.take(size: 1)
+        #expect(one && !two)
     }
 }

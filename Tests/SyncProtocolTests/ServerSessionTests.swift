@@ -108,6 +108,28 @@ struct ServerSessionTests {
         #expect(s.wantsInput)
     }
 
+    @Test func oneLineIsReadAheadOfTheRequestInFlight() {
+        var s = ready()
+        let push = #"{"type":"push","id":1,"ops":[\#(Fixture.opJSON(Fixture.op(seq: 1)))]}"#
+        _ = s.receivedLine(Fixture.buffer(push))
+        #expect(s.wantsInput)   // the next request may be read while this one commits
+        #expect(s.receivedLine(Fixture.buffer(#"{"type":"ping","id":2}"#)).isEmpty)
+        #expect(!s.wantsInput)
+    }
+
+    @Test func readAheadStopsAtItsByteBudgetAndBeforeWelcome() {
+        var s = ServerSession(configuration: .init(serverNode: "srv", schemaVersion: 1, readAheadLines: 3, readAheadBytes: 30))
+        _ = s.receivedLine(Fixture.buffer(Self.hello))
+        #expect(!s.wantsInput)   // authenticating: one line at a time
+        _ = s.authenticated(department: "sales", head: 0, time: Fixture.hlc)
+        _ = s.receivedLine(Fixture.buffer(#"{"type":"push","id":1,"ops":[]}"#))
+        #expect(s.wantsInput)
+        _ = s.receivedLine(Fixture.buffer(#"{"type":"ping","id":2}"#))   // 22 bytes waiting
+        #expect(s.wantsInput)
+        _ = s.receivedLine(Fixture.buffer(#"{"type":"ping","id":3}"#))   // 44: over the budget
+        #expect(!s.wantsInput)
+    }
+
     @Test func aClientCannotClaimADepartmentOrPosition() {
         var s = ready()
         var op = Fixture.op(seq: 1)

@@ -156,6 +156,33 @@ struct DaemonTests {
         await daemon.stop()
     }
 
+    @Test func pullsSendTheSameLinesFromRecentOpsAsFromStorage() async throws {
+        var ops: [Op] = []
+        for row in 0..<20 { ops += Ops.create(node: "w", seq: UInt64(2 * row + 1), row: "r\(row)", name: String(repeating: "n", count: row * 50)) }
+        var lines: [[String]] = []
+        for recentOpsBytes in [0, 1 << 20] {
+            let daemon = try await TestDaemon.start {
+                $0.recentOpsBytes = recentOpsBytes
+                $0.maxPageBytes = 2_000
+            }
+            let client = try await daemon.session(node: "w")
+            for (i, batch) in stride(from: 0, to: ops.count, by: 7).map({ Array(ops[$0..<min($0 + 7, ops.count)]) }).enumerated() {
+                guard case .ack = try await client.push(id: Int64(i), batch) else { Issue.record("not acked"); return }
+            }
+            var seen: [String] = []
+            for (since, limit) in [(0, 1000), (0, 3), (5, 10), (13, 1), (39, 5), (40, 5)] {
+                try await client.send(#"{"type":"pull","id":99,"since":\#(since),"limit":\#(limit)}"#)
+                guard case .line(let line) = try await client.next() else { Issue.record("no reply"); return }
+                seen.append(line)
+            }
+            lines.append(seen)
+            await client.close()
+            await daemon.stop()
+        }
+        #expect(lines[0] == lines[1])
+        #expect(lines[0].allSatisfy { $0.hasPrefix(#"{"id":99,"#) })
+    }
+
     @Test func tooManyConnectionsIsRefusedAndTheOthersStay() async throws {
         let daemon = try await TestDaemon.start { $0.maxConnections = 2 }
         let a = try await daemon.session(node: "a")

@@ -52,6 +52,11 @@ final class SessionConnection {
     /// Used when nothing else is outstanding, so the next line is the reply.
     func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String) async throws(SyncClientError) -> ClientSession.Event {
         try await send(make(&session))
+        return try await reply(awaiting: what)
+    }
+
+    /// The next event, within the request timeout (ticks are skipped).
+    func reply(awaiting what: String) async throws(SyncClientError) -> ClientSession.Event {
         let deadline = channel.deadline(after: requestTimeout, waitingFor: what)
         defer { deadline.cancel() }
         while true {

@@ -38,46 +38,62 @@ public enum Admission {
     }
 
     /// Decides on a batch. Throws ``Refusal`` for the first bad op; reads the log, changes nothing.
+    ///
+    /// The log is asked at most once per node for its last seq (it does not change during the
+    /// decision), and for stored content only when an op repeats a dot already in the log.
     public static func admit(_ ops: [Op], pushedBy node: String, schema: Schema, log: some OpLogIndex,
                              wallMilliseconds wall: UInt64, maxSkewMilliseconds: UInt64) throws(Refusal) -> Result {
         var result = Result(accepted: [], duplicates: 0)
-        var batchLast: [String: UInt64] = [:]
-        var batchOps: [Dot: Op] = [:]
+        result.accepted.reserveCapacity(ops.count)
+        var logLast: [String: UInt64] = [:]
+        // Every accepted op is the pusher's (others are refused), numbered on from its last seq in
+        // the log: the pusher's op with seq s > that is accepted[s - logged - 1].
+        var batchLast: UInt64?
+        func logged(_ n: String, at i: Int) throws(Refusal) -> UInt64 {
+            if let s = logLast[n] { return s }
+            let s: UInt64
+            do { s = try log.lastSeq(of: n) } catch { throw Refusal(code: .internalError, message: "\(error)", index: i) }
+            logLast[n] = s
+            return s
+        }
         func last(_ n: String, at i: Int) throws(Refusal) -> UInt64 {
-            if let s = batchLast[n] { return s }
-            do { return try log.lastSeq(of: n) } catch { throw Refusal(code: .internalError, message: "\(error)", index: i) }
+            if n == node, let s = batchLast { return s }
+            return try logged(n, at: i)
         }
         for (i, op) in ops.enumerated() {
-            let name = "op \(i) (\(op.dot))"
-            do { try schema.validate(op) } catch { throw Refusal(code: .invalidOp, message: "\(name): \(error.message)", index: i) }
+            func name() -> String { "op \(i) (\(op.dot))" }
+            do { try schema.validate(op) } catch { throw Refusal(code: .invalidOp, message: "\(name()): \(error.message)", index: i) }
             guard op.node == node else {
-                throw Refusal(code: .invalidOp, message: "\(name): made by node \(op.node), pushed by node \(node)", index: i)
+                throw Refusal(code: .invalidOp, message: "\(name()): made by node \(op.node), pushed by node \(node)", index: i)
             }
             let lastSeq = try last(op.node, at: i)
             if op.seq <= lastSeq {
+                let inLog = try logged(node, at: i)
                 let stored: Op?
-                if let inBatch = batchOps[op.dot] { stored = inBatch } else {
+                if op.seq > inLog {
+                    stored = result.accepted[Int(op.seq - inLog - 1)].content
+                } else {
                     do { stored = try log.storedOp(op.dot) } catch { throw Refusal(code: .internalError, message: "\(error)", index: i) }
                 }
                 guard stored == op.content else {
-                    throw Refusal(code: .duplicateDot, message: "\(name): this dot is already in the log with other content; was the replica file copied?", index: i)
+                    throw Refusal(code: .duplicateDot, message: "\(name()): this dot is already in the log with other content; was the replica file copied?", index: i)
                 }
                 result.duplicates += 1
                 continue
             }
             guard op.seq == lastSeq + 1 else {
-                throw Refusal(code: .seqGap, message: "\(name): expected seq \(lastSeq + 1) of node \(op.node)", index: i)
+                throw Refusal(code: .seqGap, message: "\(name()): expected seq \(lastSeq + 1) of node \(op.node)", index: i)
             }
             if op.hlc.milliseconds > wall, op.hlc.milliseconds - wall > maxSkewMilliseconds {
-                throw Refusal(code: .clockSkew, message: "\(name): hlc \(op.hlc) is \(op.hlc.milliseconds - wall) ms ahead of the server (allowed \(maxSkewMilliseconds) ms)", index: i)
+                throw Refusal(code: .clockSkew, message: "\(name()): hlc \(op.hlc) is \(op.hlc.milliseconds - wall) ms ahead of the server (allowed \(maxSkewMilliseconds) ms)", index: i)
             }
-            for named in op.replaces + op.removes {
-                guard named.seq <= (try last(named.node, at: i)) else {
-                    throw Refusal(code: .invalidOp, message: "\(name): names \(named), which the server does not have", index: i)
-                }
+            for named in op.replaces where named.seq > (try last(named.node, at: i)) {
+                throw Refusal(code: .invalidOp, message: "\(name()): names \(named), which the server does not have", index: i)
             }
-            batchLast[op.node] = op.seq
-            batchOps[op.dot] = op.content
+            for named in op.removes where named.seq > (try last(named.node, at: i)) {
+                throw Refusal(code: .invalidOp, message: "\(name()): names \(named), which the server does not have", index: i)
+            }
+            batchLast = op.seq
             result.accepted.append(op)
         }
         return result

@@ -5,6 +5,10 @@ public protocol SyncingReplica: Sendable {
     func identity() throws -> ReplicaIdentity
     /// Own ops not yet acknowledged by the server, in seq order, at most `limit`.
     func outbox(limit: Int) throws -> [Op]
+    /// Own ops not yet acknowledged with seq > `seq`, in seq order, at most `limit`: what follows
+    /// the pushes still waiting for their `ack`. The default reads ``outbox(limit:)`` and skips the
+    /// ops up to `seq`; a store that can seek by seq should answer directly.
+    func outbox(after seq: UInt64, limit: Int) throws -> [Op]
     /// How many own ops await acknowledgement.
     func outboxCount() throws -> Int
     /// Drops own ops with seq ≤ `seq` from the outbox: the server has them durably.
@@ -19,4 +23,15 @@ public protocol SyncingReplica: Sendable {
     func observe(serverTime: HLCTimestamp) throws
     /// SHA-256 of the canonical state, 64 lowercase hex digits.
     func stateHash() throws -> String
+}
+
+extension SyncingReplica {
+    /// Reads ``outbox(limit:)`` far enough to skip the ops up to `seq`: the outbox holds
+    /// consecutive seqs, so those are its first `seq - first + 1`.
+    public func outbox(after seq: UInt64, limit: Int) throws -> [Op] {
+        guard limit > 0, let first = try outbox(limit: 1).first else { return [] }
+        let skip = seq >= first.seq ? Int(clamping: seq - first.seq + 1) : 0
+        let (wanted, overflow) = skip.addingReportingOverflow(limit)
+        return Array(try outbox(limit: overflow ? Int.max : wanted).lazy.filter { $0.seq > seq }.prefix(limit))
+    }
 }

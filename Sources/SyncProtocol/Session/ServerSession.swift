@@ -34,14 +34,23 @@ public struct ServerSession: Sendable {
         public var defaultPullLimit: Int
         /// Pull limits are clamped to this.
         public var maxPullLimit: Int
+        /// After `welcome`, how many lines may wait behind the request in flight before the
+        /// session stops wanting input, so that a pipelining client's next request is read while
+        /// the current one runs (instead of waiting in a full TCP window).
+        public var readAheadLines: Int
+        /// …as long as the waiting lines stay under this many bytes.
+        public var readAheadBytes: Int
 
         public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = 10_000,
-                    defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000) {
+                    defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000,
+                    readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024) {
             self.serverNode = serverNode
             self.schemaVersion = schemaVersion
             self.maxOpsPerPush = maxOpsPerPush
             self.defaultPullLimit = defaultPullLimit
             self.maxPullLimit = maxPullLimit
+            self.readAheadLines = readAheadLines
+            self.readAheadBytes = readAheadBytes
         }
     }
 
@@ -55,7 +64,10 @@ public struct ServerSession: Sendable {
         /// Commit the ops durably (``ServerLogStorage/commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``),
         /// then call ``ServerSession/committed(_:)`` or ``ServerSession/refused(_:)``.
         case commit(id: Int64, ops: [Op], node: String, department: String)
-        /// Read ops after `since` (at most `limit`), then call ``ServerSession/pulled(ops:next:more:)``.
+        /// Write the `changes` line of ops encoded already (``WireEncoder/changesLine(id:page:)``).
+        case sendChanges(id: Int64, page: EncodedPage)
+        /// Read ops after `since` (at most `limit`), then call ``ServerSession/pulled(_:)``
+        /// (or ``ServerSession/pulled(ops:next:more:)``).
         case pull(id: Int64, since: UInt64, limit: Int)
         /// Send `changes` after `since` tagged `id`, register for live commits, then call
         /// ``ServerSession/subscribed()``.
@@ -82,6 +94,7 @@ public struct ServerSession: Sendable {
     private var state: State = .awaitingHello
     private var inFlight: Request?
     private var queued: [ByteBuffer] = []
+    private var queuedBytes = 0
     private var quiescing = false
     /// The id of this connection's subscription, once `subscribe` was accepted.
     public private(set) var subscriptionID: Int64?
@@ -99,9 +112,16 @@ public struct ServerSession: Sendable {
     /// Whether the connection is finished; the caller closes it.
     public var isClosed: Bool { state == .closed }
 
-    /// Whether the session waits for input: no request in flight and nothing queued. The caller
+    /// Whether the session waits for input: no request in flight and nothing queued, or, after
+    /// `welcome`, fewer queued lines and bytes than ``Configuration/readAheadLines`` and
+    /// ``Configuration/readAheadBytes``. The caller
     /// reads from the socket only then, so a client cannot make the queue grow.
-    public var wantsInput: Bool { !isClosed && inFlight == nil && queued.isEmpty }
+    public var wantsInput: Bool {
+        guard !isClosed else { return false }
+        if inFlight == nil, queued.isEmpty { return true }
+        guard case .ready = state else { return false }
+        return queued.count < configuration.readAheadLines && queuedBytes < configuration.readAheadBytes
+    }
 
     // MARK: Inputs from the connection
 
@@ -110,6 +130,7 @@ public struct ServerSession: Sendable {
         guard !isClosed, !quiescing else { return [] }
         if inFlight != nil || !queued.isEmpty {
             queued.append(line)
+            queuedBytes += line.readableBytes
             return []
         }
         return handle(line)
@@ -133,6 +154,7 @@ public struct ServerSession: Sendable {
         guard !isClosed else { return [] }
         quiescing = true
         queued.removeAll()
+        queuedBytes = 0
         return inFlight == nil ? shutDown() : []
     }
 
@@ -140,6 +162,7 @@ public struct ServerSession: Sendable {
     public mutating func connectionClosed() {
         state = .closed
         queued.removeAll()
+        queuedBytes = 0
     }
 
     // MARK: Results of actions
@@ -177,6 +200,13 @@ public struct ServerSession: Sendable {
         return [.send(.changes(Changes(id: id, ops: ops, next: next, more: more)))] + resume()
     }
 
+    /// The pull in flight read a page of ops encoded already.
+    public mutating func pulled(_ page: EncodedPage) -> [Action] {
+        guard case .pull(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.sendChanges(id: id, page: page)] + resume()
+    }
+
     /// The subscription in flight sent its catch-up and is registered for live commits.
     public mutating func subscribed() -> [Action] {
         guard case .subscribe? = inFlight else { return [] }
@@ -206,7 +236,9 @@ public struct ServerSession: Sendable {
         if quiescing { return shutDown() }
         var actions: [Action] = []
         while inFlight == nil, !isClosed, !queued.isEmpty {
-            actions += handle(queued.removeFirst())
+            let line = queued.removeFirst()
+            queuedBytes -= line.readableBytes
+            actions += handle(line)
         }
         return actions
     }
@@ -253,8 +285,10 @@ public struct ServerSession: Sendable {
                 return [.send(WireError(.tooManyOps, "a push may carry at most \(configuration.maxOpsPerPush) ops, this one has \(push.ops.count); split it", id: push.id).reply(fatal: false))]
             }
             inFlight = .push(id: push.id)
-            // `department` and `log` are the server's to set: drop whatever the client wrote there.
-            return [.commit(id: push.id, ops: push.ops.map(\.content), node: node, department: department)]
+            // `department` and `log` are the server's to set: drop whatever the client wrote there
+            // (clients rarely write them, so the ops are copied only when one does).
+            let stamped = push.ops.contains { $0.department != nil || $0.log != nil }
+            return [.commit(id: push.id, ops: stamped ? push.ops.map(\.content) : push.ops, node: node, department: department)]
         case .pull(let pull):
             inFlight = .pull(id: pull.id)
             let limit = min(pull.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)
@@ -279,6 +313,7 @@ public struct ServerSession: Sendable {
         state = .closed
         inFlight = nil
         queued.removeAll()
+        queuedBytes = 0
         return [.send(error.reply(fatal: true)), .close]
     }
 }

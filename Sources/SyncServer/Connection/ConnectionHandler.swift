@@ -6,9 +6,10 @@ import SyncProtocol
 /// Moves lines between one TCP connection and its ``ServerSession``, and runs the session's
 /// actions against the ``LogHub``. It decides nothing itself.
 ///
-/// Backpressure: the socket is read only while the session wants input (no request in flight)
-/// and the connection is writable, so a client that pipelines requests or does not read its
-/// replies stops being read instead of making the daemon buffer.
+/// Backpressure: the socket is read only while the session wants input (no request in flight,
+/// or room for one more line behind it) and the connection is writable, so a client that
+/// pipelines requests or does not read its replies stops being read instead of making the
+/// daemon buffer.
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ByteBuffer
@@ -106,6 +107,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             switch action {
             case .send(let message):
                 send(message, context: context)
+            case .sendChanges(let id, let page):
+                context.write(wrapOutboundOut(WireEncoder.changesLine(id: id, page: page)), promise: nil)
             case .authenticate(let token):
                 hub.authenticate(token: token, on: context.eventLoop).assumeIsolated().whenComplete { result in
                     switch result {
@@ -137,7 +140,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 hub.pull(since: since, limit: limit, on: context.eventLoop).assumeIsolated().whenComplete { result in
                     switch result {
                     case .success(let page):
-                        self.perform(self.session.pulled(ops: page.ops, next: page.next, more: page.more))
+                        self.perform(self.session.pulled(page))
                     case .failure(let error):
                         self.logger.error("pull failed", metadata: ["error": "\(error)"])
                         self.perform(self.session.failed("the server could not read the log"))

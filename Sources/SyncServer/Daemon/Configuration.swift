@@ -31,6 +31,15 @@ extension SyncDaemon {
         public var maxPageBytes: Int = Paging.defaultMaxPageBytes
         /// Ops whose HLC is further ahead of the server's wall clock are refused with `clock_skew`.
         public var maxClockSkewMilliseconds: UInt64 = HybridLogicalClock.defaultMaxSkewMilliseconds
+        /// How much of the newest log the daemon keeps as encoded JSON, in bytes (default 32 MiB,
+        /// about 140,000 ops of planning data): fan-out, pulls and catch-ups within it send those
+        /// bytes without reading storage. 0 turns it off.
+        public var recentOpsBytes: Int = 32 * 1024 * 1024
+        /// The daemon's readable replica tables are brought up to the log once commits have
+        /// paused this long (default 1 s: a client reading its outbox between pushes is not a pause)…
+        public var materializeQuietPeriod: TimeAmount = .seconds(1)
+        /// …and at the latest this long after a commit (default 5 s), however busy the log is.
+        public var materializeMaxDelay: TimeAmount = .seconds(5)
         /// On shutdown, connections still open after this are closed without waiting.
         public var shutdownGracePeriod: TimeAmount = .seconds(10)
         /// The wall clock in milliseconds since 1970; replaceable in tests.

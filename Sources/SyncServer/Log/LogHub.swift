@@ -19,20 +19,13 @@ final class LogHub: @unchecked Sendable {
         case failed(String)
     }
 
-    /// A page read for a pull.
-    struct PullPage: Sendable {
-        var ops: [Op]
-        var next: UInt64
-        var more: Bool
-    }
-
     private struct Subscriber {
         let subscriptionID: Int64
         /// The last position sent.
         var cursor: UInt64
         let channel: any Channel
-        /// True while the subscriber reads slower than commits arrive: it is then fed from
-        /// storage one page at a time, each after the previous one was written to the socket.
+        /// True while the subscriber reads slower than commits arrive: it is then fed one page
+        /// at a time, each after the previous one was written to the socket.
         var lagging = false
     }
 
@@ -46,7 +39,10 @@ final class LogHub: @unchecked Sendable {
     /// Connection id → subscriber; touched only on `commitQueue`.
     private var subscribers: [UInt64: Subscriber] = [:]
     private let materializeLock = NSLock()
-    private var materializeScheduled = false
+    /// When the readable replica is next brought up to date; touched under `materializeLock`.
+    private var materializeTimer: MaterializeTimer
+    /// The newest ops, encoded once at commit for fan-out, pulls and catch-ups.
+    private let recent: RecentOps
 
     init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
         self.storage = storage
@@ -54,6 +50,9 @@ final class LogHub: @unchecked Sendable {
         self.logger = logger
         self.threadPool = threadPool
         clock = ServerClock(maxSkewMilliseconds: configuration.maxClockSkewMilliseconds, wall: configuration.wallClock)
+        materializeTimer = MaterializeTimer(quietNanoseconds: configuration.materializeQuietPeriod.nanoseconds,
+                                            maxDelayNanoseconds: configuration.materializeMaxDelay.nanoseconds)
+        recent = RecentOps(budget: configuration.recentOpsBytes)
     }
 
     // MARK: Reads
@@ -66,22 +65,31 @@ final class LogHub: @unchecked Sendable {
         }
     }
 
-    /// At most `limit` ops after `since`, cut to the page byte budget.
-    func pull(since: UInt64, limit: Int, on eventLoop: any EventLoop) -> EventLoopFuture<PullPage> {
-        let storage = storage, maxBytes = configuration.maxPageBytes
-        return threadPool.runIfActive(eventLoop: eventLoop) {
-            let read = try storage.ops(since: since, limit: limit + 1)
-            let count = Paging.prefixCount(of: read.prefix(limit), maxBytes: maxBytes)
-            let ops = Array(read.prefix(count))
-            return PullPage(ops: ops, next: try LogHub.lastPosition(of: ops, after: since), more: read.count > count)
+    /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
+    /// ops when they reach back that far, else read and encoded on the thread pool.
+    func pull(since: UInt64, limit: Int, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
+        if let page = recent.page(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
+            return eventLoop.makeSucceededFuture(page)
         }
+        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: limit) }
+    }
+
+    /// The page after `since` (at most `limit` ops within the page byte budget), from the recent
+    /// ops or read from storage and encoded. Blocks on storage.
+    func page(since: UInt64, limit: Int) throws -> EncodedPage {
+        let maxBytes = configuration.maxPageBytes
+        if let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
+        let read = try storage.ops(since: since, limit: limit + 1)
+        let (json, count) = try Paging.encode(read, limit: limit, maxBytes: maxBytes)
+        return EncodedPage(json: json, count: count, next: try LogHub.lastPosition(of: read.prefix(count), after: since),
+                           more: read.count > count)
     }
 
     // MARK: Commits
 
     /// Commits a push on the serial queue; on success sends the new ops to every subscriber
     /// before the future completes (so a subscribed pusher sees its `changes` before its `ack`),
-    /// then brings the readable replica up to date in the background.
+    /// then has the readable replica brought up to date in the background (see ``MaterializeTimer``).
     func commit(_ ops: [Op], node: String, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
         let promise = eventLoop.makePromise(of: CommitOutcome.self)
         commitQueue.async { [self] in
@@ -90,10 +98,11 @@ final class LogHub: @unchecked Sendable {
                 let result = try storage.commit(ops, pushedBy: node, department: department, schema: configuration.schema,
                                                 wallMilliseconds: clock.wallMilliseconds(),
                                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
-                clock.observe(result.appended.map(\.hlc))
+                clock.observe(result.appended)
                 if !result.appended.isEmpty {
+                    recent.append(result.appended)
                     fanOut(result.appended)
-                    scheduleMaterialize()
+                    scheduleMaterialize(ops: result.appended.count)
                 }
                 outcome = .committed(result)
             } catch let refusal as Admission.Refusal {
@@ -114,16 +123,14 @@ final class LogHub: @unchecked Sendable {
     /// page by page off the commit queue, waiting for each write, so catching up neither blocks
     /// commits nor floods a slow reader; the last stretch and the registration run on the queue.
     func subscribe(connection: UInt64, subscriptionID: Int64, since: UInt64, channel: any Channel) async throws {
-        let storage = storage, pageLimit = configuration.maxPullLimit, maxBytes = configuration.maxPageBytes
+        let pageLimit = configuration.maxPullLimit
         var cursor = since
         while true {
             let from = cursor
-            let read = try await threadPool.runIfActive { try storage.ops(since: from, limit: pageLimit + 1) }
-            guard read.count > pageLimit else { break }
-            let ops = Array(read.prefix(Paging.prefixCount(of: read.prefix(pageLimit), maxBytes: maxBytes)))
-            let next = try LogHub.lastPosition(of: ops, after: cursor)
-            try await channel.writeAndFlush(try LogHub.changesLine(subscriptionID, ops: ops, next: next, more: true)).get()
-            cursor = next
+            let read = try await threadPool.runIfActive { [self] in try self.page(since: from, limit: pageLimit) }
+            guard read.more else { break }
+            try await channel.writeAndFlush(WireEncoder.changesLine(id: subscriptionID, page: read)).get()
+            cursor = read.next
         }
         let caughtUpTo = cursor
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -145,11 +152,15 @@ final class LogHub: @unchecked Sendable {
         commitQueue.async { [self] in _ = subscribers.removeValue(forKey: connection) }
     }
 
-    /// Waits until the commit in progress, if any, and a pending materialization are done.
+    /// Waits until the commit in progress, if any, is done and the readable replica has caught
+    /// up with it (a materialization still waiting for its turn runs now).
     func drain() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            commitQueue.async { [materializeQueue] in
-                materializeQueue.async { continuation.resume() }
+            commitQueue.async { [self] in
+                materializeQueue.async { [self] in
+                    if materializeLock.withLock({ materializeTimer.takeAll() }) { materialize() }
+                    continuation.resume()
+                }
             }
         }
     }
@@ -158,11 +169,9 @@ final class LogHub: @unchecked Sendable {
 
     private func fanOut(_ appended: [Op]) {
         guard !subscribers.isEmpty, let first = appended.first?.log, let last = appended.last?.log else { return }
-        let pages: [(ops: ByteBuffer, next: UInt64, more: Bool)]
+        let pages: [EncodedPage]
         do {
-            pages = try LogHub.pages(of: appended, maxBytes: configuration.maxPageBytes).map { page in
-                (try WireEncoder.encodedOps(page), page.last?.log ?? last, page.last?.log != last)
-            }
+            pages = try commitPages(appended, first: first, last: last)
         } catch {
             // Validated ops always encode; should one not, the subscribers must not miss it silently.
             logger.error("could not encode committed ops; closing subscriptions", metadata: ["error": "\(error)"])
@@ -173,7 +182,7 @@ final class LogHub: @unchecked Sendable {
         for (connection, var subscriber) in subscribers where !subscriber.lagging {
             if subscriber.cursor + 1 == first, subscriber.channel.isWritable {
                 for page in pages {
-                    subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, next: page.next, more: page.more, encodedOps: page.ops), promise: nil)
+                    subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page), promise: nil)
                 }
                 subscriber.cursor = last
                 subscribers[connection] = subscriber
@@ -193,18 +202,14 @@ final class LogHub: @unchecked Sendable {
     private func feed(_ connection: UInt64) {
         guard var subscriber = subscribers[connection], subscriber.lagging else { return }
         do {
-            let read = try storage.ops(since: subscriber.cursor, limit: configuration.maxPullLimit + 1)
-            let count = Paging.prefixCount(of: read.prefix(configuration.maxPullLimit), maxBytes: configuration.maxPageBytes)
-            let ops = Array(read.prefix(count))
-            let more = read.count > count
-            guard !ops.isEmpty else {
+            let page = try self.page(since: subscriber.cursor, limit: configuration.maxPullLimit)
+            guard page.count > 0 else {
                 subscriber.lagging = false
                 subscribers[connection] = subscriber
                 return
             }
-            let next = try LogHub.lastPosition(of: ops, after: subscriber.cursor)
-            let written = subscriber.channel.writeAndFlush(try LogHub.changesLine(subscriber.subscriptionID, ops: ops, next: next, more: more))
-            subscriber.cursor = next
+            let written = subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page))
+            subscriber.cursor = page.next
             subscribers[connection] = subscriber
             written.whenComplete { [self] result in
                 commitQueue.async { [self] in
@@ -225,57 +230,67 @@ final class LogHub: @unchecked Sendable {
     /// Sends every op after the subscriber's cursor; the last page has `more` false. With
     /// `announceEmpty`, an empty `changes` tells the subscriber it is caught up when nothing was new.
     private func catchUp(_ subscriber: inout Subscriber, announceEmpty: Bool) throws {
-        let pageLimit = configuration.maxPullLimit
         var sentAny = false
         while true {
-            let read = try storage.ops(since: subscriber.cursor, limit: pageLimit + 1)
-            let count = Paging.prefixCount(of: read.prefix(pageLimit), maxBytes: configuration.maxPageBytes)
-            let ops = Array(read.prefix(count))
-            let more = read.count > count
-            if ops.isEmpty, sentAny || !announceEmpty { return }
-            let next = try LogHub.lastPosition(of: ops, after: subscriber.cursor)
-            subscriber.channel.writeAndFlush(try LogHub.changesLine(subscriber.subscriptionID, ops: ops, next: next, more: more), promise: nil)
-            subscriber.cursor = next
+            let page = try self.page(since: subscriber.cursor, limit: configuration.maxPullLimit)
+            if page.count == 0, sentAny || !announceEmpty { return }
+            subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page), promise: nil)
+            subscriber.cursor = page.next
             sentAny = true
-            if !more { return }
+            if !page.more { return }
         }
     }
 
-    private func scheduleMaterialize() {
-        let schedule = materializeLock.withLock {
-            defer { materializeScheduled = true }
-            return !materializeScheduled
-        }
-        guard schedule else { return }
-        materializeQueue.async { [self] in
-            // Cleared before running, so a commit landing meanwhile schedules one more pass.
-            materializeLock.withLock { materializeScheduled = false }
-            do { try storage.materialize() } catch {
-                logger.error("materialize failed; the readable tables lag the log", metadata: ["error": "\(error)"])
+    private func scheduleMaterialize(ops: Int) {
+        let arm = materializeLock.withLock { materializeTimer.committed(ops: ops, at: DispatchTime.now().uptimeNanoseconds) }
+        if let delay = arm { armMaterialize(after: delay) }
+    }
+
+    private func armMaterialize(after nanoseconds: UInt64) {
+        materializeQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) { [self] in
+            switch materializeLock.withLock({ materializeTimer.fired(at: DispatchTime.now().uptimeNanoseconds) }) {
+            case .run:
+                materialize()
+            case .wait(let delay):
+                armMaterialize(after: delay)
+            case .idle:
+                break
             }
+        }
+    }
+
+    /// On `materializeQueue`.
+    private func materialize() {
+        do { try storage.materialize() } catch {
+            logger.error("materialize failed; the readable tables lag the log", metadata: ["error": "\(error)"])
         }
     }
 
     // MARK: Helpers
 
-    static func changesLine(_ id: Int64, ops: [Op], next: UInt64, more: Bool) throws -> ByteBuffer {
-        WireEncoder.changesLine(id: id, next: next, more: more, encodedOps: try WireEncoder.encodedOps(ops))
-    }
-
-    /// Splits ops into pages within the byte budget.
-    static func pages(of ops: [Op], maxBytes: Int) -> [[Op]] {
-        var pages: [[Op]] = []
-        var rest = ops[...]
+    /// A commit's ops (positions `first…last`) as pages within the byte budget: cut from the
+    /// recent ops, which hold them unless they could not be encoded there.
+    private func commitPages(_ appended: [Op], first: UInt64, last: UInt64) throws -> [EncodedPage] {
+        var pages: [EncodedPage] = []
+        var since = first - 1
+        while since < last, let page = recent.page(since: since, limit: .max, maxBytes: configuration.maxPageBytes), page.count > 0 {
+            pages.append(EncodedPage(json: page.json, count: page.count, next: page.next, more: page.next != last))
+            since = page.next
+        }
+        if since == last { return pages }
+        pages.removeAll()
+        var rest = appended[...]
         while !rest.isEmpty {
-            let count = Paging.prefixCount(of: rest, maxBytes: maxBytes)
-            pages.append(Array(rest.prefix(count)))
+            let (json, count) = try Paging.encode(rest, limit: .max, maxBytes: configuration.maxPageBytes)
+            let next = try LogHub.lastPosition(of: rest.prefix(count), after: last)
+            pages.append(EncodedPage(json: json, count: count, next: next, more: next != last))
             rest = rest.dropFirst(count)
         }
         return pages
     }
 
     /// The log position of the last op, or `since` when there is none.
-    static func lastPosition(of ops: [Op], after since: UInt64) throws -> UInt64 {
+    static func lastPosition(of ops: some BidirectionalCollection<Op>, after since: UInt64) throws -> UInt64 {
         guard let last = ops.last else { return since }
         guard let position = last.log else { throw StorageContractError.missingPosition(last.dot) }
         return position

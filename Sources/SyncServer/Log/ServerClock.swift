@@ -22,8 +22,8 @@ final class ServerClock: @unchecked Sendable {
     }
 
     /// Receive rule for committed ops; admission already refused readings beyond the skew.
-    func observe(_ readings: [HLCTimestamp]) {
-        guard let newest = readings.max() else { return }
+    func observe(_ ops: [Op]) {
+        guard let newest = ops.lazy.map(\.hlc).max() else { return }
         lock.withLock { _ = try? clock.receive(newest, wallMilliseconds: wall()) }
     }
 

@@ -1,0 +1,54 @@
+import SyncModel
+import SyncProtocol
+import Testing
+@testable import SyncClient
+
+@Suite("push pipeline")
+struct PushPipelineTests {
+    static func ops(_ seqs: ClosedRange<UInt64>) -> [Op] {
+        seqs.map { Op(collection: "projects", row: "r", field: "budget_spent", kind: .inc, node: "n", seq: $0, hlc: .zero, delta: 1) }
+    }
+
+    static func ack(_ id: Int64, accepted: Int, duplicates: Int = 0) -> Ack {
+        Ack(id: id, accepted: accepted, duplicates: duplicates, head: 0)
+    }
+
+    @Test("one push at a time until an ack without duplicates, then up to the depth")
+    func opensUpAfterACleanAck() throws {
+        var pipeline = PushPipeline(batchSize: 2, depth: 3)
+        #expect(pipeline.wantsOps)
+        try pipeline.read(Self.ops(1...10))
+        #expect(pipeline.nextBatch()?.map(\.seq) == [1, 2])
+        #expect(pipeline.nextBatch() == nil)   // the first ack is not in yet
+        #expect(try pipeline.acknowledged(Self.ack(1, accepted: 2), through: 2) == 2)
+        #expect(pipeline.nextBatch()?.map(\.seq) == [3, 4])
+        #expect(pipeline.nextBatch()?.map(\.seq) == [5, 6])
+        #expect(pipeline.nextBatch()?.map(\.seq) == [7, 8])
+        #expect(pipeline.nextBatch() == nil)   // three in flight
+        // An ack counting duplicates: one at a time again.
+        #expect(try pipeline.acknowledged(Self.ack(2, accepted: 1, duplicates: 1), through: 4) == 2)
+        #expect(pipeline.nextBatch() == nil)
+        #expect(try pipeline.acknowledged(Self.ack(3, accepted: 2), through: 6) == 2)
+        #expect(pipeline.nextBatch()?.map(\.seq) == [9, 10])
+        #expect(pipeline.readThrough == 10 && pipeline.awaitingAck)
+    }
+
+    @Test("acks must answer the oldest push and cover all of it")
+    func acksInOrder() throws {
+        var pipeline = PushPipeline(batchSize: 2, depth: 2)
+        try pipeline.read(Self.ops(1...4))
+        _ = pipeline.nextBatch()
+        #expect(throws: SyncClientError.self) { try pipeline.acknowledged(Self.ack(1, accepted: 2), through: 4) }
+        #expect(throws: SyncClientError.self) { try pipeline.acknowledged(Self.ack(1, accepted: 1), through: 2) }
+    }
+
+    @Test("the outbox must move forward, and an empty read ends it")
+    func outboxMovesForward() throws {
+        var pipeline = PushPipeline(batchSize: 2, depth: 2)
+        try pipeline.read(Self.ops(1...2))
+        #expect(throws: SyncClientError.self) { try pipeline.read(Self.ops(2...3)) }
+        var done = PushPipeline(batchSize: 2, depth: 2)
+        try done.read([])
+        #expect(!done.wantsOps && done.nextBatch() == nil && !done.awaitingAck)
+    }
+}
