@@ -24,11 +24,22 @@ struct FieldCache {
     private var order: [Key] = []
     /// Whether each touched row existed before the transaction.
     private var existed: [RowKey: Bool] = [:]
+    /// `SELECT 1 FROM <table> WHERE id = ?` per collection.
+    private var lookups: [String: RawStatement] = [:]
 
     /// Whether the row existed before this transaction (one lookup per row per transaction).
     mutating func rowExisted(_ key: RowKey, _ db: Database, _ table: CollectionLayout) throws -> Bool {
         if let known = existed[key] { return known }
-        let found = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(table.table) WHERE id = ?"), arguments: [key.row]) != nil
+        let lookup: RawStatement
+        if let known = lookups[key.collection] {
+            lookup = known
+        } else {
+            lookup = try RawStatement(db, "SELECT 1 FROM \(table.table) WHERE id = ?")
+            lookups[key.collection] = lookup
+        }
+        try lookup.bind(1, key.row)
+        let found = try lookup.step()
+        lookup.reset()
         existed[key] = found
         return found
     }
@@ -62,7 +73,7 @@ struct FieldCache {
 
     /// Writes the differences and forgets every slot.
     mutating func flush(_ db: Database) throws {
-        let store = FieldStore(db: db)
+        var store = FieldWriter(db: db)
         for key in order {
             guard let slot = slots[key] else { continue }
             let c = key.row.collection, r = key.row.row, f = key.field
@@ -88,5 +99,6 @@ struct FieldCache {
         slots = [:]
         order = []
         existed = [:]
+        lookups = [:]
     }
 }

@@ -1,8 +1,8 @@
 import GRDB
 import SyncModel
 
-/// The merge state of fields in the metadata tables, read into and written from SyncModel types.
-/// Every statement is a cached prepared statement.
+/// The merge state of fields in the metadata tables, read into SyncModel types (``FieldWriter``
+/// writes it back). Every statement is a cached prepared statement.
 struct FieldStore {
     let db: Database
 
@@ -37,28 +37,12 @@ struct FieldStore {
                        department: try row.decode(String?.self, atIndex: start + 5))
     }
 
-    func insertSibling(_ c: String, _ r: String, _ f: String, _ s: Sibling) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_registers (collection, row_id, field, \(FieldStore.siblingColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, s.dot.node, Int64(clamping: s.dot.seq), s.hlc.description, s.value.jsonText,
-                                          s.context.map(DotText.json), s.department])
-    }
-
-    func deleteSibling(_ c: String, _ r: String, _ f: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM ps_registers WHERE collection = ? AND row_id = ? AND field = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, dot.node, Int64(clamping: dot.seq)])
-    }
-
     // MARK: Counters
 
     /// The counter's state, nil before its first `inc`.
     func counter(_ c: String, _ r: String, _ f: String) throws -> PNCounter? {
         let statement = try db.cachedStatement(sql: "SELECT value FROM ps_counters WHERE collection = ? AND row_id = ? AND field = ?")
         return try Int64.fetchOne(statement, arguments: [c, r, f]).map { PNCounter(value: $0) }
-    }
-
-    func writeCounter(_ c: String, _ r: String, _ f: String, _ counter: PNCounter) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_counters (collection, row_id, field, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value")
-        try statement.execute(arguments: [c, r, f, counter.value])
     }
 
     // MARK: Sets
@@ -81,22 +65,6 @@ struct FieldStore {
         let seq = try row.decode(Int64.self, atIndex: start + 2)
         guard seq > 0 else { throw StoreError.corrupt("set tag seq \(seq)") }
         return (try row.decode(String.self, atIndex: start), Dot(node: try row.decode(String.self, atIndex: start + 1), seq: UInt64(seq)))
-    }
-
-    /// Records that the set field has had an op (an emptied set still exists in the state).
-    func markSet(_ c: String, _ r: String, _ f: String) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO ps_set_fields (collection, row_id, field) VALUES (?, ?, ?)")
-        try statement.execute(arguments: [c, r, f])
-    }
-
-    func insertTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO ps_set_tags (collection, row_id, field, element, node, seq) VALUES (?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
-    }
-
-    func deleteTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ? AND element = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
     }
 
     // MARK: row_vv

@@ -143,8 +143,14 @@ struct OpApplier {
     mutating func finish() throws {
         try cache.flush(db)
         try pending.flush(db, layout: layout)
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_applied (node, seq) VALUES (?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq")
-        for node in changedNodes.sorted() { try statement.execute(arguments: [node, Int64(clamping: applied[node])]) }
+        if !changedNodes.isEmpty {
+            let statement = try RawStatement(db, "INSERT INTO ps_applied (node, seq) VALUES (?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq")
+            for node in changedNodes.sorted() {
+                try statement.bind(1, node)
+                try statement.bind(2, seq: applied[node])
+                try statement.run()
+            }
+        }
         changedNodes = []
         try record.flush(db, origin: origin, wallMilliseconds: wallMilliseconds)
     }

@@ -13,8 +13,6 @@ struct PendingRows {
     private var rows: [RowKey: Entry] = [:]
     /// Rows in first-touched order, so the writes are deterministic.
     private var order: [RowKey] = []
-    /// Upsert SQL per collection and column set.
-    private var sql: [String: [[Int]: String]] = [:]
 
     /// Records the shown value of column `index` of the row.
     mutating func show(_ key: RowKey, column index: Int, _ value: DatabaseValue) {
@@ -37,25 +35,33 @@ struct PendingRows {
 
     /// Writes every pending row and forgets them.
     mutating func flush(_ db: Database, layout: TableLayout) throws {
-        let vvStatement = try db.cachedStatement(sql: "INSERT INTO ps_row_vv (collection, row_id, node, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)")
+        var vvStatement: RawStatement?
+        var upserts: [String: [[Int]: RawStatement]] = [:]
         for key in order {
             guard let entry = rows[key] else { continue }
             if !entry.columns.isEmpty {
                 guard let table = layout.collections[key.collection] else { throw StoreError.corrupt("no table for \(key.collection)") }
                 let columns = entry.columns.keys.sorted()
-                let text: String
-                if let known = sql[key.collection]?[columns] {
-                    text = known
+                let upsert: RawStatement
+                if let known = upserts[key.collection]?[columns] {
+                    upsert = known
                 } else {
-                    text = table.upsertSQL(columns: columns)
-                    sql[key.collection, default: [:]][columns] = text
+                    upsert = try RawStatement(db, table.upsertSQL(columns: columns))
+                    upserts[key.collection, default: [:]][columns] = upsert
                 }
-                var values: [DatabaseValue] = [key.row.databaseValue]
-                for c in columns { values.append(entry.columns[c] ?? .null) }
-                try db.cachedStatement(sql: text).execute(arguments: StatementArguments(values))
+                try upsert.bind(1, key.row)
+                for (i, c) in columns.enumerated() { try upsert.bind(Int32(i + 2), entry.columns[c] ?? .null) }
+                try upsert.run()
             }
             for (node, seq) in entry.vv.sorted(by: { $0.key < $1.key }) {
-                try vvStatement.execute(arguments: [key.collection, key.row, node, Int64(clamping: seq)])
+                let statement = try FieldWriter.fetch(&vvStatement, db, """
+                    INSERT INTO ps_row_vv (collection, row_id, node, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)
+                    """)
+                try statement.bind(1, key.collection)
+                try statement.bind(2, key.row)
+                try statement.bind(3, node)
+                try statement.bind(4, seq: seq)
+                try statement.run()
             }
         }
         rows = [:]
