@@ -13,9 +13,12 @@ enum Fixture {
 
     static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
-    /// The JSON text of an op as a client would write it.
+    /// The JSON text of an op as a client would write it, members in sorted order (a plain
+    /// `JSONEncoder` orders them differently from run to run, which texts edited by tests cannot have).
     static func opJSON(_ op: Op) -> String {
-        String(decoding: (try? JSONEncoder().encode(op)) ?? Data(), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(op)) ?? Data(), as: UTF8.self)
     }
 
     static func decode(_ text: String) -> Result<ClientMessage, WireError> {

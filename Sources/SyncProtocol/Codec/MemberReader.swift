@@ -1,90 +1,80 @@
 import SyncModel
 
-/// A JSON object key of any name.
-struct AnyKey: CodingKey, Hashable {
-    let stringValue: String
-    let intValue: Int?
-
-    init(_ name: String) {
-        stringValue = name
-        intValue = nil
-    }
-
-    init?(stringValue: String) { self.init(stringValue) }
-
-    init?(intValue: Int) {
-        stringValue = String(intValue)
-        self.intValue = intValue
-    }
+/// The members of one client line's top-level object, as ``MemberReader`` asks for them. Two
+/// sources conform: ``LineMembers`` (the fast reader of the wire) and ``CodableMembers``
+/// (Foundation's decoder, behind `ClientMessage: Codable`), so the message rules exist once.
+protocol MessageMembers {
+    /// Whether the member is present (even as `null`).
+    mutating func contains(_ name: String) -> Bool
+    /// Whether the member is present and `null`.
+    mutating func isNull(_ name: String) -> Bool
+    /// The member as a string; nil when it is not one.
+    mutating func string(_ name: String) -> String?
+    /// The member as a whole number within Int64; nil when it is not one.
+    mutating func int64(_ name: String) -> Int64?
+    /// The member as an array of ops; failures carry the path below the member.
+    mutating func ops(_ name: String) throws(JSONReadError) -> [Op]
 }
 
 /// Reads the members of one client message and classifies every failure as a ``WireError``
-/// (protocol/PROTOCOL.md, "Decoding a line"): absent member → `missing_field`; wrong JSON type or
+/// (protocol/PROTOCOL.md, "Error codes"): absent member → `missing_field`; wrong JSON type or
 /// out of range → `bad_request`; anything wrong inside `ops` → `invalid_op`.
-struct MemberReader {
-    let container: KeyedDecodingContainer<AnyKey>
+struct MemberReader<Members: MessageMembers> {
+    var members: Members
     /// The message type, for messages such as "push.since is required".
     let type: String
     /// The request id once read, echoed in errors.
     var id: Int64?
 
-    func has(_ name: String) -> Bool { container.contains(AnyKey(name)) }
+    init(_ members: Members, type: String) {
+        self.members = members
+        self.type = type
+    }
 
     func missing(_ name: String) -> WireError {
         WireError(.missingField, "\(type).\(name) is required", id: id)
     }
 
-    func text(_ name: String) throws(WireError) -> String {
-        guard has(name) else { throw missing(name) }
-        do { return try container.decode(String.self, forKey: AnyKey(name)) } catch {
-            throw WireError(.badRequest, "\(type).\(name) must be a string", id: id)
-        }
+    mutating func text(_ name: String) throws(WireError) -> String {
+        guard members.contains(name) else { throw missing(name) }
+        guard let text = members.string(name) else { throw WireError(.badRequest, "\(type).\(name) must be a string", id: id) }
+        return text
     }
 
     /// A whole number within `range` (always within ±2^53).
-    func integer(_ name: String, in range: ClosedRange<Int64>) throws(WireError) -> Int64 {
-        guard has(name) else { throw missing(name) }
-        let bad = WireError(.badRequest, "\(type).\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)", id: id)
-        let value: Int64
-        do { value = try container.decode(Int64.self, forKey: AnyKey(name)) } catch { throw bad }
-        guard range.contains(value) else { throw bad }
+    mutating func integer(_ name: String, in range: ClosedRange<Int64>) throws(WireError) -> Int64 {
+        guard members.contains(name) else { throw missing(name) }
+        guard let value = members.int64(name), range.contains(value) else {
+            throw WireError(.badRequest, "\(type).\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)", id: id)
+        }
         return value
     }
 
-    func optionalInteger(_ name: String, in range: ClosedRange<Int64>) throws(WireError) -> Int64? {
-        guard has(name) else { return nil }
-        if (try? container.decodeNil(forKey: AnyKey(name))) == true { return nil }
+    mutating func optionalInteger(_ name: String, in range: ClosedRange<Int64>) throws(WireError) -> Int64? {
+        guard members.contains(name), !members.isNull(name) else { return nil }
         return try integer(name, in: range)
     }
 
     /// The `ops` array; decoding failures name the op index and member.
-    func ops(_ name: String) throws(WireError) -> [Op] {
-        guard has(name) else { throw missing(name) }
+    mutating func ops(_ name: String) throws(WireError) -> [Op] {
+        guard members.contains(name) else { throw missing(name) }
         do {
-            return try container.decode([Op].self, forKey: AnyKey(name))
-        } catch let error as DecodingError {
-            throw classify(error, under: name)
+            return try members.ops(name)
         } catch {
-            throw WireError(.invalidOp, "\(type).\(name): \(error)", id: id)
+            throw classify(error, under: name)
         }
     }
 
-    private func classify(_ error: DecodingError, under name: String) -> WireError {
-        switch error {
-        case .keyNotFound(let key, let context):
-            return WireError(.missingField, "\(type).\(name)\(MemberReader.path(context.codingPath + [key]).dropFirst(name.count + 1)) is required", id: id)
-        case .typeMismatch(_, let context) where context.codingPath.count <= 1:
+    private func classify(_ error: JSONReadError, under name: String) -> WireError {
+        switch error.kind {
+        case .missing:
+            return WireError(.missingField, "\(type).\(name)\(error.pathText) is required", id: id)
+        case .wrongType where error.path.isEmpty:
             return WireError(.badRequest, "\(type).\(name) must be an array of ops", id: id)
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let detail = context.debugDescription.isEmpty ? "wrong type" : context.debugDescription
-            return WireError(.invalidOp, "\(type)\(MemberReader.path(context.codingPath)): \(detail)", id: id)
-        @unknown default:
-            return WireError(.invalidOp, "\(type).\(name): \(error)", id: id)
+        case .syntax:
+            return WireError(.badJSON, "the line is not JSON: \(error.detail)", id: id)
+        case .wrongType, .null, .invalid:
+            return WireError(.invalidOp, "\(type).\(name)\(error.pathText): \(error.detail)", id: id)
         }
-    }
-
-    /// `.ops[2].hlc` from a coding path.
-    static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
     }
 }

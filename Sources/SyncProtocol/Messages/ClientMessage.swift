@@ -110,13 +110,20 @@ extension ClientMessage: Codable {
         do { container = try decoder.container(keyedBy: AnyKey.self) } catch {
             throw WireError(.badJSON, "expected a JSON object")
         }
-        guard container.contains(AnyKey("type")) else {
+        self = try ClientMessage.read(CodableMembers(container: container))
+    }
+
+    /// The message rules, whatever reads the members: `type` first, then for requests the `id`
+    /// (so that every later error echoes it), then the members of the type in a fixed order.
+    static func read(_ members: some MessageMembers) throws(WireError) -> ClientMessage {
+        var members = members
+        guard members.contains("type") else {
             throw WireError(.unknownType, "the object has no \"type\"; expected hello, push, pull, subscribe or ping")
         }
-        guard let type = try? container.decode(String.self, forKey: AnyKey("type")) else {
+        guard let type = members.string("type") else {
             throw WireError(.unknownType, "\"type\" must be a string: hello, push, pull, subscribe or ping")
         }
-        var reader = MemberReader(container: container, type: type)
+        var reader = MemberReader(members, type: type)
         let idRange = -WireProtocol.maxInteger...WireProtocol.maxInteger
         let positionRange: ClosedRange<Int64> = 0...WireProtocol.maxInteger
         switch type {
@@ -126,22 +133,21 @@ extension ClientMessage: Codable {
             guard NodeID.isValid(node) else { throw WireError(.badRequest, "hello.node: " + NodeIDError.invalid(node).description) }
             let token = try reader.text("token")
             let schema = try reader.integer("schema", in: 0...WireProtocol.maxInteger)
-            self = .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema)))
+            return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema)))
         case "push", "pull", "subscribe", "ping":
-            // The id first, so that every later error can echo it.
             let id = try reader.integer("id", in: idRange)
             reader.id = id
             switch type {
             case "push":
-                self = .push(Push(id: id, ops: try reader.ops("ops")))
+                return .push(Push(id: id, ops: try reader.ops("ops")))
             case "pull":
                 let since = try reader.integer("since", in: positionRange)
                 let limit = try reader.optionalInteger("limit", in: 1...WireProtocol.maxInteger)
-                self = .pull(Pull(id: id, since: UInt64(since), limit: limit.map { Int($0) }))
+                return .pull(Pull(id: id, since: UInt64(since), limit: limit.map { Int($0) }))
             case "subscribe":
-                self = .subscribe(Subscribe(id: id, since: UInt64(try reader.integer("since", in: positionRange))))
+                return .subscribe(Subscribe(id: id, since: UInt64(try reader.integer("since", in: positionRange))))
             default:
-                self = .ping(Ping(id: id))
+                return .ping(Ping(id: id))
             }
         default:
             throw WireError(.unknownType, "unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe or ping")

@@ -106,21 +106,23 @@ public struct ErrorReply: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey { case id, code, message, fatal }
 
-    /// A code this version does not know decodes as `internal`, its text kept in `message`,
+    /// A code this version does not know reads as `internal`, its text kept in `message`,
     /// so an older client still reads a newer server's refusals.
+    init(id: Int64?, rawCode: String, message: String, fatal: Bool) {
+        if let known = ErrorCode(rawValue: rawCode) {
+            self.init(id: id, code: known, message: message, fatal: fatal)
+        } else {
+            self.init(id: id, code: .internal, message: "\(rawCode): \(message)", fatal: fatal)
+        }
+    }
+
+    /// See ``init(id:rawCode:message:fatal:)``: unknown codes decode as `internal`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decodeIfPresent(Int64.self, forKey: .id)
+        let id = try c.decodeIfPresent(Int64.self, forKey: .id)
         let raw = try c.decode(String.self, forKey: .code)
         let text = try c.decode(String.self, forKey: .message)
-        if let known = ErrorCode(rawValue: raw) {
-            code = known
-            message = text
-        } else {
-            code = .internal
-            message = "\(raw): \(text)"
-        }
-        fatal = try c.decode(Bool.self, forKey: .fatal)
+        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal))
     }
 }
 

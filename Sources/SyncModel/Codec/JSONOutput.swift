@@ -1,0 +1,150 @@
+/// Compact JSON written straight into a byte array, byte for byte what Foundation's `JSONEncoder`
+/// writes with `[.sortedKeys, .withoutEscapingSlashes]`: strings escape `"`, `\` and control
+/// characters (`\b \t \n \f \r`, others as lowercase `\u00xx`) and nothing else; integers in
+/// decimal; doubles as their shortest round-trip `description` without a trailing `.0`.
+/// Callers write members in sorted key order themselves.
+///
+/// ```swift
+/// var out = JSONOutput()
+/// out.raw("{\"id\":"); out.integer(7); out.raw(",\"name\":"); out.string("a\"b"); out.raw("}")
+/// String(decoding: out.bytes, as: UTF8.self)   // {"id":7,"name":"a\"b"}
+/// ```
+public struct JSONOutput: Sendable {
+    /// The bytes written so far.
+    public var bytes: [UInt8]
+
+    /// An empty output with room for `capacity` bytes.
+    public init(capacity: Int = 0) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Writes ASCII punctuation or member names as they are (no escaping).
+    @inlinable
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes one byte as it is.
+    @inlinable
+    public mutating func byte(_ b: UInt8) {
+        bytes.append(b)
+    }
+
+    /// Writes `s` as a JSON string literal.
+    public mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { quoted($0) }
+    }
+
+    /// Writes UTF-8 text (already valid) as a JSON string literal.
+    public mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(0x22)
+        var clean = 0
+        for i in utf8.indices {
+            let b = utf8[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+            if clean < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean..<i])) }
+            escape(b)
+            clean = i + 1
+        }
+        if clean < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[clean...])) }
+        bytes.append(0x22)
+    }
+
+    private mutating func escape(_ b: UInt8) {
+        bytes.append(0x5C)
+        switch b {
+        case 0x22, 0x5C: bytes.append(b)
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        default:
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(JSONOutput.hex(b >> 4))
+            bytes.append(JSONOutput.hex(b & 0xF))
+        }
+    }
+
+    /// Writes a signed integer in decimal.
+    public mutating func integer(_ v: Int64) {
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        unsigned(v.magnitude)
+    }
+
+    /// Writes an unsigned integer in decimal.
+    public mutating func unsigned(_ v: UInt64) {
+        var digits = 1
+        var rest = v
+        while rest >= 10 { rest /= 10; digits += 1 }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        bytes.withUnsafeMutableBufferPointer { p in
+            var n = v
+            var i = start + digits - 1
+            while n > 0 {
+                p[i] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                i -= 1
+            }
+        }
+    }
+
+    /// Writes `true` or `false`.
+    public mutating func bool(_ b: Bool) {
+        if b { raw("true") } else { raw("false") }
+    }
+
+    /// Writes a finite double as Foundation does (`5.0` → `5`, `1e-07`, `1e+300`); throws
+    /// ``NonFiniteNumber`` for NaN and infinities, which JSON cannot hold.
+    public mutating func double(_ d: Double) throws(NonFiniteNumber) {
+        guard d.isFinite else { throw NonFiniteNumber(value: d) }
+        var text = d.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Writes 16 lowercase hex digits in quotes: the wire form of an HLC reading.
+    public mutating func hlc(_ t: HLCTimestamp) {
+        bytes.append(0x22)
+        var shift = 60
+        while shift >= 0 {
+            bytes.append(JSONOutput.hex(UInt8(truncatingIfNeeded: t.raw >> UInt64(shift)) & 0xF))
+            shift -= 4
+        }
+        bytes.append(0x22)
+    }
+
+    /// Writes a dot as the string `"node:seq"`.
+    public mutating func dot(_ dot: Dot) {
+        var node = dot.node
+        let plain = node.withUTF8 { utf8 in
+            utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+        }
+        guard plain else {
+            string(dot.description)
+            return
+        }
+        bytes.append(0x22)
+        node.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: ":"))
+        unsigned(dot.seq)
+        bytes.append(0x22)
+    }
+
+    /// The lowercase hex digit of `nibble` (0…15).
+    static func hex(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+    }
+}
+
+/// A NaN or infinite double, which JSON cannot hold (Foundation's encoder refuses it too).
+public struct NonFiniteNumber: Error, Hashable, Sendable, CustomStringConvertible {
+    public let value: Double
+
+    public var description: String { "\(value) cannot be written as JSON" }
+}

@@ -1,0 +1,66 @@
+import SyncModel
+
+/// ``MessageMembers`` read straight from a validated line with ``SyncModel/JSONReader``: the
+/// top-level keys and where their values start (the first of repeated keys wins, as with
+/// Foundation), then each value read on demand with Foundation's number rules.
+struct LineMembers: MessageMembers {
+    private var reader: JSONReader
+    private var keys: [(key: JSONReader.RawString, value: Int)] = []
+
+    /// The members of the object at the reader's cursor; nil when the value there is not an object.
+    init?(_ reader: JSONReader) {
+        self.reader = reader
+        guard self.reader.enterObject() else { return nil }
+        while let key = self.reader.nextMember() {
+            keys.append((key, self.reader.position))
+            self.reader.skipValue()
+        }
+    }
+
+    /// Moves the cursor to the member's value; false when it is absent.
+    private mutating func seek(_ name: String) -> Bool {
+        for (key, value) in keys where reader.matches(key, name) {
+            reader.position = value
+            return true
+        }
+        return false
+    }
+
+    mutating func contains(_ name: String) -> Bool { seek(name) }
+
+    mutating func isNull(_ name: String) -> Bool { seek(name) && reader.type() == .null }
+
+    mutating func string(_ name: String) -> String? {
+        guard seek(name) else { return nil }
+        return reader.readString()
+    }
+
+    mutating func int64(_ name: String) -> Int64? {
+        guard seek(name), let n = reader.readNumber() else { return nil }
+        return reader.int64(n)
+    }
+
+    mutating func uint64(_ name: String) -> UInt64? {
+        guard seek(name), let n = reader.readNumber() else { return nil }
+        return reader.uint64(n)
+    }
+
+    mutating func bool(_ name: String) -> Bool? {
+        guard seek(name) else { return nil }
+        return reader.readBool()
+    }
+
+    mutating func ops(_ name: String) throws(JSONReadError) -> [Op] {
+        guard seek(name) else { throw JSONReadError(.missing, "\"\(name)\" is required") }
+        return try OpJSON.readArray(from: &reader)
+    }
+}
+
+extension JSONReader {
+    /// Whether a key is `name`; ``matches(_:_:)-(_,StaticString)`` for a String.
+    func matches(_ raw: RawString, _ name: String) -> Bool {
+        guard let bytes = plainBytes(raw) else { return text(raw) == name }
+        var name = name
+        return name.withUTF8 { $0.elementsEqual(bytes) }
+    }
+}

@@ -1,0 +1,40 @@
+import SyncModel
+
+/// Reads a server line with ``LineMembers``, with the rules of `ServerMessage: Decodable`
+/// (every member required except `error.id`; an unknown error code reads as `internal`).
+enum ServerLineReader {
+    static func message(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONReadError) -> ServerMessage {
+        guard var m = LineMembers(try JSONReader(validating: bytes)) else { throw JSONReadError(.wrongType, "expected a JSON object") }
+        let type = try required("type", m.string("type"))
+        switch type {
+        case "welcome":
+            let timeText = try required("time", m.string("time"))
+            guard let time = HLCTimestamp(parsing: timeText) else { throw JSONReadError(.invalid, "invalid hlc \"\(timeText.prefix(80))\"", path: [.key("time")]) }
+            return .welcome(Welcome(protocol: Int(try required("protocol", m.int64("protocol"))), server: try required("server", m.string("server")),
+                                    department: try required("department", m.string("department")), time: time,
+                                    head: try required("head", m.uint64("head"))))
+        case "ack":
+            return .ack(Ack(id: try required("id", m.int64("id")), accepted: Int(try required("accepted", m.int64("accepted"))),
+                            duplicates: Int(try required("duplicates", m.int64("duplicates"))), head: try required("head", m.uint64("head"))))
+        case "changes":
+            let id = try required("id", m.int64("id"))
+            guard m.contains("ops") else { throw JSONReadError(.missing, "\"ops\" is required", path: [.key("ops")]) }
+            let ops: [Op]
+            do throws(JSONReadError) { ops = try m.ops("ops") } catch { throw error.under(.key("ops")) }
+            return .changes(Changes(id: id, ops: ops, next: try required("next", m.uint64("next")), more: try required("more", m.bool("more"))))
+        case "pong":
+            return .pong(Pong(id: try required("id", m.int64("id"))))
+        case "error":
+            let id: Int64? = m.contains("id") && !m.isNull("id") ? try required("id", m.int64("id")) : nil
+            return .error(ErrorReply(id: id, rawCode: try required("code", m.string("code")), message: try required("message", m.string("message")),
+                                     fatal: try required("fatal", m.bool("fatal"))))
+        default:
+            throw JSONReadError(.invalid, "unknown server message type \"\(type.prefix(40))\"", path: [.key("type")])
+        }
+    }
+
+    private static func required<T>(_ name: String, _ value: T?) throws(JSONReadError) -> T {
+        guard let value else { throw JSONReadError(.invalid, "\"\(name)\" is absent or of the wrong type", path: [.key(name)]) }
+        return value
+    }
+}
