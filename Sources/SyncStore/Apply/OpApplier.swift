@@ -72,7 +72,7 @@ struct OpApplier {
         applied.observe(op.dot)
         changedNodes.insert(op.node)
         if op.hlc > maxHLC { maxHLC = op.hlc }
-        if recorded { record.append(stamped) }
+        if recorded { try record.append(stamped) }
         return true
     }
 
