@@ -45,6 +45,17 @@ extension RawStatement {
         }
     }
 
+    /// A shown value in its SQLite type: bool as 0 or 1, numbers natively, text as TEXT.
+    func bind(_ index: Int32, shown value: Value) throws {
+        switch value {
+        case .null: try bindNull(index)
+        case .bool(let b): try bind(index, Int64(b ? 1 : 0))
+        case .integer(let i): try bind(index, i)
+        case .real(let d): try bind(index, d)
+        case .text(let s): try bind(index, s)
+        }
+    }
+
     /// An integer as decimal TEXT (`String(i)`).
     func bind(_ index: Int32, decimal i: Int64) throws {
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
