@@ -27,8 +27,14 @@ struct OpRecord {
     mutating func flush(_ db: Database, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         guard count > 0 else { return }
         let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")) ?? 1
-        try db.cachedStatement(sql: "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [origin.rawValue, next, count, Int64(clamping: wallMilliseconds), String(decoding: lines.bytes, as: UTF8.self)])
+        let insert = try RawStatement(db, "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
+        try insert.bind(1, origin.rawValue)
+        try insert.bind(2, next)
+        try insert.bind(3, count)
+        try insert.bind(4, Int64(clamping: wallMilliseconds))
+        // The encoder wrote valid UTF-8: bound as it is, without a String in between.
+        try lines.bytes.withUnsafeBufferPointer { try insert.bind(5, utf8: $0) }
+        try insert.run()
         try db.cachedStatement(sql: "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
             .execute(arguments: [next + count, OpRecord.kept])
         lines.bytes.removeAll(keepingCapacity: true)
