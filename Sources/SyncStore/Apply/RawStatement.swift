@@ -7,20 +7,33 @@ import SQLite3
 
 /// A cached GRDB statement that the apply loop binds and steps through SQLite's C API: no argument
 /// array per execution, no SQL lookup per execution (the statement is fetched once per transaction),
-/// and bindings that keep their buffers from one run to the next (SQLite copies text into them).
+/// and no allocation per bound text: each parameter has a buffer of its own, reused from run to
+/// run, that SQLite reads in place (`SQLITE_STATIC`).
 ///
-/// Every parameter is bound before each ``run()``; nothing is cleared in between. Errors come out
-/// as GRDB's `DatabaseError`, so the transaction rolls back like any other failed statement.
-/// The statement must only be used inside the transaction that fetched it.
-struct RawStatement {
+/// Every parameter is bound before each ``run()``. Errors come out as GRDB's `DatabaseError`, so
+/// the transaction rolls back like any other failed statement. Use it only inside the transaction
+/// that fetched it, and do not hold two for one SQL text at once: the last one released clears the
+/// bindings, which point into its buffers.
+final class RawStatement {
     /// Keeps the handle alive; GRDB's statement cache owns it too.
     private let statement: Statement
     private let handle: OpaquePointer
+    /// Text of each parameter (index − 1), owned here while SQLite points into it.
+    private var buffers: [UnsafeMutableRawBufferPointer]
 
     init(_ db: Database, _ sql: String) throws {
         statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
+        buffers = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: Int(sqlite3_bind_parameter_count(handle)))
+    }
+
+    deinit {
+        // GRDB resets and rebinds a cached statement before using it, but nothing may keep
+        // pointing into freed buffers.
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for buffer in buffers { buffer.deallocate() }
     }
 
     // MARK: Binding (1-based indexes)
@@ -46,30 +59,19 @@ struct RawStatement {
         if let text { try bind(index, text) } else { try bindNull(index) }
     }
 
-    /// Binds UTF-8 bytes as TEXT (copied by SQLite).
+    /// Binds UTF-8 bytes as TEXT (copied into the parameter's buffer).
     func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws {
-        // An empty buffer may have no address, which SQLite would bind as NULL rather than ''.
-        let code = bytes.withMemoryRebound(to: CChar.self) { chars in
-            if let base = chars.baseAddress {
-                return sqlite3_bind_text(handle, index, base, Int32(chars.count), RawStatement.transient)
-            }
-            return sqlite3_bind_text(handle, index, "", 0, RawStatement.transient)
+        let slot = Int(index) - 1
+        guard buffers.indices.contains(slot) else { throw failure(SQLITE_RANGE) }
+        // Never empty, so the address is never nil (which SQLite would bind as NULL, not '').
+        if buffers[slot].count < max(bytes.count, 1) {
+            buffers[slot].deallocate()
+            buffers[slot] = .allocate(byteCount: max(bytes.count, 64), alignment: 1)
         }
-        try check(code)
-    }
-
-    func bind(_ index: Int32, _ value: DatabaseValue) throws {
-        switch value.storage {
-        case .null: try bindNull(index)
-        case .int64(let i): try bind(index, i)
-        case .double(let d): try bind(index, d)
-        case .string(let s): try bind(index, s)
-        case .blob(let data):
-            let code = data.withUnsafeBytes { raw in
-                sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), RawStatement.transient)
-            }
-            try check(code)
-        }
+        guard let target = buffers[slot].baseAddress else { throw failure(SQLITE_NOMEM) }
+        if let source = bytes.baseAddress { target.copyMemory(from: source, byteCount: bytes.count) }
+        // A nil destructor is SQLITE_STATIC: SQLite reads the buffer in place until it is rebound or cleared.
+        try check(sqlite3_bind_text(handle, index, target.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil))
     }
 
     // MARK: Stepping
@@ -129,7 +131,4 @@ struct RawStatement {
         let message = sqlite3_db_handle(handle).flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
     }
-
-    /// SQLite's `SQLITE_TRANSIENT`: copy the bound bytes before the call returns.
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 }
