@@ -7,25 +7,24 @@ import SQLite3
 
 /// A cached GRDB statement that the apply loop binds and steps through SQLite's C API: no argument
 /// array per execution, no SQL lookup per execution (the statement is fetched once per transaction),
-/// and no allocation per bound text: each parameter has a buffer of its own, reused from run to
-/// run, that SQLite reads in place (`SQLITE_STATIC`).
+/// and no allocation per bound text: text is copied into memory reused from run to run
+/// (``BindArena``), which SQLite reads in place (`SQLITE_STATIC`).
 ///
-/// Every parameter is bound before each ``run()``. Errors come out as GRDB's `DatabaseError`, so
-/// the transaction rolls back like any other failed statement. Use it only inside the transaction
-/// that fetched it, and do not hold two for one SQL text at once: the last one released clears the
-/// bindings, which point into its buffers.
+/// Every parameter is bound before each ``run()`` (or ``step()``). Errors come out as GRDB's
+/// `DatabaseError`, so the transaction rolls back like any other failed statement. Use it only
+/// inside the transaction that fetched it, and do not hold two for one SQL text at once: the last
+/// one released clears the bindings, which point into its memory.
 final class RawStatement {
     /// Keeps the handle alive; GRDB's statement cache owns it too.
     private let statement: Statement
     private let handle: OpaquePointer
-    /// Text of each parameter (index − 1), owned here while SQLite points into it.
-    private var buffers: [UnsafeMutableRawBufferPointer]
+    /// The bound text, owned here while SQLite points into it.
+    private var arena = BindArena()
 
     init(_ db: Database, _ sql: String) throws {
         statement = try db.cachedStatement(sql: sql)
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
-        buffers = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: Int(sqlite3_bind_parameter_count(handle)))
     }
 
     deinit {
@@ -33,7 +32,7 @@ final class RawStatement {
         // pointing into freed buffers.
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        for buffer in buffers { buffer.deallocate() }
+        arena.release()
     }
 
     // MARK: Binding (1-based indexes)
@@ -59,19 +58,11 @@ final class RawStatement {
         if let text { try bind(index, text) } else { try bindNull(index) }
     }
 
-    /// Binds UTF-8 bytes as TEXT (copied into the parameter's buffer).
+    /// Binds UTF-8 bytes as TEXT (copied into the arena).
     func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws {
-        let slot = Int(index) - 1
-        guard buffers.indices.contains(slot) else { throw failure(SQLITE_RANGE) }
-        // Never empty, so the address is never nil (which SQLite would bind as NULL, not '').
-        if buffers[slot].count < max(bytes.count, 1) {
-            buffers[slot].deallocate()
-            buffers[slot] = .allocate(byteCount: max(bytes.count, 64), alignment: 1)
-        }
-        guard let target = buffers[slot].baseAddress else { throw failure(SQLITE_NOMEM) }
-        if let source = bytes.baseAddress { target.copyMemory(from: source, byteCount: bytes.count) }
-        // A nil destructor is SQLITE_STATIC: SQLite reads the buffer in place until it is rebound or cleared.
-        try check(sqlite3_bind_text(handle, index, target.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil))
+        let text = arena.copy(UnsafeRawBufferPointer(bytes)).assumingMemoryBound(to: CChar.self)
+        // A nil destructor is SQLITE_STATIC: SQLite reads the copy in place until it is rebound or cleared.
+        try check(sqlite3_bind_text(handle, index, text, Int32(bytes.count), nil))
     }
 
     // MARK: Stepping
@@ -79,12 +70,12 @@ final class RawStatement {
     /// Runs a statement that returns no row to completion, and resets it.
     func run() throws {
         let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
+        if code != SQLITE_DONE {
             let error = failure(code)
-            sqlite3_reset(handle)
+            reset()
             throw error
         }
-        sqlite3_reset(handle)
+        reset()
     }
 
     /// Steps once: true when a row is available (read it with ``int64(_:)`` / ``text(_:)``),
@@ -95,23 +86,21 @@ final class RawStatement {
         case SQLITE_DONE: return false
         case let code:
             let error = failure(code)
-            sqlite3_reset(handle)
+            reset()
             throw error
         }
     }
 
+    /// Ends the current run; the bound text may be overwritten from here on (every parameter is
+    /// bound again before the next run).
     func reset() {
         sqlite3_reset(handle)
+        arena.rewind()
     }
 
     /// Column `index` (0-based) of the current row as an integer.
     func int64(_ index: Int32) -> Int64 {
         sqlite3_column_int64(handle, index)
-    }
-
-    /// Whether column `index` (0-based) of the current row is NULL.
-    func isNull(_ index: Int32) -> Bool {
-        sqlite3_column_type(handle, index) == SQLITE_NULL
     }
 
     /// Column `index` (0-based) of the current row as text ('' for NULL).

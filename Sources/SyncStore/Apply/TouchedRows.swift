@@ -30,6 +30,12 @@ struct TouchedRows {
         var vv: [(node: String, seq: UInt64)] = []
     }
 
+    /// Rows of one collection whose shown values are written by one upsert shape.
+    private struct ShownColumns: Hashable {
+        let collection: String
+        let columns: [Int]
+    }
+
     private(set) var rows: [Row] = []
     private var positions: [RowKey: Int] = [:]
     private var latest = -1
@@ -102,40 +108,51 @@ struct TouchedRows {
     // MARK: Writing
 
     /// Writes every touched row (field differences, shown values, `row_vv`) and forgets them.
+    /// Rows that show the same columns are written together (``MultiRowInsert``).
     mutating func flush(_ db: Database) throws {
         var fields = FieldWriter(db: db)
-        var shown: [String: [[Int]: RawStatement]] = [:]
-        var vvStatement: RawStatement?
-        for row in rows {
+        var shown: [ShownColumns: [Int]] = [:]
+        var shownOrder: [ShownColumns] = []
+        var vvCount = 0
+        for (r, row) in rows.enumerated() {
             let columns = row.touched.sorted()
+            vvCount += row.vv.count
             guard !columns.isEmpty else { continue }
             for column in columns {
                 guard let field = row.fields[column] else { continue }
                 let name = column == row.table.deletedIndex ? Op.deletedField : row.table.fields[column].name
                 try TouchedRows.write(field, row.key, name, &fields)
             }
-            let upsert: RawStatement
-            if let known = shown[row.key.collection]?[columns] {
-                upsert = known
-            } else {
-                upsert = try RawStatement(db, row.table.upsertSQL(columns: columns))
-                shown[row.key.collection, default: [:]][columns] = upsert
+            let group = ShownColumns(collection: row.key.collection, columns: columns)
+            if shown[group] == nil { shownOrder.append(group) }
+            shown[group, default: []].append(r)
+        }
+        try fields.flush()
+        for group in shownOrder {
+            guard let members = shown[group], let first = members.first else { continue }
+            var upsert = rows[first].table.upsert(columns: group.columns)
+            try upsert.write(db, count: members.count) { statement, parameter, i in
+                let row = rows[members[i]]
+                try statement.bind(parameter, row.key.row)
+                for (k, column) in group.columns.enumerated() {
+                    guard let field = row.fields[column] else { throw StoreError.corrupt("untouched column \(column)") }
+                    try statement.bind(parameter + 1 + Int32(k), shown: TouchedRows.shown(field.current, deleted: column == row.table.deletedIndex))
+                }
             }
-            try upsert.bind(1, row.key.row)
-            for (i, column) in columns.enumerated() {
-                guard let field = row.fields[column] else { throw StoreError.corrupt("untouched column \(column)") }
-                try upsert.bind(Int32(i + 2), shown: TouchedRows.shown(field.current, deleted: column == row.table.deletedIndex))
+        }
+        if vvCount > 0 {
+            var entries: [(row: Int, node: String, seq: UInt64)] = []
+            entries.reserveCapacity(vvCount)
+            for (r, row) in rows.enumerated() {
+                for (node, seq) in row.vv.sorted(by: { $0.node < $1.node }) { entries.append((r, node, seq)) }
             }
-            try upsert.run()
-            for (node, seq) in row.vv.sorted(by: { $0.node < $1.node }) {
-                let statement = try FieldWriter.fetch(&vvStatement, db, """
-                    INSERT INTO ps_row_vv (collection, row_id, node, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)
-                    """)
-                try statement.bind(1, row.key.collection)
-                try statement.bind(2, row.key.row)
-                try statement.bind(3, node)
-                try statement.bind(4, seq: seq)
-                try statement.run()
+            var insert = MultiRowInsert(texts: TouchedRows.vvUpserts, width: 4)
+            try insert.write(db, count: entries.count) { statement, first, i in
+                let (r, node, seq) = entries[i]
+                try statement.bind(first, rows[r].key.collection)
+                try statement.bind(first + 1, rows[r].key.row)
+                try statement.bind(first + 2, node)
+                try statement.bind(first + 3, seq: seq)
             }
         }
         rows = []
@@ -143,6 +160,10 @@ struct TouchedRows {
         latest = -1
         lookups = [:]
     }
+
+    private static let vvUpserts = MultiRowInsert.texts(
+        head: "INSERT INTO ps_row_vv (collection, row_id, node, seq) VALUES",
+        tail: "ON CONFLICT DO UPDATE SET seq = max(seq, excluded.seq)", width: 4)
 
     /// The value the readable table shows: the field's ``SyncModel/FieldState/shown``, and for
     /// `_deleted` whether the row is deleted (its winner is true).
@@ -159,19 +180,19 @@ struct TouchedRows {
             if case .register(let before)? = initial {
                 let gone = before.siblings.filter { s in !now.siblings.contains { $0.dot == s.dot } }
                 for s in gone.sorted(by: { $0.dot < $1.dot }) { try writer.deleteSibling(c, r, name, s.dot) }
-                for s in now.siblings where !before.siblings.contains(where: { $0.dot == s.dot }) { try writer.insertSibling(c, r, name, s) }
+                for s in now.siblings where !before.siblings.contains(where: { $0.dot == s.dot }) { writer.insertSibling(c, r, name, s) }
             } else {
-                for s in now.siblings { try writer.insertSibling(c, r, name, s) }
+                for s in now.siblings { writer.insertSibling(c, r, name, s) }
             }
         case (let initial, .counter(let now)):
-            if initial != .counter(now) { try writer.writeCounter(c, r, name, now) }
+            if initial != .counter(now) { writer.writeCounter(c, r, name, now) }
         case (let initial, .set(let now)):
             var old: [String: Set<Dot>] = [:]
-            if case .set(let before)? = initial { old = before.tags } else { try writer.markSet(c, r, name) }
+            if case .set(let before)? = initial { old = before.tags } else { writer.markSet(c, r, name) }
             for element in Set(old.keys).union(now.tags.keys).sorted() {
                 let was = old[element] ?? [], live = now.tags[element] ?? []
                 for dot in was.subtracting(live).sorted() { try writer.deleteTag(c, r, name, element, dot) }
-                for dot in live.subtracting(was).sorted() { try writer.insertTag(c, r, name, element, dot) }
+                for dot in live.subtracting(was).sorted() { writer.insertTag(c, r, name, element, dot) }
             }
         }
     }
