@@ -22,6 +22,8 @@ struct OpApplier {
     private(set) var maxHLC: HLCTimestamp = .zero
     private var rows = TouchedRows()
     private var record = OpRecord()
+    /// The node of the latest op, already checked to be a valid node id.
+    private var checkedNode: String?
 
     init(db: Database, layout: TableLayout, ownNode: String, ownDepartment: String, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         self.db = db
@@ -37,10 +39,12 @@ struct OpApplier {
     /// the recent-op record (the oldest ops of a batch bigger than the record).
     @discardableResult
     mutating func apply(_ op: Op, record recorded: Bool = true) throws -> Bool {
-        // Ops made in code rather than decoded from the wire have not had their dot checked.
-        guard op.seq >= 1, op.seq <= Dot.maxSeq, NodeID.isValid(op.node) else {
+        // Ops made in code rather than decoded from the wire have not had their dot checked; a
+        // batch repeats few nodes, so each is checked once in a row.
+        guard op.seq >= 1, op.seq <= Dot.maxSeq, op.node == checkedNode || NodeID.isValid(op.node) else {
             throw StoreError.validation(ValidationError("op \(op.dot): node or seq out of range"))
         }
+        if op.node != checkedNode { checkedNode = op.node }
         if applied.contains(node: op.node, seq: op.seq) { return false }
         try layout.schema.validate(op)
         if origin == .local, op.department == nil {
