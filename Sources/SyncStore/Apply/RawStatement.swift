@@ -103,6 +103,11 @@ final class RawStatement {
         sqlite3_column_int64(handle, index)
     }
 
+    /// Column `index` (0-based) of the current row as text, nil for NULL.
+    func optionalText(_ index: Int32) -> String? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : text(index)
+    }
+
     /// Column `index` (0-based) of the current row as text ('' for NULL).
     func text(_ index: Int32) -> String {
         guard let bytes = sqlite3_column_text(handle, index) else { return "" }

@@ -41,6 +41,8 @@ struct TouchedRows {
     private var latest = -1
     /// `SELECT 1 FROM <table> WHERE id = ?` per collection.
     private var lookups: [String: RawStatement] = [:]
+    /// Reads the stored state of the fields of rows that existed.
+    private var store = FieldStore()
 
     /// The position of the row in ``rows``. The first time it is touched, `table` gives its
     /// collection's layout and whether it existed is looked up (one read per row per transaction).
@@ -65,16 +67,15 @@ struct TouchedRows {
         if let field = rows[r].fields[column] { return field.current }
         var initial: FieldState?
         if rows[r].existed {
-            let store = FieldStore(db: db)
             let c = rows[r].key.collection, id = rows[r].key.row
             switch family {
             case .register:
-                let siblings = try store.siblings(c, id, name)
+                let siblings = try store.siblings(db, c, id, name)
                 initial = siblings.isEmpty ? nil : .register(MultiValueRegister(siblings: siblings))
             case .counter:
-                initial = try store.counter(c, id, name).map(FieldState.counter)
+                initial = try store.counter(db, c, id, name).map(FieldState.counter)
             case .set:
-                initial = try store.set(c, id, name)
+                initial = try store.set(db, c, id, name)
             }
         }
         let current = initial ?? FieldState(empty: family)
@@ -98,10 +99,9 @@ struct TouchedRows {
     }
 
     /// The row's `row_vv`: as stored, raised by this transaction's ops.
-    func rowVV(row r: Int, _ db: Database) throws -> VersionVector {
-        let row = rows[r]
-        var vv = row.existed ? try FieldStore(db: db).rowVV(row.key.collection, row.key.row) : VersionVector()
-        for (node, seq) in row.vv { vv.observe(Dot(node: node, seq: seq)) }
+    mutating func rowVV(row r: Int, _ db: Database) throws -> VersionVector {
+        var vv = rows[r].existed ? try store.rowVV(db, rows[r].key.collection, rows[r].key.row) : VersionVector()
+        for (node, seq) in rows[r].vv { vv.observe(Dot(node: node, seq: seq)) }
         return vv
     }
 
@@ -159,6 +159,7 @@ struct TouchedRows {
         positions = [:]
         latest = -1
         lookups = [:]
+        store = FieldStore()
     }
 
     private static let vvUpserts = MultiRowInsert.texts(
