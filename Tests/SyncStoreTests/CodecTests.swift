@@ -42,22 +42,6 @@ import Testing
         #expect(DotText.versionVector("{\"a\":x}") == nil && DotText.versionVector("{\"a b\":1}") == nil)
     }
 
-    /// Ops from the random simulation, written by `OpJSON` and read by the wire decoder.
-    @Test(arguments: 0..<5)
-    func opJSONIsTheWireShape(seed: UInt64) throws {
-        let dir = try TempDir()
-        defer { dir.cleanup() }
-        var sim = try Simulation(seed: seed, dir: dir)
-        for _ in 0..<60 { try sim.step() }
-        try sim.settle()
-        #expect(!sim.log.isEmpty)
-        for op in sim.log {
-            #expect(try OpJSON.decode(OpJSON.encode(op)) == op)
-            let viaEncoder = try JSONDecoder().decode(Op.self, from: try JSONEncoder().encode(op))
-            #expect(try OpJSON.decode(OpJSON.encode(op)) == viaEncoder)
-        }
-    }
-
     @Test func opColumnsRoundTripThroughTheLog() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

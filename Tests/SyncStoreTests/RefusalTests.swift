@@ -61,6 +61,24 @@ import Testing
             let bad = OpBuilder.set(collection: "projects", row: "live", field: "status", value: .text("paused"), current: nil, stamp: stamp("n3", 2))
             try store.applyRemote([good, bad], cursor: 3)
         }),
+        ("remote batch with an empty node id first", { store in
+            var bad = OpBuilder.set(collection: "projects", row: "live", field: "name", value: .text("d"), current: nil, stamp: stamp("n3", 1))
+            bad.node = ""
+            let good = OpBuilder.set(collection: "projects", row: "live", field: "name", value: .text("c"), current: nil, stamp: stamp("n3", 1))
+            try store.applyRemote([bad, good], cursor: 3)
+        }),
+        ("remote batch whose later op has a bad node id", { store in
+            let good = OpBuilder.set(collection: "projects", row: "live", field: "name", value: .text("c"), current: nil, stamp: stamp("n3", 1))
+            var bad = OpBuilder.set(collection: "projects", row: "live", field: "name", value: .text("d"), current: nil, stamp: stamp("n3", 2))
+            bad.node = "n3:x"
+            try store.applyRemote([good, bad], cursor: 3)
+        }),
+        ("remote batch whose later op has a seq of 0", { store in
+            let good = OpBuilder.set(collection: "projects", row: "live", field: "name", value: .text("c"), current: nil, stamp: stamp("n3", 1))
+            var bad = OpBuilder.set(collection: "projects", row: "live", field: "name", value: .text("d"), current: nil, stamp: stamp("n3", 2))
+            bad.seq = 0
+            try store.applyRemote([good, bad], cursor: 3)
+        }),
     ]
 
     @Test(arguments: 0..<RefusalTests.refusals.count)

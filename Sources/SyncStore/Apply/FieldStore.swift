@@ -1,113 +1,122 @@
 import GRDB
 import SyncModel
 
-/// The merge state of fields in the metadata tables, read into and written from SyncModel types.
-/// Every statement is a cached prepared statement.
+/// Reads the merge state of fields from the metadata tables into SyncModel types (``FieldWriter``
+/// writes it back). Each statement is fetched at most once per reader (a reader lives for one
+/// transaction) and read column by column (``RawStatement``). The column forms are parsed here
+/// for ``StateLoader`` too.
 struct FieldStore {
-    let db: Database
+    static let siblingColumns = "node, seq, hlc, value, context, department"
+
+    private var siblingsStatement: RawStatement?
+    private var counterStatement: RawStatement?
+    private var setMarkStatement: RawStatement?
+    private var tagsStatement: RawStatement?
+    private var rowVVStatement: RawStatement?
 
     // MARK: Registers
 
-    static let siblingColumns = "node, seq, hlc, value, context, department"
-
     /// The siblings of one register field (`_deleted` included), in no particular order.
-    func siblings(_ c: String, _ r: String, _ f: String) throws -> [Sibling] {
-        let statement = try db.cachedStatement(sql: "SELECT \(FieldStore.siblingColumns) FROM ps_registers WHERE collection = ? AND row_id = ? AND field = ?")
+    mutating func siblings(_ db: Database, _ c: String, _ r: String, _ f: String) throws -> [Sibling] {
+        let statement = try FieldWriter.fetch(&siblingsStatement, db, """
+            SELECT \(FieldStore.siblingColumns) FROM ps_registers WHERE collection = ? AND row_id = ? AND field = ?
+            """)
+        try FieldStore.bind(statement, c, r, f)
+        defer { statement.reset() }
         var out: [Sibling] = []
-        let rows = try Row.fetchCursor(statement, arguments: [c, r, f])
-        while let row = try rows.next() { out.append(try FieldStore.sibling(row, from: 0)) }
+        while try statement.step() {
+            out.append(try FieldStore.sibling(node: statement.text(0), seq: statement.int64(1), hlc: statement.text(2),
+                                              value: statement.text(3), context: statement.optionalText(4),
+                                              department: statement.optionalText(5)))
+        }
         return out
     }
 
     /// Reads a sibling from ``siblingColumns`` at `start`.
     static func sibling(_ row: Row, from start: Int) throws -> Sibling {
-        let node = try row.decode(String.self, atIndex: start)
-        let seq = try row.decode(Int64.self, atIndex: start + 1)
-        let hlcText = try row.decode(String.self, atIndex: start + 2)
-        let valueText = try row.decode(String.self, atIndex: start + 3)
+        try sibling(node: row.decode(String.self, atIndex: start), seq: row.decode(Int64.self, atIndex: start + 1),
+                    hlc: row.decode(String.self, atIndex: start + 2), value: row.decode(String.self, atIndex: start + 3),
+                    context: row.decode(String?.self, atIndex: start + 4), department: row.decode(String?.self, atIndex: start + 5))
+    }
+
+    /// A sibling from the text forms of its columns.
+    static func sibling(node: String, seq: Int64, hlc hlcText: String, value valueText: String, context contextText: String?,
+                        department: String?) throws -> Sibling {
         guard seq > 0, let hlc = HLCTimestamp(parsing: hlcText), let value = ValueJSON.parse(valueText) else {
             throw StoreError.corrupt("register sibling \(node):\(seq)")
         }
         var context: VersionVector?
-        if let text = try row.decode(String?.self, atIndex: start + 4) {
+        if let text = contextText {
             guard let vv = DotText.versionVector(text) else { throw StoreError.corrupt("context \(text.prefix(80))") }
             context = vv
         }
-        return Sibling(dot: Dot(node: node, seq: UInt64(seq)), hlc: hlc, value: value, context: context,
-                       department: try row.decode(String?.self, atIndex: start + 5))
-    }
-
-    func insertSibling(_ c: String, _ r: String, _ f: String, _ s: Sibling) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_registers (collection, row_id, field, \(FieldStore.siblingColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, s.dot.node, Int64(clamping: s.dot.seq), s.hlc.description, s.value.jsonText,
-                                          s.context.map(DotText.json), s.department])
-    }
-
-    func deleteSibling(_ c: String, _ r: String, _ f: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM ps_registers WHERE collection = ? AND row_id = ? AND field = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, dot.node, Int64(clamping: dot.seq)])
+        return Sibling(dot: Dot(node: node, seq: UInt64(seq)), hlc: hlc, value: value, context: context, department: department)
     }
 
     // MARK: Counters
 
     /// The counter's state, nil before its first `inc`.
-    func counter(_ c: String, _ r: String, _ f: String) throws -> PNCounter? {
-        let statement = try db.cachedStatement(sql: "SELECT value FROM ps_counters WHERE collection = ? AND row_id = ? AND field = ?")
-        return try Int64.fetchOne(statement, arguments: [c, r, f]).map { PNCounter(value: $0) }
-    }
-
-    func writeCounter(_ c: String, _ r: String, _ f: String, _ counter: PNCounter) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_counters (collection, row_id, field, value) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value")
-        try statement.execute(arguments: [c, r, f, counter.value])
+    mutating func counter(_ db: Database, _ c: String, _ r: String, _ f: String) throws -> PNCounter? {
+        let statement = try FieldWriter.fetch(&counterStatement, db, """
+            SELECT value FROM ps_counters WHERE collection = ? AND row_id = ? AND field = ?
+            """)
+        try FieldStore.bind(statement, c, r, f)
+        defer { statement.reset() }
+        return try statement.step() ? PNCounter(value: statement.int64(0)) : nil
     }
 
     // MARK: Sets
 
     /// The set's state: nil before its first op, else its live add tags (maybe none).
-    func set(_ c: String, _ r: String, _ f: String) throws -> FieldState? {
-        let present = try db.cachedStatement(sql: "SELECT 1 FROM ps_set_fields WHERE collection = ? AND row_id = ? AND field = ?")
-        guard try Bool.fetchOne(present, arguments: [c, r, f]) != nil else { return nil }
-        let statement = try db.cachedStatement(sql: "SELECT element, node, seq FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ?")
+    mutating func set(_ db: Database, _ c: String, _ r: String, _ f: String) throws -> FieldState? {
+        let mark = try FieldWriter.fetch(&setMarkStatement, db, """
+            SELECT 1 FROM ps_set_fields WHERE collection = ? AND row_id = ? AND field = ?
+            """)
+        try FieldStore.bind(mark, c, r, f)
+        let present = try mark.step()
+        mark.reset()
+        guard present else { return nil }
+        let statement = try FieldWriter.fetch(&tagsStatement, db, """
+            SELECT element, node, seq FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ?
+            """)
+        try FieldStore.bind(statement, c, r, f)
+        defer { statement.reset() }
         var tags: [String: Set<Dot>] = [:]
-        let rows = try Row.fetchCursor(statement, arguments: [c, r, f])
-        while let row = try rows.next() {
-            let (element, dot) = try FieldStore.tag(row, from: 0)
+        while try statement.step() {
+            let (element, dot) = try FieldStore.tag(element: statement.text(0), node: statement.text(1), seq: statement.int64(2))
             tags[element, default: []].insert(dot)
         }
         return .set(ORSet(tags: tags))
     }
 
+    /// Reads a set tag from `element, node, seq` at `start`.
     static func tag(_ row: Row, from start: Int) throws -> (String, Dot) {
-        let seq = try row.decode(Int64.self, atIndex: start + 2)
+        try tag(element: row.decode(String.self, atIndex: start), node: row.decode(String.self, atIndex: start + 1),
+                seq: row.decode(Int64.self, atIndex: start + 2))
+    }
+
+    static func tag(element: String, node: String, seq: Int64) throws -> (String, Dot) {
         guard seq > 0 else { throw StoreError.corrupt("set tag seq \(seq)") }
-        return (try row.decode(String.self, atIndex: start), Dot(node: try row.decode(String.self, atIndex: start + 1), seq: UInt64(seq)))
-    }
-
-    /// Records that the set field has had an op (an emptied set still exists in the state).
-    func markSet(_ c: String, _ r: String, _ f: String) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO ps_set_fields (collection, row_id, field) VALUES (?, ?, ?)")
-        try statement.execute(arguments: [c, r, f])
-    }
-
-    func insertTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO ps_set_tags (collection, row_id, field, element, node, seq) VALUES (?, ?, ?, ?, ?, ?)")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
-    }
-
-    func deleteTag(_ c: String, _ r: String, _ f: String, _ element: String, _ dot: Dot) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM ps_set_tags WHERE collection = ? AND row_id = ? AND field = ? AND element = ? AND node = ? AND seq = ?")
-        try statement.execute(arguments: [c, r, f, element, dot.node, Int64(clamping: dot.seq)])
+        return (element, Dot(node: node, seq: UInt64(seq)))
     }
 
     // MARK: row_vv
 
-    func rowVV(_ c: String, _ r: String) throws -> VersionVector {
-        let statement = try db.cachedStatement(sql: "SELECT node, seq FROM ps_row_vv WHERE collection = ? AND row_id = ?")
+    mutating func rowVV(_ db: Database, _ c: String, _ r: String) throws -> VersionVector {
+        let statement = try FieldWriter.fetch(&rowVVStatement, db, "SELECT node, seq FROM ps_row_vv WHERE collection = ? AND row_id = ?")
+        try statement.bind(1, c)
+        try statement.bind(2, r)
+        defer { statement.reset() }
         var entries: [String: UInt64] = [:]
-        let rows = try Row.fetchCursor(statement, arguments: [c, r])
-        while let row = try rows.next() {
-            entries[try row.decode(String.self, atIndex: 0)] = UInt64(max(0, try row.decode(Int64.self, atIndex: 1)))
+        while try statement.step() {
+            entries[statement.text(0)] = UInt64(max(0, statement.int64(1)))
         }
         return VersionVector(entries)
+    }
+
+    private static func bind(_ statement: RawStatement, _ c: String, _ r: String, _ f: String) throws {
+        try statement.bind(1, c)
+        try statement.bind(2, r)
+        try statement.bind(3, f)
     }
 }

@@ -2,9 +2,9 @@ import GRDB
 import SyncModel
 
 /// Applies ops to a replica inside one transaction (a local write or a remote batch): the field's
-/// merge state is loaded into the SyncModel type (``FieldCache``), changed by the model's own
-/// function, and the difference written back with the shown value and `row_vv` (``PendingRows``);
-/// conflict history is written as each op applies.
+/// merge state is loaded into the SyncModel type (``TouchedRows``), changed by the model's own
+/// function, and the difference written back with the shown value and `row_vv`; conflict history
+/// is written as each op applies.
 ///
 /// Field states, shown values, `row_vv` entries, applied-dot marks and the op record are written once per
 /// transaction by ``finish()``, which must run before the transaction commits.
@@ -17,13 +17,13 @@ struct OpApplier {
     let origin: LoggedOp.Origin
     /// Wall-clock Unix milliseconds of this transaction (history and op record only).
     let wallMilliseconds: UInt64
-    private(set) var applied: VersionVector
-    private var changedNodes: Set<String> = []
+    private(set) var applied: AppliedMarks
     /// The greatest HLC applied, for the local clock.
     private(set) var maxHLC: HLCTimestamp = .zero
-    private var pending = PendingRows()
+    private var rows = TouchedRows()
     private var record = OpRecord()
-    private var cache = FieldCache()
+    /// The node of the latest op, already checked to be a valid node id.
+    private var checkedNode: String?
 
     init(db: Database, layout: TableLayout, ownNode: String, ownDepartment: String, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         self.db = db
@@ -32,69 +32,72 @@ struct OpApplier {
         self.ownDepartment = ownDepartment
         self.origin = origin
         self.wallMilliseconds = wallMilliseconds
-        var entries: [String: UInt64] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT node, seq FROM ps_applied"))
-        while let row = try rows.next() {
-            entries[try row.decode(String.self, atIndex: 0)] = UInt64(max(0, try row.decode(Int64.self, atIndex: 1)))
-        }
-        applied = VersionVector(entries)
+        applied = try AppliedMarks(db)
     }
 
     /// Applies one op; false when its dot was already applied. `record` = false leaves it out of
     /// the recent-op record (the oldest ops of a batch bigger than the record).
     @discardableResult
     mutating func apply(_ op: Op, record recorded: Bool = true) throws -> Bool {
-        // Ops made in code rather than decoded from the wire have not had their dot checked.
-        guard op.seq >= 1, op.seq <= Dot.maxSeq, NodeID.isValid(op.node) else {
+        // Ops made in code rather than decoded from the wire have not had their dot checked; a
+        // batch repeats few nodes, so each is checked once in a row.
+        guard op.seq >= 1, op.seq <= Dot.maxSeq, op.node == checkedNode || NodeID.isValid(op.node) else {
             throw StoreError.validation(ValidationError("op \(op.dot): node or seq out of range"))
         }
-        if applied.contains(op.dot) { return false }
+        if op.node != checkedNode { checkedNode = op.node }
+        if applied.contains(node: op.node, seq: op.seq) { return false }
         try layout.schema.validate(op)
-        guard let collection = layout.collections[op.collection] else { throw StoreError.corrupt("no table for \(op.collection)") }
-        var stamped = op
-        if stamped.department == nil, origin == .local { stamped.department = ownDepartment }
-        let key = RowKey(collection: op.collection, row: op.row)
-        if op.field == Op.deletedField {
-            pending.show(key, column: collection.deletedIndex, try applyDeleted(stamped, key, collection))
+        if origin == .local, op.department == nil {
+            var stamped = op
+            stamped.department = ownDepartment
+            try applyValid(stamped, record: recorded)
         } else {
-            guard let field = collection.byName[op.field] else { throw StoreError.corrupt("no column for \(op.collection).\(op.field)") }
-            let slot = FieldCache.Key(row: key, field: op.field)
-            var state = try cache.state(slot, family: field.family, db, collection)
-            let before = state
-            let dropped = state.apply(stamped)
-            cache.update(slot, state)
-            if case .register(let old) = before, old.isConflict, !dropped.isEmpty, case .register(let now) = state {
-                try recordRegisterHistory(op.collection, op.row, op.field, before: old, dropped: dropped, kept: now.value, by: op)
-            }
-            pending.show(key, column: field.index, state.shown.databaseValue)
-            pending.observe(key, op.dot)
+            try applyValid(op, record: recorded)
         }
-        applied.observe(op.dot)
-        changedNodes.insert(op.node)
-        if op.hlc > maxHLC { maxHLC = op.hlc }
-        if recorded { record.append(stamped) }
         return true
     }
 
-    /// `_deleted`: the row's liveness register and `row_vv`, to see an `edit_on_deleted` close.
-    private mutating func applyDeleted(_ op: Op, _ key: RowKey, _ table: CollectionLayout) throws -> DatabaseValue {
-        let slot = FieldCache.Key(row: key, field: Op.deletedField)
-        guard case .register(let deleted) = try cache.state(slot, family: .register, db, table) else {
-            throw StoreError.corrupt("_deleted of \(key.collection) \(key.row)")
+    /// Applies an op that fits the schema and was not applied yet.
+    private mutating func applyValid(_ op: Op, record recorded: Bool) throws {
+        let r = try rows.row(op.collection, op.row, db) {
+            guard let table = layout.collections[op.collection] else { throw StoreError.corrupt("no table for \(op.collection)") }
+            return table
         }
-        let stored = try cache.rowExisted(key, db, table) ? try FieldStore(db: db).rowVV(key.collection, key.row) : VersionVector()
-        var row = RowState(deleted: deleted, vv: pending.rowVV(key, stored: stored))
+        if op.field == Op.deletedField {
+            try applyDeleted(op, row: r)
+        } else {
+            guard let field = rows.rows[r].table.byName[op.field] else { throw StoreError.corrupt("no column for \(op.collection).\(op.field)") }
+            var state = try rows.state(row: r, column: field.index, field: field.name, family: field.family, db)
+            let before = state
+            let dropped = state.apply(op)
+            rows.update(row: r, column: field.index, state)
+            if case .register(let old) = before, old.isConflict, !dropped.isEmpty, case .register(let now) = state {
+                try recordRegisterHistory(op.collection, op.row, op.field, before: old, dropped: dropped, kept: now.value, by: op)
+            }
+            rows.observe(row: r, op.dot)
+        }
+        applied.observe(node: op.node, seq: op.seq)
+        if op.hlc > maxHLC { maxHLC = op.hlc }
+        if recorded { try record.append(op) }
+    }
+
+    /// `_deleted`: the row's liveness register and `row_vv`, to see an `edit_on_deleted` close.
+    private mutating func applyDeleted(_ op: Op, row r: Int) throws {
+        let column = rows.rows[r].table.deletedIndex
+        guard case .register(let deleted) = try rows.state(row: r, column: column, field: Op.deletedField, family: .register, db) else {
+            throw StoreError.corrupt("_deleted of \(op.collection) \(op.row)")
+        }
+        var row = RowState(deleted: deleted, vv: try rows.rowVV(row: r, db))
         let before = row
         let dropped = row.apply(op, family: .register)
-        cache.update(slot, .register(row.deleted))
+        rows.update(row: r, column: column, .register(row.deleted))
         if before.deleted.isConflict, !dropped.isEmpty {
-            try recordRegisterHistory(key.collection, key.row, Op.deletedField, before: before.deleted, dropped: dropped, kept: row.deleted.value, by: op)
+            try recordRegisterHistory(op.collection, op.row, Op.deletedField, before: before.deleted, dropped: dropped, kept: row.deleted.value, by: op)
         }
         if !before.editsAfterDelete.isEmpty, row.editsAfterDelete.isEmpty,
-           let closed = Conflict.of(row: before, id: key.row, collection: key.collection).first(where: { $0.kind == .editOnDeleted }) {
+           let closed = Conflict.of(row: before, id: op.row, collection: op.collection).first(where: { $0.kind == .editOnDeleted }) {
             try recordEditOnDeletedHistory(closed, before: before, kept: row.deleted.value, by: op)
         }
-        return Value.bool(row.isDeleted).databaseValue
     }
 
     // MARK: History
@@ -138,14 +141,11 @@ struct OpApplier {
 
     // MARK: Finish
 
-    /// Writes the pending shown values and `row_vv` entries, the applied-dot marks of the nodes
-    /// this batch touched, and trims the op record.
+    /// Writes the touched rows (field states, shown values, `row_vv`), the applied-dot marks of
+    /// the nodes this transaction moved, and the op record entry.
     mutating func finish() throws {
-        try cache.flush(db)
-        try pending.flush(db, layout: layout)
-        let statement = try db.cachedStatement(sql: "INSERT INTO ps_applied (node, seq) VALUES (?, ?) ON CONFLICT DO UPDATE SET seq = excluded.seq")
-        for node in changedNodes.sorted() { try statement.execute(arguments: [node, Int64(clamping: applied[node])]) }
-        changedNodes = []
+        try rows.flush(db)
+        try applied.flush(db)
         try record.flush(db, origin: origin, wallMilliseconds: wallMilliseconds)
     }
 }

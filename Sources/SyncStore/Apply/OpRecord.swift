@@ -2,19 +2,24 @@ import GRDB
 import SyncModel
 
 /// The record of recently applied ops behind `plansync log`: one `ps_op_record` entry per
-/// transaction (a local write or a remote batch) holding its ops as JSON lines, so that recording
-/// costs one insert per batch rather than one per op. Ops are numbered consecutively across
-/// entries (`first_position` …); only the newest ``kept`` are kept.
+/// transaction (a local write or a remote batch) holding its ops as wire JSON lines
+/// (``SyncModel/OpJSON``, written straight into bytes), so that recording costs one insert per
+/// batch rather than one per op. Ops are numbered consecutively across entries
+/// (`first_position` …); only the newest ``kept`` are kept.
 struct OpRecord {
     /// How many recent ops the record keeps.
     static let kept: Int64 = 5_000
 
-    private var lines = ""
+    private var lines = JSONOutput()
     private var count: Int64 = 0
 
-    mutating func append(_ op: Op) {
-        if count > 0 { lines += "\n" }
-        lines += OpJSON.encode(op)
+    mutating func append(_ op: Op) throws {
+        if count > 0 { lines.byte(UInt8(ascii: "\n")) }
+        do {
+            try OpJSON.encode(op, into: &lines)
+        } catch {
+            throw StoreError.validation(ValidationError("op \(op.dot): \(error)"))
+        }
         count += 1
     }
 
@@ -22,11 +27,17 @@ struct OpRecord {
     mutating func flush(_ db: Database, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         guard count > 0 else { return }
         let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")) ?? 1
-        try db.cachedStatement(sql: "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [origin.rawValue, next, count, Int64(clamping: wallMilliseconds), lines])
+        let insert = try RawStatement(db, "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
+        try insert.bind(1, origin.rawValue)
+        try insert.bind(2, next)
+        try insert.bind(3, count)
+        try insert.bind(4, Int64(clamping: wallMilliseconds))
+        // The encoder wrote valid UTF-8: bound as it is, without a String in between.
+        try lines.bytes.withUnsafeBufferPointer { try insert.bind(5, utf8: $0) }
+        try insert.run()
         try db.cachedStatement(sql: "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
             .execute(arguments: [next + count, OpRecord.kept])
-        lines = ""
+        lines.bytes.removeAll(keepingCapacity: true)
         count = 0
     }
 
@@ -41,7 +52,7 @@ struct OpRecord {
             let first = try row.decode(Int64.self, atIndex: 1)
             let ops = try row.decode(String.self, atIndex: 2).split(separator: "\n", omittingEmptySubsequences: false)
             for (i, line) in ops.enumerated().reversed() where out.count < limit {
-                let op = try OpJSON.decode(String(line))
+                let op = try decode(line)
                 out.append(LoggedOp(op: op, origin: origin, department: op.department, log: op.log, position: first + Int64(i)))
             }
         }
@@ -50,12 +61,13 @@ struct OpRecord {
 
     /// The op with this dot among those appended and not yet flushed.
     func find(_ dot: Dot) throws -> Op? {
-        try OpRecord.find(dot, in: lines)
+        try OpRecord.find(dot, in: String(decoding: lines.bytes, as: UTF8.self))
     }
 
     /// The recorded op with this dot, nil when it is not (or no longer) in the record.
     static func find(_ db: Database, _ dot: Dot) throws -> Op? {
-        let pattern = "%\"node\":\"\(dot.node)\",\"seq\":\(dot.seq),%"
+        // A coarse filter (`_` in a node id matches any character); lines are checked exactly below.
+        let pattern = "%\"node\":\"\(dot.node)\",%\"seq\":\(dot.seq)%"
         let entries = try String.fetchCursor(db.cachedStatement(sql: "SELECT ops FROM ps_op_record WHERE ops LIKE ? ORDER BY entry DESC"), arguments: [pattern])
         while let text = try entries.next() {
             if let op = try find(dot, in: text) { return op }
@@ -63,12 +75,22 @@ struct OpRecord {
         return nil
     }
 
+    /// Members are in sorted key order: `node` comes before `seq`, which ends with `,` or `}`.
     private static func find(_ dot: Dot, in lines: String) throws -> Op? {
-        let marker = "\"node\":\"\(dot.node)\",\"seq\":\(dot.seq),"
-        for line in lines.split(separator: "\n") where line.contains(marker) {
-            let op = try OpJSON.decode(String(line))
+        let node = "\"node\":\"\(dot.node)\","
+        let seq = "\"seq\":\(dot.seq)"
+        for line in lines.split(separator: "\n") where line.contains(node) && (line.contains(seq + ",") || line.contains(seq + "}")) {
+            let op = try decode(line)
             if op.dot == dot { return op }
         }
         return nil
+    }
+
+    private static func decode(_ line: Substring) throws -> Op {
+        do {
+            return try OpJSON.decode(String(line))
+        } catch {
+            throw StoreError.corrupt("stored op: \(error)")
+        }
     }
 }

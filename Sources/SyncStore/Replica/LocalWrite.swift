@@ -11,7 +11,7 @@ struct LocalWrite {
     private var clock: HybridLogicalClock
     private var applier: OpApplier
     private let wall: UInt64
-    private let encoder = JSONEncoder()
+    private var json = JSONOutput()
 
     init(db: Database, layout: TableLayout) throws {
         self.db = db
@@ -19,7 +19,6 @@ struct LocalWrite {
         clock = HybridLogicalClock(last: identity.hlc)
         wall = IdentityRecord.wallMilliseconds()
         applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall)
-        encoder.outputFormatting = [.sortedKeys]
     }
 
     /// The next dot and a fresh HLC reading.
@@ -33,9 +32,17 @@ struct LocalWrite {
     mutating func commit(_ op: Op, family: CRDTFamily, row: inout RowState) throws {
         try applier.apply(op)
         row.apply(op, family: family)
-        let json = String(decoding: try encoder.encode(op), as: UTF8.self)
-        try db.cachedStatement(sql: "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [Int64(clamping: op.seq), json, Int64(clamping: wall)])
+        json.bytes.removeAll(keepingCapacity: true)
+        do {
+            try OpJSON.encode(op, into: &json)
+        } catch {
+            throw StoreError.validation(ValidationError("op \(op.dot): \(error)"))
+        }
+        let insert = try RawStatement(db, "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
+        try insert.bind(1, seq: op.seq)
+        try json.bytes.withUnsafeBufferPointer { try insert.bind(2, utf8: $0) }
+        try insert.bind(3, Int64(clamping: wall))
+        try insert.run()
     }
 
     mutating func finish() throws {

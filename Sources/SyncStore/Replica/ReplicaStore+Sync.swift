@@ -13,9 +13,8 @@ extension ReplicaStore {
     /// Own ops not yet acknowledged, in seq order, at most `limit`.
     public func outbox(limit: Int) throws -> [Op] {
         try read { db in
-            let decoder = JSONDecoder()
-            return try String.fetchAll(db.cachedStatement(sql: "SELECT op FROM ps_outbox ORDER BY seq LIMIT ?"), arguments: [max(0, limit)]).map { json in
-                do { return try decoder.decode(Op.self, from: Data(json.utf8)) } catch { throw StoreError.corrupt("outbox op: \(error)") }
+            try String.fetchAll(db.cachedStatement(sql: "SELECT op FROM ps_outbox ORDER BY seq LIMIT ?"), arguments: [max(0, limit)]).map { json in
+                do { return try OpJSON.decode(json) } catch { throw StoreError.corrupt("outbox op: \(error)") }
             }
         }
     }

@@ -51,11 +51,12 @@ struct CollectionLayout: Sendable {
     }
 
     /// `INSERT … ON CONFLICT(id) DO UPDATE` of the given columns (indexes as in ``FieldLayout/index``),
-    /// the id first, then the columns in the given order.
-    func upsertSQL(columns: [Int]) -> String {
+    /// the id first, then the columns in the given order, for any number of rows.
+    func upsert(columns: [Int]) -> MultiRowInsert {
         let names = columns.map { $0 == deletedIndex ? TableLayout.deletedColumn : fields[$0].column }
-        return "INSERT INTO \(table) (id, " + names.joined(separator: ", ") + ") VALUES (?" + String(repeating: ", ?", count: names.count)
-            + ") ON CONFLICT(id) DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return MultiRowInsert(head: "INSERT INTO \(table) (id, " + names.joined(separator: ", ") + ") VALUES",
+                              tail: "ON CONFLICT(id) DO UPDATE SET " + names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "),
+                              width: names.count + 1)
     }
 
     /// The SQL type a field's shown value has.
