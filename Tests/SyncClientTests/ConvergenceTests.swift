@@ -122,8 +122,24 @@ struct ConvergenceTests {
         }
     }
 
-    @Test("a local clock far behind the server's is reported before pushing")
+    @Test("a local clock far ahead of the server's is reported before pushing")
     func clockDrift() async throws {
+        let behind: UInt64 = 3 * 60 * 1000
+        try await withDaemon(configure: { config in
+            config.wallClock = { UInt64(Date().timeIntervalSince1970 * 1000) - behind }
+        }) { daemon in
+            let events = EventLog()
+            _ = try await client(daemon.replica("fast-clock", department: "finance"), testOptions { $0.onEvent = events.handler }).sync()
+            let drift = events.all.compactMap { if case .clockDrift(let ms) = $0 { ms } else { nil } }
+            #expect(drift.count == 1)
+            #expect(drift.first.map { $0 > 120_000 } == true)   // local is ahead: positive
+        }
+    }
+
+    @Test("a server time ahead of the local clock is taken in without a warning")
+    func serverTimeAhead() async throws {
+        // The daemon's HLC runs ahead of its wall clock whenever a client stamped ops ahead, so a
+        // local clock behind it proves nothing about this machine.
         let ahead: UInt64 = 3 * 60 * 1000
         try await withDaemon(configure: { config in
             config.wallClock = { UInt64(Date().timeIntervalSince1970 * 1000) + ahead }
@@ -131,14 +147,29 @@ struct ConvergenceTests {
             let replica = daemon.replica("slow-clock", department: "finance")
             let events = EventLog()
             _ = try await client(replica, testOptions { $0.onEvent = events.handler }).sync()
-            let drift = events.all.compactMap { if case .clockDrift(let ms) = $0 { ms } else { nil } }
-            #expect(drift.count == 1)
-            #expect(drift.first.map { $0 < -120_000 } == true)   // local is behind: negative
+            #expect(!events.all.contains { if case .clockDrift = $0 { true } else { false } })
 
             // The replica's HLC took the server time in: its next op is stamped after it.
             try replica.create("departments", ["name": .text("财务部")])
             let op = try #require(try replica.outbox(limit: 1).first)
             #expect(op.hlc.milliseconds > UInt64(Date().timeIntervalSince1970 * 1000) + ahead - 60_000)
+        }
+    }
+
+    @Test("a daemon whose log is shorter than the replica's cursor is refused, and nothing is sent")
+    func restoredDaemonIsRefused() async throws {
+        try await withDaemon { daemon in
+            let replica = daemon.replica("ahead-of-log", department: "sales")
+            try replica.applyRemote([], cursor: 40)
+            _ = try replica.create("departments", ["name": .text("销售部")])
+            await #expect(throws: SyncClientError.self) { _ = try await client(replica, testOptions()).sync() }
+            do {
+                _ = try await client(replica, testOptions()).sync()
+            } catch {
+                #expect("\(error)".contains("older backup"))
+            }
+            #expect(try replica.outboxCount() == 2)
+            #expect(try replica.cursor() == 40)
         }
     }
 

@@ -15,15 +15,16 @@ enum ClockCheck {
         Int64(clamping: wall) - Int64(clamping: server.milliseconds)
     }
 
-    /// Observes the server time and warns through `report` and `logger` when the clocks differ by
-    /// more than `threshold` ms. A server clock beyond the replica's allowed skew is only warned
+    /// Observes the server time and warns through `report` and `logger` when the local clock is more
+    /// than `threshold` ms ahead of it. A server clock beyond the replica's allowed skew is only warned
     /// about: the HLC then stays where it was, and the daemon judges the pushed ops itself.
     static func observe(_ server: HLCTimestamp, replica: any SyncingReplica, threshold: UInt64,
                         logger: Logger, report: (SyncEvent) -> Void) throws(SyncClientError) {
+        // `welcome.time` is the daemon's HLC, which other clients' ops may have moved ahead of its
+        // wall clock (up to the allowed skew), so only a local clock ahead of it says something.
         let drift = drift(server: server, wallMilliseconds: wallMilliseconds())
-        if drift.magnitude > threshold {
-            let side = drift > 0 ? "ahead of" : "behind"
-            logger.warning("local clock is \(drift.magnitude / 1000) s \(side) the server's; check the clock of this machine")
+        if drift > Int64(clamping: threshold) {
+            logger.warning("local clock is \(drift / 1000) s ahead of the server's; check the clock of this machine")
             report(.clockDrift(milliseconds: drift))
         }
         do {
