@@ -51,4 +51,20 @@ struct PushPipelineTests {
         try done.read([])
         #expect(!done.wantsOps && done.nextBatch() == nil && !done.awaitingAck)
     }
+
+    @Test("batches are cut by size too, so a push of large values stays under the line limit")
+    func batchesAreCutBySize() throws {
+        // 64 KiB of control characters escapes to 384 KiB of JSON: 1,000 such ops would be 375 MiB.
+        let big = String(repeating: "\u{01}", count: 64 * 1024)
+        let ops = (1...40).map { Op(collection: "projects", row: "r", field: "name", kind: .set, node: "n", seq: UInt64($0), hlc: .zero, value: .text(big)) }
+        var pipeline = PushPipeline(batchSize: 1000, depth: 1)
+        try pipeline.read(ops)
+        let next = pipeline.nextBatch()
+        let batch = try #require(next)
+        #expect(batch.count >= 1 && batch.count < ops.count)
+        let encoded = try OpJSON.encode(batch).count
+        #expect(encoded <= PushSize.budget)
+        #expect(ops.prefix(batch.count + 1).reduce(0) { $0 + PushSize.bound($1) } > PushSize.budget)
+        for op in ops { #expect(try OpJSON.encode(op).count <= PushSize.bound(op)) }
+    }
 }

@@ -73,7 +73,7 @@ struct PushPipeline {
     /// The next batch to send, if there is one and room in flight; it counts as sent.
     mutating func nextBatch() -> [Op]? {
         guard inFlight.count < room, !queued.isEmpty else { return nil }
-        let batch = Array(queued.prefix(batchSize))
+        let batch = Array(queued.prefix(PushSize.prefixCount(of: queued.prefix(batchSize))))
         queued = queued.dropFirst(batch.count)
         inFlight.append((batch.count, batch[batch.count - 1].seq))
         return batch
