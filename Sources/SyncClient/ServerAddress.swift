@@ -19,7 +19,9 @@ public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let digits = text[text.index(after: colon)...]
-        guard !host.isEmpty, !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+        // A URL ("http://host:7420") or a path is not an address; neither is a bare IPv6 literal.
+        guard !host.contains("/"), !host.contains("@"), !host.contains(" "), host.contains(":") == text.hasPrefix("["),
+              !host.isEmpty, !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
               let port = Int(digits), (1...65535).contains(port) else { throw bad }
         self.init(host: host, port: port)
     }

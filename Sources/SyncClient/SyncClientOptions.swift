@@ -12,6 +12,9 @@ public struct SyncClientOptions: Sendable {
     /// Longest wait for any reply (`welcome`, `ack`, `changes`, `pong`). Default 30 s: a push of
     /// a full batch waits for the daemon's durable commit.
     public var requestTimeout: TimeAmount = .seconds(30)
+    /// How long to wait for `welcome` after `hello`: a daemon answers at once, so a silent peer
+    /// is reported quickly rather than after the request timeout.
+    public var handshakeTimeout: TimeAmount = .seconds(5)
     /// Ops per `push`; the daemon refuses batches over its own limit (`too_many_ops`). Default 1,000.
     public var pushBatchSize: Int = 1000
     /// Pushes sent before the `ack` of the previous one during `sync`, so the daemon reads the

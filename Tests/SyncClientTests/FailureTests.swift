@@ -66,14 +66,15 @@ struct FailureTests {
         #expect(error?.description.hasPrefix("network error (connection refused)") == true)
     }
 
-    @Test("a server that accepts but never answers times out")
+    @Test("a server that accepts but never answers times out at the handshake timeout")
     func silentServer() async throws {
         let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         defer { silent.close(promise: nil) }
         let replica = MemoryReplica(node: "patient", department: "sales", server: "127.0.0.1:\(silent.localAddress?.port ?? 0)",
                                     token: "t", schema: PlanningSchema.schema)
-        let error = await failure { _ = try await client(replica, testOptions { $0.requestTimeout = .milliseconds(300) }).sync() }
+        // The handshake has its own, shorter timeout than requests: a long request timeout does not delay this.
+        let error = await failure { _ = try await client(replica, testOptions { $0.requestTimeout = .seconds(60); $0.handshakeTimeout = .milliseconds(300) }).sync() }
         guard case .network(.timedOut, _)? = error else { Issue.record("expected a timeout, got \(String(describing: error))"); return }
         #expect(error?.description.contains("welcome") == true)
     }

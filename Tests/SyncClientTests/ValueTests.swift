@@ -23,7 +23,8 @@ struct ValueTests {
         #expect(address.description == text)
     }
 
-    @Test("malformed addresses are configuration errors", arguments: ["localhost", ":7420", "host:", "host:0", "host:65536", "host:+80", "host:7x"])
+    @Test("malformed addresses are configuration errors", arguments: ["localhost", ":7420", "host:", "host:0", "host:65536", "host:+80", "host:7x",
+                                                                 "http://127.0.0.1:7420", "user@host:7420", "::1:7420", "host/path:7420"])
     func badAddresses(text: String) {
         #expect(throws: SyncClientError.self) { try ServerAddress(parsing: text) }
     }

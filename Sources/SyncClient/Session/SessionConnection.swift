@@ -38,7 +38,7 @@ final class SessionConnection {
         let session = ClientSession(node: target.hello.node, token: target.hello.token, schema: target.hello.schema)
         let connection = SessionConnection(channel: channel, session: session, requestTimeout: options.requestTimeout)
         do throws(SyncClientError) {
-            let reply = try await connection.request({ $0.hello() }, awaiting: "welcome")
+            let reply = try await connection.request({ $0.hello() }, awaiting: "welcome", within: options.handshakeTimeout)
             guard case .welcomed(let welcome) = reply else { throw .protocolViolation("expected welcome after hello") }
             connection.welcome = welcome
             return connection
@@ -48,16 +48,17 @@ final class SessionConnection {
         }
     }
 
-    /// Sends the request `make` builds and waits for its reply, at most the request timeout.
-    /// Used when nothing else is outstanding, so the next line is the reply.
-    func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String) async throws(SyncClientError) -> ClientSession.Event {
+    /// Sends the request `make` builds and waits for its reply, at most `timeout` (the request
+    /// timeout when nil). Used when nothing else is outstanding, so the next line is the reply.
+    func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String,
+                 within timeout: TimeAmount? = nil) async throws(SyncClientError) -> ClientSession.Event {
         try await send(make(&session))
-        return try await reply(awaiting: what)
+        return try await reply(awaiting: what, within: timeout)
     }
 
-    /// The next event, within the request timeout (ticks are skipped).
-    func reply(awaiting what: String) async throws(SyncClientError) -> ClientSession.Event {
-        let deadline = channel.deadline(after: requestTimeout, waitingFor: what)
+    /// The next event, within `timeout` or the request timeout (ticks are skipped).
+    func reply(awaiting what: String, within timeout: TimeAmount? = nil) async throws(SyncClientError) -> ClientSession.Event {
+        let deadline = channel.deadline(after: timeout ?? requestTimeout, waitingFor: what)
         defer { deadline.cancel() }
         while true {
             if case .event(let event) = try await next() { return event }
