@@ -100,7 +100,7 @@ final class LineChannel: Sendable {
             return .network(.timedOut, "\(context): no answer within \(seconds(t))")
         }
         if let io = error as? IOError {
-            return .network(kind(ofErrno: io.errnoCode), "\(context): \(io.description)")
+            return .network(kind(ofErrno: io.errnoCode), "\(context): \(reason(io.errnoCode))")
         }
         if let failed = error as? NIOConnectionError {
             if failed.dnsAError != nil || failed.dnsAAAAError != nil, failed.connectionErrors.isEmpty {
@@ -111,7 +111,7 @@ final class LineChannel: Sendable {
                     return .network(.timedOut, "\(context): no answer within \(seconds(t))")
                 }
                 if let io = attempt.error as? IOError {
-                    return .network(kind(ofErrno: io.errnoCode), "\(context): \(io.description)")
+                    return .network(kind(ofErrno: io.errnoCode), "\(context): \(reason(io.errnoCode))")
                 }
             }
             return .network(.unreachable, "\(context): \(failed.description)")
@@ -120,6 +120,13 @@ final class LineChannel: Sendable {
             return .network(.closed, "\(context): the connection is closed")
         }
         return .network(.unreachable, "\(context): \(error)")
+    }
+
+    /// The system's text for an errno, e.g. "Connection refused (errno 111)": NIO's own
+    /// description nests the call and the errno in a way that reads as garbled on one line.
+    static func reason(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return "\(String(cString: text)) (errno \(code))"
     }
 
     private static func kind(ofErrno code: Int32) -> SyncClientError.NetworkFailure {
