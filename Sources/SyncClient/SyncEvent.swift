@@ -7,8 +7,9 @@ public enum SyncEvent: Sendable, Equatable {
     case clockDrift(milliseconds: Int64)
     /// Ops moved so far in this sync or watch session.
     case progress(SyncProgress)
-    /// A live `changes` batch was applied by `watch`: how many ops, and the new cursor.
-    case applied(ops: Int, cursor: UInt64)
+    /// A live `changes` batch was applied by `watch`: how many ops (this replica's own, coming
+    /// back, included), how many of them other nodes made, and the new cursor.
+    case applied(ops: Int, fromOthers: Int, cursor: UInt64)
     /// `watch` lost its session and retries after `retryIn` (seconds).
     case disconnected(SyncClientError, retryIn: Double)
 }

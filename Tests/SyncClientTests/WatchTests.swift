@@ -28,6 +28,12 @@ struct WatchTests {
             watching.cancel()
             try await watching.value                      // returns once cancelled
             #expect(events.all.contains { if case .applied = $0 { true } else { false } })
+            // The meeting's two ops came from the other replica; the watcher's own add, coming
+            // back, is applied but not counted as from others.
+            let fromOthers = events.all.reduce(0) { if case .applied(_, let n, _) = $1 { $0 + n } else { $0 } }
+            let all = events.all.reduce(0) { if case .applied(let n, _, _) = $1 { $0 + n } else { $0 } }
+            #expect(fromOthers == 2)
+            #expect(all == 3)
         }
     }
 

@@ -38,7 +38,7 @@ struct WatchLoop {
         do throws(SyncClientError) {
             try Greeting.accept(connection.welcome, replica: replica, options: options)
             onOpen()
-            var watch = try WatchSession(replica: replica, options: options)
+            var watch = try WatchSession(replica: replica, node: identity.node, options: options)
             try await watch.run(on: connection)
         } catch {
             await connection.close()

@@ -8,13 +8,16 @@ import SyncProtocol
 struct WatchSession {
     let replica: any SyncingReplica
     let options: SyncClientOptions
+    /// This replica's node, to tell its own ops coming back from others' in reports.
+    let node: String
     private var meter: ProgressMeter
     private var cursor: UInt64
     private var push: (lastSeq: UInt64, count: Int, sent: ContinuousClock.Instant)?
     private var ping: ContinuousClock.Instant?
     private var lastHeard = ContinuousClock.now
 
-    init(replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) {
+    init(replica: any SyncingReplica, node: String, options: SyncClientOptions) throws(SyncClientError) {
+        self.node = node
         self.replica = replica
         self.options = options
         cursor = try replicaCall("reading the cursor") { try replica.cursor() }
@@ -46,7 +49,7 @@ struct WatchSession {
             guard !page.ops.isEmpty else { return }
             try replicaCall("applying \(page.ops.count) live ops") { try replica.applyRemote(page.ops, cursor: page.next) }
             cursor = page.next
-            options.onEvent?(.applied(ops: page.ops.count, cursor: cursor))
+            options.onEvent?(.applied(ops: page.ops.count, fromOthers: page.ops.count(where: { $0.node != node }), cursor: cursor))
             options.onEvent?(.progress(meter.pulled(page.ops.count)))
         case .acknowledged(let ack, let through):
             guard let sent = push, through == sent.lastSeq else { throw .protocolViolation("ack \(ack.id) answers no push in flight") }

@@ -47,7 +47,7 @@ enum FanoutBench {
                 _ = try await fixture.client(replica).sync()
                 var options = SyncClientOptions()
                 options.onEvent = { event in
-                    if case .applied(let ops, let cursor) = event, ops > 0 { arrivals.record(subscriber: s, ops: ops, cursor: cursor, at: now()) }
+                    if case .applied(let ops, _, let cursor) = event, ops > 0 { arrivals.record(subscriber: s, ops: ops, cursor: cursor, at: now()) }
                 }
                 let client = fixture.client(replica, options: options)
                 watchers.append(Task { try? await client.watch() })

@@ -23,8 +23,9 @@ enum SyncReport {
             Console.err("plansync: warning: this computer's clock is \(ms.magnitude / 1000) s \(ms > 0 ? "ahead of" : "behind") the server's; check it")
         case .connected:
             break
-        case .applied(let ops, let cursor):
-            Console.out("received \(ops) op\(ops == 1 ? "" : "s"), at log position \(cursor)")
+        case .applied(_, let fromOthers, let cursor):
+            // Own ops coming back are not news; say nothing for them.
+            if fromOthers > 0 { Console.out("received \(fromOthers) op\(fromOthers == 1 ? "" : "s") from others, at log position \(cursor)") }
         case .disconnected(let error, let retryIn):
             Console.err("plansync: \(ErrorTranslation.translate(error).message); retrying in \(String(format: "%.1f", retryIn)) s")
         }
