@@ -33,7 +33,8 @@ extension Schema {
     /// Checks one register value for `field`; `null` clears any register but `_deleted`.
     public func validate(_ value: Value, for field: FieldSchema, path: String) throws(ValidationError) {
         if value == .null { return }
-        let bad = ValidationError("\(path): \(value.jsonText.prefix(80)) is not \(field.kind.expectation)")
+        // Built only when a value is refused: most values pass, and the message costs more than the check.
+        var bad: ValidationError { ValidationError("\(path): \(value.jsonText.prefix(80)) is not \(field.kind.expectation)") }
         switch (field.kind, value) {
         case (.text, .text(let s)):
             try Schema.validateText(s, path: path)
