@@ -158,11 +158,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func subscribe(id: Int64, since: UInt64, context: ChannelHandlerContext) {
         let hub = hub, connection = connection, channel = context.channel
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.completeWithTask {
-            try await hub.subscribe(connection: connection, subscriptionID: id, since: since, channel: channel)
-        }
-        promise.futureResult.assumeIsolated().whenComplete { result in
+        hub.subscribe(connection: connection, subscriptionID: id, since: since, channel: channel)
+            .hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
             case .success:
                 self.logger.debug("subscribed", metadata: ["since": "\(since)"])

@@ -122,29 +122,34 @@ final class LogHub: @unchecked Sendable {
     /// with `more` false), then registers it for live commits. While far behind it reads and sends
     /// page by page off the commit queue, waiting for each write, so catching up neither blocks
     /// commits nor floods a slow reader; the last stretch and the registration run on the queue.
-    func subscribe(connection: UInt64, subscriptionID: Int64, since: UInt64, channel: any Channel) async throws {
+    /// Runs on event-loop futures and the thread pool, never on Swift's cooperative pool, so an
+    /// embedding process whose tasks block that pool (a test runner) cannot stall subscribers.
+    func subscribe(connection: UInt64, subscriptionID: Int64, since: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
+        let eventLoop = channel.eventLoop
         let pageLimit = configuration.maxPullLimit
-        var cursor = since
-        while true {
-            let from = cursor
-            let read = try await threadPool.runIfActive { [self] in try self.page(since: from, limit: pageLimit) }
-            guard read.more else { break }
-            try await channel.writeAndFlush(WireEncoder.changesLine(id: subscriptionID, page: read)).get()
-            cursor = read.next
-        }
-        let caughtUpTo = cursor
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            commitQueue.async { [self] in
-                do {
-                    var subscriber = Subscriber(subscriptionID: subscriptionID, cursor: caughtUpTo, channel: channel)
-                    try catchUp(&subscriber, announceEmpty: true)
-                    subscribers[connection] = subscriber
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
+        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: pageLimit) }
+            .flatMap { [self] read in
+                guard read.more else { return register(connection: connection, subscriptionID: subscriptionID, caughtUpTo: since, channel: channel) }
+                return channel.writeAndFlush(WireEncoder.changesLine(id: subscriptionID, page: read)).flatMap { [self] in
+                    subscribe(connection: connection, subscriptionID: subscriptionID, since: read.next, channel: channel)
                 }
             }
+    }
+
+    /// Sends the last stretch and registers the subscriber, on the commit queue.
+    private func register(connection: UInt64, subscriptionID: Int64, caughtUpTo: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        commitQueue.async { [self] in
+            do {
+                var subscriber = Subscriber(subscriptionID: subscriptionID, cursor: caughtUpTo, channel: channel)
+                try catchUp(&subscriber, announceEmpty: true)
+                subscribers[connection] = subscriber
+                promise.succeed(())
+            } catch {
+                promise.fail(error)
+            }
         }
+        return promise.futureResult
     }
 
     /// Forgets the connection's subscription, if any.
