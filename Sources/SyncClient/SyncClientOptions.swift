@@ -21,8 +21,9 @@ public struct SyncClientOptions: Sendable {
     /// next batch while it commits one. Each batch leaves the outbox only with its own `ack`.
     /// Default 2: the daemon reads one request ahead; more would wait in a full TCP window.
     public var pushesInFlight: Int = 2
-    /// `limit` of each `pull`. Default 1,000.
-    public var pullLimit: Int = 1000
+    /// `limit` of each `pull`. Default 10,000, the daemon's default maximum (it also cuts pages
+    /// at about 4 MiB): fewer, larger pages mean fewer round trips and replica transactions.
+    public var pullLimit: Int = 10_000
     /// Longest line accepted from the server, in bytes. Default 16 MiB (the protocol's default).
     public var maxLineBytes: Int = 16 * 1024 * 1024
     /// A clock further than this from the server's `welcome.time` is reported with
