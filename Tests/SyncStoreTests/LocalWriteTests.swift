@@ -32,6 +32,19 @@ import Testing
         #expect(dump.contains("id:\"\(id)\" name:\"春季推广\" status:\"planning\" budget:80000000"))
     }
 
+    @Test func outboxAfterASeqReadsOnlyWhatFollowsIt() throws {
+        defer { dir.cleanup() }
+        for i in 0..<5 { _ = try store.create("projects", fields: ["name": .text("项目 \(i)")]) }
+        let all = try store.outbox(limit: 100)
+        #expect(all.map(\.seq) == Array(1...10))
+        #expect(try store.outbox(after: 3, limit: 4).map(\.seq) == [4, 5, 6, 7])
+        #expect(try store.outbox(after: 10, limit: 4).isEmpty)
+        #expect(try store.outbox(after: 0, limit: 0).isEmpty)
+        try store.acknowledge(through: 6)
+        #expect(try store.outbox(after: 2, limit: 100).map(\.seq) == [7, 8, 9, 10])
+        #expect(try store.outbox(after: 7, limit: 100) == all.suffix(3))
+    }
+
     @Test func createWithGivenIdRefusesATakenId() throws {
         defer { dir.cleanup() }
         #expect(try store.create("departments", id: "sales", fields: ["name": .text("Sales")]) == "sales")

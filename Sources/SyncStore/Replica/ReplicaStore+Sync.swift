@@ -12,8 +12,15 @@ extension ReplicaStore {
 
     /// Own ops not yet acknowledged, in seq order, at most `limit`.
     public func outbox(limit: Int) throws -> [Op] {
+        try outbox(after: 0, limit: limit)
+    }
+
+    /// Own ops with seq > `seq` not yet acknowledged, in seq order, at most `limit`: one range read
+    /// on the outbox's key, so a client with pushes in flight reads past them without reading them.
+    public func outbox(after seq: UInt64, limit: Int) throws -> [Op] {
         try read { db in
-            try String.fetchAll(db.cachedStatement(sql: "SELECT op FROM ps_outbox ORDER BY seq LIMIT ?"), arguments: [max(0, limit)]).map { json in
+            let statement = try db.cachedStatement(sql: "SELECT op FROM ps_outbox WHERE seq > ? ORDER BY seq LIMIT ?")
+            return try String.fetchAll(statement, arguments: [Int64(clamping: seq), max(0, limit)]).map { json in
                 do { return try OpJSON.decode(json) } catch { throw StoreError.corrupt("outbox op: \(error)") }
             }
         }
