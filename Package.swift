@@ -71,11 +71,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning"]),
+        // Seeded generators and random ops shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["SyncModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
-        .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "Planning"]),
+        .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "Planning", "TestSupport"]),
         .testTarget(name: "SyncProtocolTests", dependencies: [
-            "SyncProtocol", "Planning",
+            "SyncProtocol", "Planning", "TestSupport",
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncServerTests", dependencies: [

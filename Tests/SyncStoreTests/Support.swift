@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 @testable import SyncStore
 import SyncModel
@@ -16,20 +17,8 @@ struct TempDir {
     func cleanup() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// SplitMix64: a small seeded generator so a failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator of the store's random tests.
+typealias SeededGenerator = SplitMix64
 
 /// A small schema with every field family, a ref and an enum.
 enum TestSchema {

@@ -1,11 +1,11 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so a failing schedule replays
 /// exactly from its printed seed on every platform.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,8 +14,8 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 
     /// A uniformly chosen element; the collection must not be empty.
-    mutating func pick<C: Collection>(_ c: C) -> C.Element { c.randomElement(using: &self)! }
+    public mutating func pick<C: Collection>(_ c: C) -> C.Element { c.randomElement(using: &self)! }
 }

@@ -1,67 +1,42 @@
 import SyncModel
 
-// The same generators as SyncModelTests (test targets share no sources).
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so a failing schedule replays
-/// exactly from its printed seed on every platform.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-
-    /// A uniformly chosen element; the collection must not be empty.
-    mutating func pick<C: Collection>(_ c: C) -> C.Element { c.randomElement(using: &self)! }
-}
-
-
 /// Random ops of every kind, with the text and numbers that trip JSON coders: escapes, control
 /// characters, non-BMP and combining characters, edge integers and doubles.
-struct RandomOps {
-    var rng: SplitMix64
+public struct RandomOps {
+    public var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    static let pieces: [String] = [
+    public static let pieces: [String] = [
         "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}",
         "é", "日本", "推广", "😀", "e\u{301}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{10FFFF}", "x:1", "{}", "[]",
     ]
 
-    mutating func text(maxPieces: Int = 6) -> String {
+    public mutating func text(maxPieces: Int = 6) -> String {
         (0..<Int.random(in: 0...maxPieces, using: &rng)).map { _ in rng.pick(Self.pieces) }.joined()
     }
 
-    mutating func node() -> String {
+    public mutating func node() -> String {
         let chars = Array("ABCXYZabcxyz0189._-")
         return String((0..<Int.random(in: 1...12, using: &rng)).map { _ in rng.pick(chars) })
     }
 
-    mutating func seq() -> UInt64 {
+    public mutating func seq() -> UInt64 {
         rng.pick([1, 2, 9, 10, 99, 1 << 32, Dot.maxSeq - 1, Dot.maxSeq, UInt64.random(in: 1...Dot.maxSeq, using: &rng)])
     }
 
-    mutating func dot() -> Dot { Dot(node: node(), seq: seq()) }
+    public mutating func dot() -> Dot { Dot(node: node(), seq: seq()) }
 
-    mutating func integer() -> Int64 {
+    public mutating func integer() -> Int64 {
         rng.pick([0, 1, -1, 42, -1200, Int64.max, Int64.min, 1 << 53, -(1 << 53), (1 << 53) + 1, Int64.random(in: .min ... .max, using: &rng)])
     }
 
-    mutating func real() -> Double {
+    public mutating func real() -> Double {
         rng.pick([0.5, -0.25, 0.1, 1e-7, 2.5e-5, 1e300, -1e-300, 123456.789, .leastNonzeroMagnitude, 1.7976931348623157e308, 1e21,
                   Double.random(in: -1e6...1e6, using: &rng), Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)])
     }
 
-    mutating func value() -> Value {
+    public mutating func value() -> Value {
         switch Int.random(in: 0..<6, using: &rng) {
         case 0: .null
         case 1: .bool(rng.chance(0.5))
@@ -71,7 +46,7 @@ struct RandomOps {
         }
     }
 
-    mutating func op() -> Op {
+    public mutating func op() -> Op {
         let kind = rng.pick(OpKind.allCases)
         var op = Op(collection: text(maxPieces: 3), row: text(maxPieces: 3), field: rng.chance(0.3) ? Op.deletedField : text(maxPieces: 3),
                     kind: kind, node: node(), seq: seq(), hlc: HLCTimestamp(raw: rng.next()))
