@@ -42,39 +42,41 @@ extension ReplicaStore {
     /// Adds `delta` (|delta| ≤ 2^53, in the field's unit) to a counter field of a live row.
     public func increment(_ collection: String, id: String, field: String, by delta: Int64) throws {
         let f = try declaredField(of: .counter, collection, field)
-        try probe(OpBuilder.inc(collection: collection, row: id, field: f.name, delta: delta, stamp: ReplicaStore.probeStamp))
-        try write { db in
-            var local = try LocalWrite(db: db, layout: layout)
-            var row = try liveRow(db, collection, id)
-            try local.commit(OpBuilder.inc(collection: collection, row: id, field: f.name, delta: delta, stamp: try local.stamp()), family: .counter, row: &row)
-            try local.finish()
-        }
+        let op = { (stamp: OpBuilder.Stamp) in OpBuilder.inc(collection: collection, row: id, field: f.name, delta: delta, stamp: stamp) }
+        try commitOne(collection, id, family: .counter, probing: op(ReplicaStore.probeStamp)) { _, stamp in op(stamp) }
     }
 
     /// Adds an element to a set field of a live row.
     public func add(_ collection: String, id: String, field: String, element: String) throws {
         let f = try declaredField(of: .set, collection, field)
-        try probe(OpBuilder.add(collection: collection, row: id, field: f.name, element: element, stamp: ReplicaStore.probeStamp))
-        try write { db in
-            var local = try LocalWrite(db: db, layout: layout)
-            var row = try liveRow(db, collection, id)
-            try local.commit(OpBuilder.add(collection: collection, row: id, field: f.name, element: element, stamp: try local.stamp()), family: .set, row: &row)
-            try local.finish()
-        }
+        let op = { (stamp: OpBuilder.Stamp) in OpBuilder.add(collection: collection, row: id, field: f.name, element: element, stamp: stamp) }
+        try commitOne(collection, id, family: .set, probing: op(ReplicaStore.probeStamp)) { _, stamp in op(stamp) }
     }
 
     /// Removes an element (every add of it this replica has seen) from a set field of a live row;
     /// ``StoreError/elementAbsent(path:element:)`` when the set does not hold it.
     public func remove(_ collection: String, id: String, field: String, element: String) throws {
         let f = try declaredField(of: .set, collection, field)
-        try probe(OpBuilder.add(collection: collection, row: id, field: f.name, element: element, stamp: ReplicaStore.probeStamp))
+        // The element is checked like an add's; which add dots it removes depends on the row.
+        let probeOp = OpBuilder.add(collection: collection, row: id, field: f.name, element: element, stamp: ReplicaStore.probeStamp)
+        try commitOne(collection, id, family: .set, probing: probeOp) { row, stamp in
+            guard let op = OpBuilder.remove(collection: collection, row: id, field: f.name, element: element, current: row, stamp: stamp) else {
+                throw StoreError.elementAbsent(path: "\(collection).\(f.name)", element: element)
+            }
+            return op
+        }
+    }
+
+    /// One op on one field of a live row: `probeOp` is checked against the schema first (a refusal
+    /// writes nothing), then `make` builds the op from the row's state and the next stamp, and it
+    /// is committed in one transaction.
+    private func commitOne(_ collection: String, _ id: String, family: CRDTFamily, probing probeOp: Op,
+                           _ make: (RowState, OpBuilder.Stamp) throws -> Op) throws {
+        try probe(probeOp)
         try write { db in
             var local = try LocalWrite(db: db, layout: layout)
             var row = try liveRow(db, collection, id)
-            guard let op = OpBuilder.remove(collection: collection, row: id, field: f.name, element: element, current: row, stamp: try local.stamp()) else {
-                throw StoreError.elementAbsent(path: "\(collection).\(f.name)", element: element)
-            }
-            try local.commit(op, family: .set, row: &row)
+            try local.commit(try make(row, try local.stamp()), family: family, row: &row)
             try local.finish()
         }
     }
