@@ -18,6 +18,7 @@ import Testing
         defer { dir.cleanup() }
         let id = try store.create("projects", fields: ["name": .text("春季推广"), "status": .text("planning"), "budget": .integer(80_000_000)])
         #expect(id == id.lowercased() && UUID(uuidString: id) != nil)
+        #expect(Array(id)[14] == "7", "a version 7 UUID: rows made together sort together")
         let outbox = try store.outbox(limit: 10)
         #expect(outbox.map(\.field) == [Op.deletedField, "name", "status", "budget"])
         #expect(outbox.map(\.seq) == [1, 2, 3, 4])

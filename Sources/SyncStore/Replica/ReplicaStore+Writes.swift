@@ -11,7 +11,7 @@ extension ReplicaStore {
     @discardableResult
     public func create(_ collection: String, id: String? = nil, fields: [String: Value]) throws -> String {
         let table = try layout.collection(collection)
-        let rowID = id ?? UUID().uuidString.lowercased()
+        let rowID = id ?? RowID.make(unixMilliseconds: IdentityRecord.wallMilliseconds())
         try validateRowID(rowID)
         let writes = try registerWrites(table, fields)
         return try write { db in
