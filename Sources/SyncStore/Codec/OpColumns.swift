@@ -12,19 +12,6 @@ enum OpColumns {
     static let placeholders = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
     static let count = 13
 
-    /// The column values of `op`, in ``names`` order.
-    static func values(_ op: Op) -> [(any DatabaseValueConvertible)?] {
-        [
-            op.collection, op.row, op.field, op.kind.rawValue, op.node, Int64(clamping: op.seq), op.hlc.description,
-            op.value?.jsonText,
-            op.replaces.isEmpty ? nil : DotText.join(op.replaces),
-            op.delta,
-            op.element,
-            op.removes.isEmpty ? nil : DotText.join(op.removes),
-            op.context.map(DotText.json),
-        ]
-    }
-
     /// Reads an op from `row`, whose columns `start ..< start + count` are in ``names`` order.
     static func op(_ row: Row, from start: Int = 0) throws -> Op {
         let kindText = try row.decode(String.self, atIndex: start + 3)
@@ -56,5 +43,26 @@ enum OpColumns {
         guard let text = try row.decode(String?.self, atIndex: index) else { return [] }
         guard let dots = DotText.split(text) else { throw StoreError.corrupt("dots \(text.prefix(80))") }
         return dots
+    }
+}
+
+extension RawStatement {
+    /// Binds the columns of `op` to parameters `start ..< start + OpColumns.count`, in
+    /// ``OpColumns/names`` order: the text forms ``OpColumns/op(_:from:)`` reads back, without an
+    /// argument array or a `String` per scalar.
+    func bind(_ start: Int32, columnsOf op: Op) throws {
+        try bind(start, op.collection)
+        try bind(start + 1, op.row)
+        try bind(start + 2, op.field)
+        try bind(start + 3, op.kind.rawValue)
+        try bind(start + 4, op.node)
+        try bind(start + 5, seq: op.seq)
+        try bind(start + 6, hlc: op.hlc)
+        if let value = op.value { try bind(start + 7, json: value) } else { try bindNull(start + 7) }
+        try bind(start + 8, op.replaces.isEmpty ? nil : DotText.join(op.replaces))
+        if let delta = op.delta { try bind(start + 9, delta) } else { try bindNull(start + 9) }
+        try bind(start + 10, op.element)
+        try bind(start + 11, op.removes.isEmpty ? nil : DotText.join(op.removes))
+        try bind(start + 12, op.context.map(DotText.json))
     }
 }

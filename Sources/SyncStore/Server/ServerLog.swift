@@ -83,17 +83,19 @@ public final class ServerLog: ServerLogStorage, Sendable {
             let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: LogIndex(db: db),
                                                wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
             var head = try ServerLog.head(db)
-            let insert = try db.cachedStatement(sql: "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")
+            let insert = try RawStatement(db, "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")
+            let receivedAt = Int64(clamping: wallMilliseconds)
             var appended: [Op] = []
             appended.reserveCapacity(admitted.accepted.count)
             for var op in admitted.accepted {
                 head += 1
                 op.department = department
                 op.log = head
-                var values: [(any DatabaseValueConvertible)?] = [Int64(head)]
-                values += OpColumns.values(op)
-                values += [department, Int64(clamping: wallMilliseconds)]
-                try insert.execute(arguments: StatementArguments(values))
+                try insert.bind(1, seq: head)
+                try insert.bind(2, columnsOf: op)
+                try insert.bind(2 + Int32(OpColumns.count), department)
+                try insert.bind(3 + Int32(OpColumns.count), receivedAt)
+                try insert.run()
                 appended.append(op)
             }
             return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
