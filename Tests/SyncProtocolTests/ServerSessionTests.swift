@@ -108,6 +108,27 @@ struct ServerSessionTests {
         #expect(s.wantsInput)
     }
 
+    @Test func aBadLineQueuedBehindAPushIsAnsweredInItsTurn() {
+        var s = ServerSession(configuration: .init(serverNode: "srv", schemaVersion: 1, readAheadLines: 4))
+        _ = s.receivedLine(Fixture.buffer(Self.hello))
+        _ = s.authenticated(department: "sales", head: 0, time: Fixture.hlc)
+        let op = Fixture.op(seq: 1)
+        _ = s.receivedLine(Fixture.buffer(#"{"type":"push","id":1,"ops":[\#(Fixture.opJSON(op))]}"#))
+        // Decoded on arrival, answered only after the push: replies stay in request order.
+        #expect(s.receivedLine(Fixture.buffer(#"{"type":"ping","id":2"#)).isEmpty)
+        #expect(s.receivedLine(Fixture.buffer("   ")).isEmpty)
+        #expect(s.receivedLine(Fixture.buffer(#"{"type":"ping","id":3}"#)).isEmpty)
+        var stamped = op
+        stamped.log = 1
+        stamped.department = "sales"
+        let actions = s.committed(LogCommit(appended: [stamped], duplicates: 0, head: 1))
+        #expect(actions.count == 3)
+        #expect(actions.first == .send(.ack(Ack(id: 1, accepted: 1, duplicates: 0, head: 1))))
+        #expect(errorCode(Array(actions.dropFirst()))?.0 == .badJSON && errorCode(Array(actions.dropFirst()))?.fatal == false)
+        #expect(actions.last == .send(.pong(Pong(id: 3))))
+        #expect(!s.isClosed && s.wantsInput)
+    }
+
     @Test func oneLineIsReadAheadOfTheRequestInFlight() {
         var s = ready()
         let push = #"{"type":"push","id":1,"ops":[\#(Fixture.opJSON(Fixture.op(seq: 1)))]}"#

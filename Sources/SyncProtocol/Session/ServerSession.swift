@@ -9,7 +9,9 @@ import SyncModel
 /// Order: `hello` first (anything else → `auth_required`, fatal), then the protocol and schema
 /// versions (`protocol_version`, fatal), then the token (`auth_failed`, fatal). After `welcome`,
 /// requests run one at a time in arrival order; lines that arrive meanwhile wait in a queue, so
-/// replies come in request order. Subscription `changes` are sent by the caller between replies.
+/// replies come in request order. A queued line is decoded when it arrives, so a pipelining
+/// client's next push is decoded while the one before it commits. Subscription `changes` are sent
+/// by the caller between replies.
 ///
 /// ```swift
 /// var session = ServerSession(configuration: .init(serverNode: "plansyncd", schemaVersion: 1))
@@ -90,10 +92,16 @@ public struct ServerSession: Sendable {
         case subscribe(id: Int64)
     }
 
+    /// A line waiting behind the request in flight, decoded already: nil for a blank line.
+    private struct QueuedLine: Sendable {
+        let message: Result<ClientMessage, WireError>?
+        let bytes: Int
+    }
+
     public let configuration: Configuration
     private var state: State = .awaitingHello
     private var inFlight: Request?
-    private var queued: [ByteBuffer] = []
+    private var queued: [QueuedLine] = []
     private var queuedBytes = 0
     private var quiescing = false
     /// The id of this connection's subscription, once `subscribe` was accepted.
@@ -129,11 +137,11 @@ public struct ServerSession: Sendable {
     public mutating func receivedLine(_ line: ByteBuffer) -> [Action] {
         guard !isClosed, !quiescing else { return [] }
         if inFlight != nil || !queued.isEmpty {
-            queued.append(line)
+            queued.append(QueuedLine(message: ServerSession.decode(line), bytes: line.readableBytes))
             queuedBytes += line.readableBytes
             return []
         }
-        return handle(line)
+        return handle(ServerSession.decode(line))
     }
 
     /// A line passed the limit of `limit` bytes: `line_too_long`, fatal.
@@ -237,19 +245,24 @@ public struct ServerSession: Sendable {
         var actions: [Action] = []
         while inFlight == nil, !isClosed, !queued.isEmpty {
             let line = queued.removeFirst()
-            queuedBytes -= line.readableBytes
-            actions += handle(line)
+            queuedBytes -= line.bytes
+            actions += handle(line.message)
         }
         return actions
     }
 
-    private mutating func handle(_ line: ByteBuffer) -> [Action] {
-        if WireDecoder.isBlank(line) { return [] }
+    /// The message of a line; nil for a blank line, which is ignored.
+    private static func decode(_ line: ByteBuffer) -> Result<ClientMessage, WireError>? {
+        if WireDecoder.isBlank(line) { return nil }
+        return Result { () throws(WireError) in try WireDecoder.clientMessage(from: line) }
+    }
+
+    private mutating func handle(_ decoded: Result<ClientMessage, WireError>?) -> [Action] {
+        guard let decoded else { return [] }
         let message: ClientMessage
-        do {
-            message = try WireDecoder.clientMessage(from: line)
-        } catch {
-            return state == .awaitingHello ? fatal(error) : [.send(error.reply(fatal: false))]
+        switch decoded {
+        case .success(let m): message = m
+        case .failure(let error): return state == .awaitingHello ? fatal(error) : [.send(error.reply(fatal: false))]
         }
         switch state {
         case .awaitingHello:
