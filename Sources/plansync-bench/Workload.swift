@@ -22,16 +22,22 @@ struct Workload {
     private(set) var seq: UInt64 = 0
     private(set) var log: UInt64
     private var hlc: UInt64
+    /// Unix milliseconds when project 0 was made.
+    private let createdAt: UInt64
 
     init(node: String = "bench-remote", department: String = "marketing", firstLog: UInt64 = 0) {
         self.node = node
         self.department = department
         self.log = firstLog
-        self.hlc = UInt64(Date().timeIntervalSince1970 * 1000) << 16
+        createdAt = UInt64(Date().timeIntervalSince1970 * 1000)
+        hlc = createdAt << 16
     }
 
-    /// The ten ops that create and fill project `index`, with row id `id`.
-    mutating func project(_ index: Int, id: String) -> [Op] {
+    /// The ten ops that create and fill project `index`. Its row id is made as `plansync put`
+    /// makes one (``SyncModel/RowID``, a UUID version 7), as if the projects were made one
+    /// millisecond apart.
+    mutating func project(_ index: Int) -> [Op] {
+        let id = RowID.make(unixMilliseconds: createdAt + UInt64(index))
         var ops: [Op] = []
         ops.reserveCapacity(Workload.opsPerRow)
         ops.append(stamp(Op(collection: "projects", row: id, field: Op.deletedField, kind: .set, node: node, seq: 0, hlc: .zero,
@@ -44,11 +50,11 @@ struct Workload {
         return ops
     }
 
-    /// `rows` projects with ids `prefix-0…`, as one flat op stream.
-    mutating func projects(_ rows: Int, prefix: String = "p") -> [Op] {
+    /// Projects `0..<rows`, as one flat op stream.
+    mutating func projects(_ rows: Int) -> [Op] {
         var ops: [Op] = []
         ops.reserveCapacity(rows * Workload.opsPerRow)
-        for i in 0..<rows { ops += project(i, id: "\(prefix)-\(i)") }
+        for i in 0..<rows { ops += project(i) }
         return ops
     }
 

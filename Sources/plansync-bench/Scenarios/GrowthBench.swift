@@ -22,12 +22,12 @@ enum GrowthBench {
             let fillRows = max(0, (size - held) / Workload.opsPerRow)
             var fill: [Op] = []
             fill.reserveCapacity(fillRows * Workload.opsPerRow)
-            for i in 0..<fillRows { fill += workload.project(rowsMade + i, id: "g-\(rowsMade + i)") }
+            for i in 0..<fillRows { fill += workload.project(rowsMade + i) }
             rowsMade += fillRows
             _ = try ApplyBench.timeBatches(fill, batch: batch) { try store.applyRemote(Array($0), cursor: $0.last?.log ?? 0) }
             held += fill.count
             var probe: [Op] = []
-            for i in 0..<probeRows { probe += workload.project(rowsMade + i, id: "g-\(rowsMade + i)") }
+            for i in 0..<probeRows { probe += workload.project(rowsMade + i) }
             rowsMade += probeRows
             let rate = try ApplyBench.timeBatches(probe, batch: batch) { try store.applyRemote(Array($0), cursor: $0.last?.log ?? 0) }
             points.append(Point(ops: held, ops_per_s: rate))
