@@ -19,7 +19,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Run only these scenarios (comma-separated): apply, local_write, sync, fanout, memory, growth.")
     var only: String?
 
+    @Option(help: .hidden)
+    var serveData: String?
+
+    @Option(help: .hidden)
+    var servePort = 0
+
     func run() throws {
+        if let serveData { try DaemonProcess.serve(data: serveData, port: servePort) }
         let plan = quick ? BenchPlan.quick : BenchPlan.full
         let selected = Set((only ?? BenchPlan.scenarios.joined(separator: ",")).split(separator: ",").map(String.init))
         let unknown = selected.subtracting(BenchPlan.scenarios)

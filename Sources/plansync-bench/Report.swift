@@ -33,7 +33,7 @@ struct BenchReport: Encodable {
             lines.append(("fanout", "\(fo.subscribers) subscribers, p50 \(f(fo.p50_ms, 2)) ms, p99 \(f(fo.p99_ms, 2)) ms"))
         }
         if let m = memory {
-            lines.append(("memory", "\(f(m.rss_mib, 1)) MiB daemon RSS with \(m.idle_connections) idle connections"))
+            lines.append(("memory", "\(f(m.rss_mib, 1)) MiB \(m.daemon) RSS with \(m.idle_connections) idle connections"))
         }
         for point in growth ?? [] {
             lines.append(("growth", "\(f(point.ops_per_s)) ops/s with \(point.ops) ops held"))

@@ -3,44 +3,38 @@ import NIOCore
 import NIOPosix
 import Planning
 import SyncProtocol
+import SyncStore
 
-/// Scenario `memory`: the resident memory of a real `plansyncd` process (the release binary next to
-/// this one) holding idle, authenticated connections.
+/// Scenario `memory`: the resident memory of a daemon process (``DaemonProcess``: the release
+/// `plansyncd` next to this binary when built) holding idle, authenticated connections.
 enum MemoryBench {
     struct Result: Encodable {
         var idle_connections: Int
         var rss_mib: Double
         var rss_before_mib: Double
+        /// The binary measured (``DaemonProcess``).
+        var daemon: String
     }
 
     static func run(connections: Int, scratch: Scratch) throws -> Result {
-        let daemonPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("plansyncd").path
-        guard FileManager.default.isExecutableFile(atPath: daemonPath) else {
-            throw BenchError("memory: \(daemonPath) not found; build it first (swift build -c release)")
-        }
         let data = scratch.file("memory-server.sqlite")
-        let token = try runTool(daemonPath, ["token", "add", "--department", "bench", "--data", data])
+        let token = try ServerLog(path: data, schema: PlanningSchema.schema).addToken(department: "bench")
         let port = try freePort()
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: daemonPath)
-        daemon.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--data", data]
-        daemon.standardError = FileHandle.nullDevice
-        daemon.standardOutput = FileHandle.nullDevice
-        try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let daemon = try DaemonProcess(data: data, port: port)
+        defer { daemon.stop() }
         let group = MultiThreadedEventLoopGroup.singleton
         var channels: [any Channel] = []
         defer { for c in channels { try? c.close().wait() } }
         let first = try connect(group: group, port: port, token: token, node: "idle-0", waitSeconds: 10)
         channels.append(first)
         Thread.sleep(forTimeInterval: 0.5)
-        let before = residentMiB(pid: daemon.processIdentifier) ?? 0
+        let before = residentMiB(pid: daemon.pid) ?? 0
         for i in 1..<connections {
             channels.append(try connect(group: group, port: port, token: token, node: "idle-\(i)", waitSeconds: 2))
         }
         Thread.sleep(forTimeInterval: 1)
-        guard let rss = residentMiB(pid: daemon.processIdentifier) else { throw BenchError("memory: cannot read the daemon's RSS") }
-        return Result(idle_connections: connections, rss_mib: rss, rss_before_mib: before)
+        guard let rss = residentMiB(pid: daemon.pid) else { throw BenchError("memory: cannot read the daemon's RSS") }
+        return Result(idle_connections: connections, rss_mib: rss, rss_before_mib: before, daemon: daemon.name)
     }
 
     /// Connects (retrying while the daemon starts) and says hello; the connection then stays idle.
@@ -56,24 +50,6 @@ enum MemoryBench {
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
-    }
-
-    /// Runs a command and returns the last line of its standard output.
-    static func runTool(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let last = String(decoding: out, as: UTF8.self).split(separator: "\n").last else {
-            throw BenchError("\(path) \(arguments.joined(separator: " ")) failed")
-        }
-        return String(last)
     }
 
     /// A loopback port that was free a moment ago.
