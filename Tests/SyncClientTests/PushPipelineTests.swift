@@ -5,8 +5,8 @@ import Testing
 
 @Suite("push pipeline")
 struct PushPipelineTests {
-    static func ops(_ seqs: ClosedRange<UInt64>) -> [Op] {
-        seqs.map { Op(collection: "projects", row: "r", field: "budget_spent", kind: .inc, node: "n", seq: $0, hlc: .zero, delta: 1) }
+    static func ops(_ seqs: ClosedRange<UInt64>) throws -> [EncodedOp] {
+        try seqs.map { try EncodedOp(Op(collection: "projects", row: "r", field: "budget_spent", kind: .inc, node: "n", seq: $0, hlc: .zero, delta: 1)) }
     }
 
     static func ack(_ id: Int64, accepted: Int, duplicates: Int = 0) -> Ack {
@@ -17,7 +17,7 @@ struct PushPipelineTests {
     func opensUpAfterACleanAck() throws {
         var pipeline = PushPipeline(batchSize: 2, depth: 3)
         #expect(pipeline.wantsOps)
-        try pipeline.read(Self.ops(1...10))
+        try pipeline.read(try Self.ops(1...10))
         #expect(pipeline.nextBatch()?.map(\.seq) == [1, 2])
         #expect(pipeline.nextBatch() == nil)   // the first ack is not in yet
         #expect(try pipeline.acknowledged(Self.ack(1, accepted: 2), through: 2) == 2)
@@ -36,7 +36,7 @@ struct PushPipelineTests {
     @Test("acks must answer the oldest push and cover all of it")
     func acksInOrder() throws {
         var pipeline = PushPipeline(batchSize: 2, depth: 2)
-        try pipeline.read(Self.ops(1...4))
+        try pipeline.read(try Self.ops(1...4))
         _ = pipeline.nextBatch()
         #expect(throws: SyncClientError.self) { try pipeline.acknowledged(Self.ack(1, accepted: 2), through: 4) }
         #expect(throws: SyncClientError.self) { try pipeline.acknowledged(Self.ack(1, accepted: 1), through: 2) }
@@ -45,8 +45,8 @@ struct PushPipelineTests {
     @Test("the outbox must move forward, and an empty read ends it")
     func outboxMovesForward() throws {
         var pipeline = PushPipeline(batchSize: 2, depth: 2)
-        try pipeline.read(Self.ops(1...2))
-        #expect(throws: SyncClientError.self) { try pipeline.read(Self.ops(2...3)) }
+        try pipeline.read(try Self.ops(1...2))
+        #expect(throws: SyncClientError.self) { try pipeline.read(try Self.ops(2...3)) }
         var done = PushPipeline(batchSize: 2, depth: 2)
         try done.read([])
         #expect(!done.wantsOps && done.nextBatch() == nil && !done.awaitingAck)
@@ -56,15 +56,21 @@ struct PushPipelineTests {
     func batchesAreCutBySize() throws {
         // 64 KiB of control characters escapes to 384 KiB of JSON: 1,000 such ops would be 375 MiB.
         let big = String(repeating: "\u{01}", count: 64 * 1024)
-        let ops = (1...40).map { Op(collection: "projects", row: "r", field: "name", kind: .set, node: "n", seq: UInt64($0), hlc: .zero, value: .text(big)) }
+        let ops = try (1...40).map { try EncodedOp(Op(collection: "projects", row: "r", field: "name", kind: .set, node: "n", seq: UInt64($0), hlc: .zero, value: .text(big))) }
         var pipeline = PushPipeline(batchSize: 1000, depth: 1)
         try pipeline.read(ops)
         let next = pipeline.nextBatch()
         let batch = try #require(next)
         #expect(batch.count >= 1 && batch.count < ops.count)
-        let encoded = try OpJSON.encode(batch).count
-        #expect(encoded <= PushSize.budget)
-        #expect(ops.prefix(batch.count + 1).reduce(0) { $0 + PushSize.bound($1) } > PushSize.budget)
-        for op in ops { #expect(try OpJSON.encode(op).count <= PushSize.bound(op)) }
+        #expect(WireEncoder.pushLine(id: Int64.max, ops: batch).readableBytes <= PushSize.budget)
+        #expect(WireEncoder.pushLine(id: 1, ops: ops.prefix(batch.count + 1)).readableBytes > PushSize.budget)
+    }
+
+    @Test("a single op over the budget still goes, alone")
+    func anOversizedOpGoesAlone() throws {
+        let big = String(repeating: "x", count: 64 * 1024)
+        let ops = try (1...3).map { try EncodedOp(Op(collection: "projects", row: "r", field: "name", kind: .set, node: "n", seq: UInt64($0), hlc: .zero, value: .text(big))) }
+        #expect(PushSize.prefixCount(of: ops, budget: 1_000) == 1)
+        #expect(PushSize.prefixCount(of: ops, budget: 200_000) == 3)
     }
 }

@@ -70,6 +70,21 @@ struct WireCodecEquivalenceTests {
         }
     }
 
+    @Test func pushLinesOfEncodedOpsAreThePushLines() throws {
+        var random = RandomOps(seed: 23)
+        for id in 0..<200 {
+            let ops = (0..<(id % 9)).map { _ in random.op() }
+            let encoded = try ops.map { op throws in try EncodedOp(op) }
+            #expect(WireEncoder.pushLine(id: Int64(id) - 100, ops: encoded) == (try WireEncoder.line(.push(Push(id: Int64(id) - 100, ops: ops)))))
+        }
+        var session = ClientSession(node: "n", token: "t", schema: 1)
+        _ = session.hello()
+        let op = random.op()
+        let line = session.push(encoded: [try EncodedOp(op)])
+        #expect(try WireDecoder.clientMessage(from: line) == .push(Push(id: 1, ops: [op])))
+        #expect(session.outstandingRequests == 1)
+    }
+
     @Test func serverLinesAreWhatJSONEncoderWrites() throws {
         var random = RandomOps(seed: 22)
         var messages: [ServerMessage] = [

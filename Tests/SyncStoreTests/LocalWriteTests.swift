@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Planning
 @testable import SyncStore
@@ -44,6 +45,25 @@ import Testing
         try store.acknowledge(through: 6)
         #expect(try store.outbox(after: 2, limit: 100).map(\.seq) == [7, 8, 9, 10])
         #expect(try store.outbox(after: 7, limit: 100) == all.suffix(3))
+    }
+
+    @Test func encodedOutboxIsTheOutboxAsItsJSONText() throws {
+        defer { dir.cleanup() }
+        for i in 0..<4 { _ = try store.create("projects", fields: ["name": .text("项目 \"\(i)\"\n"), "budget": .integer(Int64(i) - 2)]) }
+        for (after, limit) in [(0, 100), (3, 4), (8, 1), (12, 5), (0, 0)] {
+            let expected = try store.outbox(after: UInt64(after), limit: limit).map { op throws in try EncodedOp(op) }
+            #expect(try store.encodedOutbox(after: UInt64(after), limit: limit) == expected)
+        }
+        // A hand-edited text with a raw line break is written again; one that does not decode is refused.
+        let pool = try DatabaseQueue(path: dir.path("r.sqlite"))
+        let first = try #require(try store.outbox(limit: 1).first)
+        try pool.write { db in
+            try db.execute(sql: "UPDATE ps_outbox SET op = replace(op, ',', ',\n  ') WHERE seq = 1")
+        }
+        #expect(try store.encodedOutbox(after: 0, limit: 1) == [try EncodedOp(first)])
+        try pool.write { db in try db.execute(sql: "UPDATE ps_outbox SET op = '{\"collection\":\n' WHERE seq = 1") }
+        #expect(throws: StoreError.self) { try store.encodedOutbox(after: 0, limit: 1) }
+        #expect(try store.encodedOutbox(after: 1, limit: 1).map(\.seq) == [2])
     }
 
     @Test func createWithGivenIdRefusesATakenId() throws {

@@ -26,7 +26,7 @@ struct PushPipeline {
     let batchSize: Int
     let depth: Int
     /// Ops read ahead and not yet sent, in seq order.
-    private var queued: ArraySlice<Op> = []
+    private var queued: ArraySlice<EncodedOp> = []
     /// Pushes sent and not yet acknowledged, oldest first.
     private var inFlight: [(count: Int, through: UInt64)] = []
     private var exhausted = false
@@ -53,8 +53,8 @@ struct PushPipeline {
     /// Whether a push waits for its `ack`.
     var awaitingAck: Bool { !inFlight.isEmpty }
 
-    /// Takes what ``SyncModel/SyncingReplica/outbox(after:limit:)`` returned; none means the outbox is done.
-    mutating func read(_ ops: [Op]) throws(SyncClientError) {
+    /// Takes what ``SyncModel/SyncingReplica/encodedOutbox(after:limit:)`` returned; none means the outbox is done.
+    mutating func read(_ ops: [EncodedOp]) throws(SyncClientError) {
         guard let last = ops.last else {
             exhausted = true
             return
@@ -71,7 +71,7 @@ struct PushPipeline {
     }
 
     /// The next batch to send, if there is one and room in flight; it counts as sent.
-    mutating func nextBatch() -> [Op]? {
+    mutating func nextBatch() -> [EncodedOp]? {
         guard inFlight.count < room, !queued.isEmpty else { return nil }
         let batch = Array(queued.prefix(PushSize.prefixCount(of: queued.prefix(batchSize))))
         queued = queued.dropFirst(batch.count)

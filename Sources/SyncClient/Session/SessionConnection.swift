@@ -70,6 +70,11 @@ final class SessionConnection {
         try await send(make(&session))
     }
 
+    /// Sends the request line `make` writes (a push of encoded ops) without waiting for its reply.
+    func send(line make: (inout ClientSession) -> ByteBuffer) async throws(SyncClientError) {
+        try await channel.send(make(&session))
+    }
+
     /// Sends an already built request (a pull's follow-up).
     func send(_ message: ClientMessage) async throws(SyncClientError) {
         let line: ByteBuffer

@@ -37,10 +37,10 @@ struct SyncRun {
         while true {
             if pipeline.wantsOps {
                 let after = pipeline.readThrough, limit = pipeline.readAhead
-                try pipeline.read(try replicaCall("reading the outbox") { try replica.outbox(after: after, limit: limit) })
+                try pipeline.read(try replicaCall("reading the outbox") { try replica.encodedOutbox(after: after, limit: limit) })
             }
             if let batch = pipeline.nextBatch() {
-                try await connection.send { $0.push(batch) }
+                try await connection.send(line: { $0.push(encoded: batch) })
                 continue
             }
             guard pipeline.awaitingAck else { return pipeline.readThrough }

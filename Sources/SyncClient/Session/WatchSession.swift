@@ -68,10 +68,10 @@ struct WatchSession {
     /// Sends the next outbox batch when there is one and no push awaits its ack.
     private mutating func pushIfNeeded(on connection: SessionConnection) async throws(SyncClientError) {
         guard push == nil else { return }
-        let read = try replicaCall("reading the outbox") { try replica.outbox(limit: max(1, options.pushBatchSize)) }
+        let read = try replicaCall("reading the outbox") { try replica.encodedOutbox(after: 0, limit: max(1, options.pushBatchSize)) }
         let batch = Array(read.prefix(PushSize.prefixCount(of: read)))
         guard let last = batch.last else { return }
-        try await connection.send { $0.push(batch) }
+        try await connection.send(line: { $0.push(encoded: batch) })
         push = (last.seq, batch.count, .now)
     }
 

@@ -9,6 +9,10 @@ public protocol SyncingReplica: Sendable {
     /// the pushes still waiting for their `ack`. The default reads ``outbox(limit:)`` and skips the
     /// ops up to `seq`; a store that can seek by seq should answer directly.
     func outbox(after seq: UInt64, limit: Int) throws -> [Op]
+    /// ``outbox(after:limit:)`` as JSON text, what a push sends. The default encodes the ops
+    /// ``outbox(after:limit:)`` returns; a store that keeps its outbox as ``OpJSON`` text hands
+    /// that over without decoding it.
+    func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp]
     /// How many own ops await acknowledgement.
     func outboxCount() throws -> Int
     /// Drops own ops with seq ≤ `seq` from the outbox: the server has them durably.
@@ -33,5 +37,10 @@ extension SyncingReplica {
         let skip = seq >= first.seq ? Int(clamping: seq - first.seq + 1) : 0
         let (wanted, overflow) = skip.addingReportingOverflow(limit)
         return Array(try outbox(limit: overflow ? Int.max : wanted).lazy.filter { $0.seq > seq }.prefix(limit))
+    }
+
+    /// Encodes what ``outbox(after:limit:)`` returns.
+    public func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp] {
+        try outbox(after: seq, limit: limit).map { op throws in try EncodedOp(op) }
     }
 }

@@ -100,6 +100,26 @@ public enum WireEncoder {
         return ByteBuffer(bytes: out.bytes)
     }
 
+    /// A `push` line of ops encoded already (an outbox's ``SyncModel/EncodedOp``s); byte for byte
+    /// what ``line(_:)-(ClientMessage)`` makes of the same push.
+    public static func pushLine(id: Int64, ops: some Collection<EncodedOp>) -> ByteBuffer {
+        var out = ByteBuffer()
+        out.reserveCapacity(40 + ops.reduce(0) { $0 + $1.json.count + 1 })
+        var head = JSONOutput(capacity: 32)
+        head.raw("{\"id\":")
+        head.integer(id)
+        head.raw(",\"ops\":[")
+        out.writeBytes(head.bytes)
+        var first = true
+        for op in ops {
+            if !first { out.writeInteger(UInt8(ascii: ",")) }
+            first = false
+            out.writeBytes(op.json)
+        }
+        out.writeString("],\"type\":\"push\"}\n")
+        return out
+    }
+
     /// The JSON array of `ops`, to share between the `changes` lines of several subscribers.
     public static func encodedOps(_ ops: some Collection<Op>) throws -> ByteBuffer {
         ByteBuffer(bytes: try OpJSON.encode(ops))

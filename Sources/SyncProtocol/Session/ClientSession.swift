@@ -1,3 +1,4 @@
+import NIOCore
 import SyncModel
 
 /// The client side of one connection as a state machine value: it numbers requests, remembers what
@@ -86,6 +87,13 @@ public struct ClientSession: Sendable {
     public mutating func push(_ ops: [Op]) -> ClientMessage {
         let id = takeID(.push(throughSeq: ops.map(\.seq).max()))
         return .push(Push(id: id, ops: ops))
+    }
+
+    /// The `push` line of own ops encoded already (``SyncModel/EncodedOp``), in seq order: the
+    /// same request as ``push(_:)``, written without encoding the ops again.
+    public mutating func push(encoded ops: [EncodedOp]) -> ByteBuffer {
+        let id = takeID(.push(throughSeq: ops.map(\.seq).max()))
+        return WireEncoder.pushLine(id: id, ops: ops)
     }
 
     /// A pull of the ops after position `since`.

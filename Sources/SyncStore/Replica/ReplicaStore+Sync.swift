@@ -26,6 +26,30 @@ extension ReplicaStore {
         }
     }
 
+    /// ``outbox(after:limit:)`` as the JSON text the outbox holds, for a push to send as it is.
+    /// A stored text with a raw line break (which the wire cannot carry; JSON escapes it, so only
+    /// a hand-edited file has one) is decoded and written again; one that does not decode throws
+    /// ``StoreError/corrupt(_:)``.
+    public func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT seq, op FROM ps_outbox WHERE seq > ? ORDER BY seq LIMIT ?")
+            let rows = try Row.fetchCursor(statement, arguments: [Int64(clamping: seq), max(0, limit)])
+            var out: [EncodedOp] = []
+            while let row = try rows.next() {
+                let seq: Int64 = row[0]
+                let json = Array((row[1] as String).utf8)
+                guard seq > 0, !json.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+                    do { out.append(try EncodedOp(try OpJSON.decode(String(decoding: json, as: UTF8.self)))) } catch {
+                        throw StoreError.corrupt("outbox op: \(error)")
+                    }
+                    continue
+                }
+                out.append(EncodedOp(seq: UInt64(seq), json: json))
+            }
+            return out
+        }
+    }
+
     /// How many own ops await acknowledgement.
     public func outboxCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ps_outbox") ?? 0 }
