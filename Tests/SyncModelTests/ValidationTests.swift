@@ -142,6 +142,13 @@ struct ValidationTests {
         #expect(message(removeOp("n", 1, String(repeating: "x", count: Schema.maxTextBytes + 1), removes: ["a:1"])) != nil)
     }
 
+    @Test func setElementsRefuseNUL() {
+        #expect(message(addOp("n", 1, "a\u{0}b")) == "items.tags: a set element may not contain U+0000 (NUL)")
+        #expect(message(addOp("n", 1, "\u{0}")) != nil)
+        #expect(message(removeOp("n", 1, "a\u{0}", removes: ["a:1"])) != nil)
+        #expect(message(addOp("n", 1, "a\u{1}b")) == nil)
+    }
+
     @Test func deletedRequiresABoolAndAContext() {
         #expect(message(deleteOp("n", 1, true, context: [:])) == nil)
         #expect(message(deleteOp("n", 1, false, context: ["a": 3])) == nil)

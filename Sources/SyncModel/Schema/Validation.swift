@@ -26,7 +26,11 @@ extension Schema {
         case .inc:
             guard let d = op.delta, d.magnitude <= Dot.maxSeq else { throw ValidationError("\(path): delta beyond ±2^53") }
         case .add, .remove:
-            try Schema.validateText(op.element ?? "", path: path)
+            let element = op.element ?? ""
+            try Schema.validateText(element, path: path)
+            // Stored as plain SQLite text, which readers cut at the first NUL: refused rather than
+            // silently shortened (register text is stored as JSON, where NUL is escaped).
+            guard !element.utf8.contains(0) else { throw ValidationError("\(path): a set element may not contain U+0000 (NUL)") }
         }
     }
 
