@@ -46,6 +46,18 @@ struct MessageDecodingTests {
         #expect(Fixture.code(line) == code, "\(line)")
     }
 
+    @Test func anUnknownTypeEchoesAnIdThatReads() {
+        func id(_ line: String) -> Int64? {
+            do { _ = try WireDecoder.clientMessage(from: Data(line.utf8)); return nil } catch { return error.id }
+        }
+        #expect(id(#"{"type":"launch_rockets","id":2}"#) == 2)
+        #expect(id(#"{"id":-7}"#) == -7)
+        #expect(id(#"{"type":42,"id":3}"#) == 3)
+        #expect(id(#"{"type":"launch_rockets"}"#) == nil)
+        #expect(id(#"{"type":"launch_rockets","id":"2"}"#) == nil)
+        #expect(id(#"{"type":"launch_rockets","id":9007199254740993}"#) == nil)
+    }
+
     @Test func invalidUTF8IsBadJSON() {
         var bytes = Array(#"{"type":"ping","id":1,"x":""#.utf8)
         bytes += [0xC3, 0x28, 0x22, 0x7D]

@@ -117,14 +117,18 @@ extension ClientMessage: Codable {
     /// (so that every later error echoes it), then the members of the type in a fixed order.
     static func read(_ members: some MessageMembers) throws(WireError) -> ClientMessage {
         var members = members
+        let idRange = -WireProtocol.maxInteger...WireProtocol.maxInteger
+        // A bad `type` still echoes an `id` that reads as one (protocol/PROTOCOL.md, "error").
+        func unknownType(_ message: String) -> WireError {
+            WireError(.unknownType, message, id: members.int64("id").flatMap { idRange.contains($0) ? $0 : nil })
+        }
         guard members.contains("type") else {
-            throw WireError(.unknownType, "the object has no \"type\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe or ping")
         }
         guard let type = members.string("type") else {
-            throw WireError(.unknownType, "\"type\" must be a string: hello, push, pull, subscribe or ping")
+            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe or ping")
         }
         var reader = MemberReader(members, type: type)
-        let idRange = -WireProtocol.maxInteger...WireProtocol.maxInteger
         let positionRange: ClosedRange<Int64> = 0...WireProtocol.maxInteger
         switch type {
         case "hello":
@@ -150,7 +154,7 @@ extension ClientMessage: Codable {
                 return .ping(Ping(id: id))
             }
         default:
-            throw WireError(.unknownType, "unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe or ping")
         }
     }
 
