@@ -23,16 +23,30 @@ struct BenchCommand: ParsableCommand {
     var serveData: String?
 
     @Option(help: .hidden)
-    var servePort = 0
+    var servePort: Int?
+
+    func validate() throws {
+        if servePort != nil, serveData == nil { throw ValidationError("--serve-port needs --serve-data") }
+        if let servePort, !(0...65_535).contains(servePort) { throw ValidationError("--serve-port must be from 0 to 65535") }
+        let known = BenchPlan.scenarios.joined(separator: ", ")
+        if only != nil, selected.isEmpty { throw ValidationError("--only names no scenario; known: \(known)") }
+        let unknown = selected.subtracting(BenchPlan.scenarios)
+        guard unknown.isEmpty else { throw ValidationError("unknown scenario \(unknown.sorted().joined(separator: ", ")); known: \(known)") }
+    }
+
+    /// The scenarios `--only` names (trimmed, empty names dropped), or all of them.
+    private var selected: Set<String> {
+        guard let only else { return Set(BenchPlan.scenarios) }
+        return Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
 
     func run() throws {
-        if let serveData { try DaemonProcess.serve(data: serveData, port: servePort) }
-        let plan = quick ? BenchPlan.quick : BenchPlan.full
-        let selected = Set((only ?? BenchPlan.scenarios.joined(separator: ",")).split(separator: ",").map(String.init))
-        let unknown = selected.subtracting(BenchPlan.scenarios)
-        guard unknown.isEmpty else {
-            throw ValidationError("unknown scenario \(unknown.sorted().joined(separator: ", ")); known: \(BenchPlan.scenarios.joined(separator: ", "))")
+        if let serveData {
+            do { try DaemonProcess.serve(data: serveData, port: servePort ?? 0) } catch {
+                throw BenchError("cannot serve \(serveData): \(error)")
+            }
         }
+        let plan = quick ? BenchPlan.quick : BenchPlan.full
         let report = try BenchRunner(plan: plan, selected: selected, progress: !json).run()
         print(json ? report.json() : report.table(plan: plan))
     }

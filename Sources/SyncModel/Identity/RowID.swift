@@ -8,7 +8,7 @@
 /// rather than thousands.
 ///
 /// ```swift
-/// RowID.make(unixMilliseconds: 1_764_400_000_000)   // "019ad2c1-7c00-7a3f-9b1e-5f0c2d4e6a81"
+/// RowID.make(unixMilliseconds: 1_764_400_000_000)   // "019ace6f-6c00-7a3f-9b1e-5f0c2d4e6a81"
 /// ```
 public enum RowID {
     /// A new id for a row created at `unixMilliseconds` (clamped to 48 bits).

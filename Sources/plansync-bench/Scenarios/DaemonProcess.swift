@@ -16,7 +16,8 @@ struct DaemonProcess {
 
     /// Starts a daemon on `port` over the log file `data` (created by the caller).
     init(data: String, port: Int) throws {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0])
+        // This binary's own path: argv[0] is a bare name when it was found through PATH.
+        let here = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let plansyncd = here.deletingLastPathComponent().appendingPathComponent("plansyncd").path
         process = Process()
         if FileManager.default.isExecutableFile(atPath: plansyncd) {
