@@ -97,6 +97,21 @@ import Testing
         }
     }
 
+    @Test func anIncrementBeyond2To53IsRefusedAndChangesNothing() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        let limit = Int64(Dot.maxSeq)
+        try store.increment("projects", id: id, field: "spent", by: -limit)
+        let before = try store.outboxCount()
+        #expect(throws: StoreError.self) { try store.increment("projects", id: id, field: "spent", by: -1) }
+        #expect(try store.outboxCount() == before)
+        #expect(try store.row("projects", id: id)?.fields["spent"] == .counter(-limit))
+        try store.increment("projects", id: id, field: "spent", by: limit)
+        try store.increment("projects", id: id, field: "spent", by: limit)
+        #expect(throws: StoreError.self) { try store.increment("projects", id: id, field: "spent", by: 1) }
+        #expect(try store.row("projects", id: id)?.fields["spent"] == .counter(limit))
+    }
+
     @Test func incrementSumsDeltas() throws {
         defer { dir.cleanup() }
         let id = try store.create("projects", fields: [:])
