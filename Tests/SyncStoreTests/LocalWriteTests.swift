@@ -97,6 +97,14 @@ import Testing
         }
     }
 
+    @Test func anIdInTheWrongCaseGetsAHint() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        #expect(StoreError.rowNotFound(collection: "projects", id: id.uppercased()).description
+            == "projects has no row \(id.uppercased()) (ids are case-sensitive; the ones plansync makes are lowercase)")
+        #expect(StoreError.rowNotFound(collection: "projects", id: "nope").description == "projects has no row nope")
+    }
+
     @Test func anIncrementBeyond2To53IsRefusedAndChangesNothing() throws {
         defer { dir.cleanup() }
         let id = try store.create("projects", fields: [:])

@@ -54,7 +54,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .validation(let e): return e.message
-        case let .rowNotFound(c, id): return "\(c) has no row \(id)"
+        case let .rowNotFound(c, id):
+            // Ids are compared exactly; the ones plansync makes are lowercase UUIDs.
+            let hint = id == id.lowercased() ? "" : " (ids are case-sensitive; the ones plansync makes are lowercase)"
+            return "\(c) has no row \(id)\(hint)"
         case let .rowExists(c, id): return "\(c) already has a row \(id)"
         case let .rowDeleted(c, id): return "\(c) \(id) is deleted; restore it first"
         case let .alreadyDeleted(c, id): return "\(c) \(id) is already deleted"
