@@ -66,6 +66,32 @@ import Testing
         #expect(try store.encodedOutbox(after: 1, limit: 1).map(\.seq) == [2])
     }
 
+    @Test func anOutboxRowMustHoldItsOwnDotOrTheSyncStops() throws {
+        defer { dir.cleanup() }
+        for i in 0..<3 { _ = try store.create("projects", fields: ["name": .text("项目 \(i)")]) }
+        let ops = try store.outbox(limit: 100)
+        let pool = try DatabaseQueue(path: dir.path("r.sqlite"))
+        func set(_ seq: Int, _ sql: String) throws { try pool.write { db in try db.execute(sql: "UPDATE ps_outbox SET op = \(sql) WHERE seq = \(seq)") } }
+        func refused(_ seq: Int) -> Bool {
+            do { _ = try store.encodedOutbox(after: UInt64(seq - 1), limit: 1); return false } catch { return error is StoreError }
+        }
+        // Another row's op: acknowledging this row by its seq would drop an op never sent.
+        try set(2, "(SELECT op FROM ps_outbox WHERE seq = 1)")
+        #expect(refused(2))
+        // Two ops in one row, an array, nothing, another node.
+        try set(3, "(SELECT op FROM ps_outbox WHERE seq = 3) || ',' || (SELECT op FROM ps_outbox WHERE seq = 4)")
+        #expect(refused(3))
+        try set(4, "'[' || op || ']'")
+        #expect(refused(4))
+        try set(5, "''")
+        #expect(refused(5))
+        try set(6, "replace(op, '\"node\":\"sales-laptop\"', '\"node\":\"other\"')")
+        #expect(refused(6))
+        // Padding is compacted rather than sent.
+        try set(1, "op || printf('%.*c', 2000000, ' ')")
+        #expect(try store.encodedOutbox(after: 0, limit: 1) == [try EncodedOp(ops[0])])
+    }
+
     @Test func createWithGivenIdRefusesATakenId() throws {
         defer { dir.cleanup() }
         #expect(try store.create("departments", id: "sales", fields: ["name": .text("Sales")]) == "sales")
@@ -118,6 +144,15 @@ import Testing
         try store.increment("projects", id: id, field: "spent", by: limit)
         #expect(throws: StoreError.self) { try store.increment("projects", id: id, field: "spent", by: 1) }
         #expect(try store.row("projects", id: id)?.fields["spent"] == .counter(limit))
+        // A concurrent increment elsewhere took the sum beyond: edits back toward the range pass.
+        var remote = Op(collection: "projects", row: id, field: "spent", kind: .inc, node: "finance-laptop", seq: 1,
+                        hlc: HLCTimestamp(raw: 1 << 16), delta: limit)
+        remote.department = "finance"
+        remote.log = 1
+        try store.applyRemote([remote], cursor: 1)
+        #expect(throws: StoreError.self) { try store.increment("projects", id: id, field: "spent", by: 1) }
+        try store.increment("projects", id: id, field: "spent", by: -1)
+        #expect(try store.row("projects", id: id)?.fields["spent"] == .counter(2 * limit - 1))
     }
 
     @Test func incrementSumsDeltas() throws {

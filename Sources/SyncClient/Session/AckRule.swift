@@ -5,7 +5,7 @@ import SyncProtocol
 enum AckRule {
     static func check(_ ack: Ack, batchSize: Int) throws(SyncClientError) {
         guard ack.accepted + ack.duplicates == batchSize else {
-            throw .protocolViolation("ack counts \(ack.accepted) accepted and \(ack.duplicates) duplicates for a push of \(batchSize) ops")
+            throw .protocolViolation("ack counts \(ack.accepted) accepted and \(ack.duplicates) duplicates for a push of \(batchSize) \(batchSize == 1 ? "op" : "ops")")
         }
     }
 }

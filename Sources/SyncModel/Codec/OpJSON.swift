@@ -141,6 +141,28 @@ public enum OpJSON {
         return try text.withUTF8 { bytes in Result { () throws(JSONReadError) -> Op in try decode(bytes) } }.get()
     }
 
+    /// The dot (`node`, `seq`) of one op's JSON text, read without decoding the rest: what a
+    /// store checks before it sends text it keeps as it is. Nil unless the text is one well-formed
+    /// JSON object whose `node` is a string and whose `seq` a whole number of at least 1 (the first
+    /// of repeated members, as ``decode(_:)-(UnsafeBufferPointer<UInt8>)`` reads them).
+    public static func dot(ofEncoded bytes: UnsafeBufferPointer<UInt8>) -> Dot? {
+        guard var reader = try? JSONReader(validating: bytes), reader.enterObject() else { return nil }
+        var node: String??
+        var seq: UInt64??
+        while let key = reader.nextMember() {
+            let at = reader.position
+            if node == nil, reader.matches(key, "node") {
+                node = .some(reader.readString())
+            } else if seq == nil, reader.matches(key, "seq") {
+                seq = .some(reader.readNumber().flatMap { reader.uint64($0) })
+            }
+            reader.position = at
+            reader.skipValue()
+        }
+        guard let node = node ?? nil, let seq = seq ?? nil, seq >= 1 else { return nil }
+        return Dot(node: node, seq: seq)
+    }
+
     /// The JSON array of ops at the reader's cursor; errors carry `[index]` first in their path.
     /// Not an array is ``JSONReadError/Kind/wrongType`` (or `null`) with an empty path.
     public static func readArray(from reader: inout JSONReader) throws(JSONReadError) -> [Op] {

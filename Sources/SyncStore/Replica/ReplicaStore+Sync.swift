@@ -27,28 +27,40 @@ extension ReplicaStore {
     }
 
     /// ``outbox(after:limit:)`` as the JSON text the outbox holds, for a push to send as it is.
-    /// A stored text with a raw line break (which the wire cannot carry; JSON escapes it, so only
-    /// a hand-edited file has one) is decoded and written again; one that does not decode throws
-    /// ``StoreError/corrupt(_:)``.
+    /// Each text is checked to be one JSON object naming this replica's node and its row's seq
+    /// (the client drops acknowledged rows by seq, so a mismatch would lose an op). Text that
+    /// passes but holds a raw line break (which the wire cannot carry) or is over 1 MiB (padding)
+    /// is decoded and written again; text that fails throws ``StoreError/corrupt(_:)``.
     public func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp] {
         try read { db in
+            let node = try IdentityRecord.read(db).identity.node
             let statement = try db.cachedStatement(sql: "SELECT seq, op FROM ps_outbox WHERE seq > ? ORDER BY seq LIMIT ?")
             let rows = try Row.fetchCursor(statement, arguments: [Int64(clamping: seq), max(0, limit)])
             var out: [EncodedOp] = []
             while let row = try rows.next() {
-                let seq: Int64 = row[0]
+                let seq = UInt64(max(0, row[0] as Int64))
                 let json = Array((row[1] as String).utf8)
-                guard seq > 0, !json.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
-                    do { out.append(try EncodedOp(try OpJSON.decode(String(decoding: json, as: UTF8.self)))) } catch {
-                        throw StoreError.corrupt("outbox op: \(error)")
-                    }
+                if json.count <= ReplicaStore.maxPassedOutboxBytes,
+                   !json.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }),
+                   json.withUnsafeBufferPointer({ OpJSON.dot(ofEncoded: $0) }) == Dot(node: node, seq: seq) {
+                    out.append(EncodedOp(seq: seq, json: json))
                     continue
                 }
-                out.append(EncodedOp(seq: UInt64(seq), json: json))
+                let op: Op
+                do { op = try OpJSON.decode(String(decoding: json, as: UTF8.self)) } catch {
+                    throw StoreError.corrupt("outbox row \(seq): \(error)")
+                }
+                guard op.node == node, op.seq == seq else {
+                    throw StoreError.corrupt("outbox row \(seq) holds the op \(op.dot), not \(node):\(seq)")
+                }
+                do { out.append(try EncodedOp(op)) } catch { throw StoreError.corrupt("outbox row \(seq): \(error)") }
             }
             return out
         }
     }
+
+    /// Stored op text longer than this is written again before a push (a real op is well under it).
+    static let maxPassedOutboxBytes = 1 << 20
 
     /// How many own ops await acknowledgement.
     public func outboxCount() throws -> Int {

@@ -45,10 +45,11 @@ extension ReplicaStore {
         let op = { (stamp: OpBuilder.Stamp) in OpBuilder.inc(collection: collection, row: id, field: f.name, delta: delta, stamp: stamp) }
         try commitOne(collection, id, family: .counter, probing: op(ReplicaStore.probeStamp)) { row, stamp in
             // Replicas wrap a sum past ±2^63 alike, so they converge; a local edit that would take
-            // the sum out of ±2^53 (what a JSON number carries exactly) is refused instead.
+            // the sum out of ±2^53 (what a JSON number carries exactly), or further out once
+            // concurrent increments took it there, is refused instead.
             guard case .counter(let counter) = row.fields[f.name] ?? FieldState(empty: .counter) else { return op(stamp) }
             let (sum, overflow) = counter.value.addingReportingOverflow(delta)
-            guard !overflow, sum.magnitude <= Dot.maxSeq else {
+            guard !overflow, sum.magnitude <= Dot.maxSeq || sum.magnitude < counter.value.magnitude else {
                 throw StoreError.validation(ValidationError("\(collection).\(f.name): \(counter.value) + \(delta) would be beyond ±2^53"))
             }
             return op(stamp)

@@ -83,6 +83,25 @@ struct OpJSONTests {
         }
     }
 
+    @Test func theDotOfAnEncodedOpIsReadWithoutDecodingIt() throws {
+        var random = RandomOps(seed: 77)
+        for _ in 0..<500 {
+            let op = random.op()
+            let bytes = try OpJSON.encode(op)
+            #expect(bytes.withUnsafeBufferPointer { OpJSON.dot(ofEncoded: $0) } == op.dot)
+        }
+        func dot(_ text: String) -> Dot? { Array(text.utf8).withUnsafeBufferPointer { OpJSON.dot(ofEncoded: $0) } }
+        #expect(dot(#"{"seq":7.0,"x":{"node":"inner","seq":1},"node":"a"}"#) == Dot(node: "a", seq: 7))
+        #expect(dot(#"{"node":"a","seq":3,"node":"b","seq":4}"#) == Dot(node: "a", seq: 3))   // the first wins, as in decode
+        #expect(dot(#"{"node":"a","seq":3},{"node":"a","seq":4}"#) == nil)
+        #expect(dot(#"[{"node":"a","seq":3}]"#) == nil)
+        #expect(dot(#"{"node":"a","seq":0}"#) == nil)
+        #expect(dot(#"{"node":"a","seq":"3"}"#) == nil)
+        #expect(dot(#"{"node":1,"seq":3}"#) == nil)
+        #expect(dot(#"{"seq":3}"#) == nil)
+        #expect(dot("") == nil)
+    }
+
     @Test func nonFiniteRealsAreNotWritten() {
         var op = Op(collection: "c", row: "r", field: "f", kind: .set, node: "n", seq: 1, hlc: .zero, value: .real(.nan))
         #expect(throws: NonFiniteNumber.self) { try OpJSON.encode(op) }
