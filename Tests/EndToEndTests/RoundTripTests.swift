@@ -13,6 +13,8 @@ import Testing
         try ws.ok("p", "put", "projects", project, "end=2027-05-15", "description=预算 = 八十万")
         try ws.ok("p", "inc", "projects", project, "budget_spent", "5000000")
         try ws.ok("p", "inc", "projects", project, "budget_spent", "-200000")
+        try ws.ok("p", "inc", "projects", project, "budget_spent", "--", "-1000")   // `--` ends the options, as usual
+        try ws.ok("p", "inc", "projects", project, "budget_spent", "--", "1000")
         try ws.ok("p", "add", "projects", project, "channels", "社交媒体")
         try ws.ok("p", "add", "projects", project, "channels", "户外广告")
         try ws.ok("p", "remove", "projects", project, "channels", "户外广告")

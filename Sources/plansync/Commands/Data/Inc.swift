@@ -18,14 +18,18 @@ struct Inc: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("A whole number, negative to subtract.", valueName: "delta"))
     var delta: [String] = []
 
+    /// The delta's words, without a `--` that ends the options (`inc … budget_spent -- -5`).
+    private var deltaWords: [String] { delta.first == "--" ? Array(delta.dropFirst()) : delta }
+
     func validate() throws {
-        guard delta.count == 1 else { throw ArgumentParser.ValidationError(delta.isEmpty ? "Missing expected argument '<delta>'" : "give one DELTA, got \(delta.count) values") }
+        let words = deltaWords
+        guard words.count == 1 else { throw ArgumentParser.ValidationError(words.isEmpty ? "Missing expected argument '<delta>'" : "give one DELTA, got \(words.count) values") }
     }
 
     func run() throws {
         let target = try row.collectionSchema(in: ReplicaAccess.schema)
         let counter = try SchemaLookup(schema: ReplicaAccess.schema).field(field, in: target, family: .counter, for: "inc")
-        let amount = try CounterDelta.parse(delta[0], path: "\(target.name).\(counter.name)")
+        let amount = try CounterDelta.parse(deltaWords[0], path: "\(target.name).\(counter.name)")
         try ReplicaAccess.open(replica).increment(target.name, id: row.id, field: counter.name, by: amount)
     }
 }
