@@ -142,11 +142,17 @@ struct ValidationTests {
         #expect(message(removeOp("n", 1, String(repeating: "x", count: Schema.maxTextBytes + 1), removes: ["a:1"])) != nil)
     }
 
-    @Test func setElementsRefuseNUL() {
-        #expect(message(addOp("n", 1, "a\u{0}b")) == "items.tags: a set element may not contain U+0000 (NUL)")
-        #expect(message(addOp("n", 1, "\u{0}")) != nil)
-        #expect(message(removeOp("n", 1, "a\u{0}", removes: ["a:1"])) != nil)
-        #expect(message(addOp("n", 1, "a\u{1}b")) == nil)
+    @Test func newSetElementsRefuseNULButStoredOnesStillApply() {
+        func newMessage(_ op: Op) -> String? {
+            do { try testSchema.validateNew(op); return nil } catch { return error.message }
+        }
+        #expect(newMessage(addOp("n", 1, "a\u{0}b")) == "items.tags: a set element may not contain U+0000 (NUL)")
+        #expect(newMessage(addOp("n", 1, "\u{0}")) != nil)
+        #expect(newMessage(removeOp("n", 1, "a\u{0}", removes: ["a:1"])) != nil)
+        #expect(newMessage(addOp("n", 1, "a\u{1}b")) == nil)
+        #expect(newMessage(addOp("n", 1, String(repeating: "x", count: Schema.maxTextBytes + 1))) != nil, "and every rule of validate")
+        // An op some log took in before the rule still applies.
+        #expect(message(addOp("n", 1, "a\u{0}b")) == nil)
     }
 
     @Test func deletedRequiresABoolAndAContext() {

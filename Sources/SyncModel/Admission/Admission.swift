@@ -62,7 +62,7 @@ public enum Admission {
         }
         for (i, op) in ops.enumerated() {
             func name() -> String { "op \(i) (\(op.dot))" }
-            do { try schema.validate(op) } catch { throw Refusal(code: .invalidOp, message: "\(name()): \(error.message)", index: i) }
+            do { try schema.validateNew(op) } catch { throw Refusal(code: .invalidOp, message: "\(name()): \(error.message)", index: i) }
             guard op.node == node else {
                 throw Refusal(code: .invalidOp, message: "\(name()): made by node \(op.node), pushed by node \(node)", index: i)
             }

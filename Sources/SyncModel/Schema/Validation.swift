@@ -26,11 +26,21 @@ extension Schema {
         case .inc:
             guard let d = op.delta, d.magnitude <= Dot.maxSeq else { throw ValidationError("\(path): delta beyond ±2^53") }
         case .add, .remove:
-            let element = op.element ?? ""
-            try Schema.validateText(element, path: path)
-            // Stored as plain SQLite text, which readers cut at the first NUL: refused rather than
-            // silently shortened (register text is stored as JSON, where NUL is escaped).
-            guard !element.utf8.contains(0) else { throw ValidationError("\(path): a set element may not contain U+0000 (NUL)") }
+            try Schema.validateText(op.element ?? "", path: path)
+        }
+    }
+
+    /// ``validate(_:)`` plus the rules for ops made from now on, which ops already in a log may
+    /// predate: admission and local writes check these, while applying a pulled op checks only
+    /// ``validate(_:)``, so a stored op never stops a replica from catching up.
+    ///
+    /// The rule: a set element may not contain U+0000. Elements are stored as plain SQLite text,
+    /// which readers cut at the first NUL, so one would come back shortened (register text is
+    /// stored as JSON, where NUL is escaped). Throws ``ValidationError``.
+    public func validateNew(_ op: Op) throws(ValidationError) {
+        try validate(op)
+        if op.kind == .add || op.kind == .remove, let element = op.element, element.utf8.contains(0) {
+            throw ValidationError("\(op.collection).\(op.field): a set element may not contain U+0000 (NUL)")
         }
     }
 

@@ -150,7 +150,7 @@ extension ReplicaStore {
 
     /// Checks an op built with ``probeStamp`` against the schema.
     func probe(_ op: Op) throws {
-        do { try layout.schema.validate(op) } catch { throw StoreError.validation(error) }
+        do { try layout.schema.validateNew(op) } catch { throw StoreError.validation(error) }
     }
 
     func validateRowID(_ id: String) throws {
