@@ -114,7 +114,7 @@ struct ServerSessionTests {
         _ = s.authenticated(department: "sales", head: 0, time: Fixture.hlc)
         let op = Fixture.op(seq: 1)
         _ = s.receivedLine(Fixture.buffer(#"{"type":"push","id":1,"ops":[\#(Fixture.opJSON(op))]}"#))
-        // Decoded on arrival, answered only after the push: replies stay in request order.
+        // Whenever the queued lines are decoded, each is answered only after the push, in order.
         #expect(s.receivedLine(Fixture.buffer(#"{"type":"ping","id":2"#)).isEmpty)
         #expect(s.receivedLine(Fixture.buffer("   ")).isEmpty)
         #expect(s.receivedLine(Fixture.buffer(#"{"type":"ping","id":3}"#)).isEmpty)

@@ -126,8 +126,12 @@ import Testing
     @Test func anIdInTheWrongCaseGetsAHint() throws {
         defer { dir.cleanup() }
         let id = try store.create("projects", fields: [:])
-        #expect(StoreError.rowNotFound(collection: "projects", id: id.uppercased()).description
-            == "projects has no row \(id.uppercased()) (ids are case-sensitive; the ones plansync makes are lowercase)")
+        do {
+            try store.update("projects", id: id.uppercased(), fields: ["name": .text("x")])
+            Issue.record("an id in upper case found the row")
+        } catch let error as StoreError {
+            #expect(error.description == "projects has no row \(id.uppercased()) (ids are case-sensitive; the ones plansync makes are lowercase)")
+        }
         #expect(StoreError.rowNotFound(collection: "projects", id: "nope").description == "projects has no row nope")
     }
 

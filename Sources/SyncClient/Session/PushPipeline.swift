@@ -16,8 +16,8 @@ import SyncProtocol
 /// ```swift
 /// var pipeline = PushPipeline(batchSize: 1000, depth: 4)
 /// while true {
-///     if pipeline.wantsOps { try pipeline.read(replica.outbox(after: pipeline.readThrough, limit: pipeline.readAhead)) }
-///     if let batch = pipeline.nextBatch() { send(push(batch)); continue }
+///     if pipeline.wantsOps { try pipeline.read(replica.encodedOutbox(after: pipeline.readThrough, limit: pipeline.readAhead)) }
+///     if let batch = pipeline.nextBatch() { send(session.push(encoded: batch)); continue }
 ///     guard pipeline.awaitingAck else { break }
 ///     let through = try pipeline.acknowledged(ack, through: seq)   // then replica.acknowledge(through:)
 /// }

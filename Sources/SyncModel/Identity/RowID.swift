@@ -19,13 +19,13 @@ public enum RowID {
 
     /// A new id drawing its random bits from `generator` (seeded generators make tests repeatable).
     public static func make<G: RandomNumberGenerator>(unixMilliseconds: UInt64, using generator: inout G) -> String {
-        let time = min(unixMilliseconds, (1 << 48) - 1)
-        let random = generator.next() as UInt64
-        let randomA = generator.next() as UInt64
+        let time = min(unixMilliseconds, HLCTimestamp.maxMilliseconds)
+        let highRandom = generator.next() as UInt64
+        let lowRandom = generator.next() as UInt64
         // 48 bits time | 4 bits version (7) | 12 bits random
-        let high = time << 16 | 0x7000 | (randomA & 0x0FFF)
+        let high = time << 16 | 0x7000 | (highRandom & 0x0FFF)
         // 2 bits variant (10) | 62 bits random
-        let low = (random & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let low = (lowRandom & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         var text = hex(high, digits: 16) + hex(low, digits: 16)
         for offset in [20, 16, 12, 8] {
             text.insert("-", at: text.index(text.startIndex, offsetBy: offset))

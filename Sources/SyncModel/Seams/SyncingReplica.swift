@@ -9,9 +9,12 @@ public protocol SyncingReplica: Sendable {
     /// the pushes still waiting for their `ack`. The default reads ``outbox(limit:)`` and skips the
     /// ops up to `seq`; a store that can seek by seq should answer directly.
     func outbox(after seq: UInt64, limit: Int) throws -> [Op]
-    /// ``outbox(after:limit:)`` as JSON text, what a push sends. The default encodes the ops
-    /// ``outbox(after:limit:)`` returns; a store that keeps its outbox as ``OpJSON`` text hands
-    /// that over without decoding it.
+    /// ``outbox(after:limit:)`` as JSON text: what a push sends, and what the client reads. Each
+    /// ``EncodedOp`` must be exactly one op object, the op with dot (this replica's node, `seq`),
+    /// without a raw line break: the client acknowledges by `seq`, so a text holding another op
+    /// would drop an op never sent. A store that cannot vouch for a text throws instead. The
+    /// default encodes the ops ``outbox(after:limit:)`` returns; a store that keeps its outbox as
+    /// ``OpJSON`` text checks and hands over that text without decoding it.
     func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp]
     /// How many own ops await acknowledgement.
     func outboxCount() throws -> Int

@@ -104,7 +104,7 @@ public enum WireEncoder {
     /// what ``line(_:)-(ClientMessage)`` makes of the same push.
     public static func pushLine(id: Int64, ops: some Collection<EncodedOp>) -> ByteBuffer {
         var out = ByteBuffer()
-        out.reserveCapacity(40 + ops.reduce(0) { $0 + $1.json.count + 1 })
+        out.reserveCapacity(64 + ops.reduce(0) { $0 + $1.json.count + 1 })
         var head = JSONOutput(capacity: 32)
         head.raw("{\"id\":")
         head.integer(id)

@@ -1,7 +1,7 @@
 import GRDB
 import SyncModel
 
-/// An op spread over plain columns (the op log and the recent-op record), so that writing and
+/// An op spread over plain columns (the daemon's op log, `ps_log`), so that writing and
 /// reading ops costs no JSON coder: values are ``SyncModel/Value/jsonText``, dot lists
 /// ``DotText`` text.
 ///

@@ -28,9 +28,10 @@ extension ReplicaStore {
 
     /// ``outbox(after:limit:)`` as the JSON text the outbox holds, for a push to send as it is.
     /// Each text is checked to be one JSON object naming this replica's node and its row's seq
-    /// (the client drops acknowledged rows by seq, so a mismatch would lose an op). Text that
-    /// passes but holds a raw line break (which the wire cannot carry) or is over 1 MiB (padding)
-    /// is decoded and written again; text that fails throws ``StoreError/corrupt(_:)``.
+    /// (the client drops acknowledged rows by seq, so a mismatch would lose an op); the daemon
+    /// validates the rest. Text that passes but holds a raw line break (which the wire cannot
+    /// carry) or is over 1 MiB (padding) is decoded and encoded again for the push (the row stays
+    /// as it is); text that fails throws ``StoreError/corrupt(_:)``.
     public func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp] {
         try read { db in
             let node = try IdentityRecord.read(db).identity.node
@@ -38,8 +39,8 @@ extension ReplicaStore {
             let rows = try Row.fetchCursor(statement, arguments: [Int64(clamping: seq), max(0, limit)])
             var out: [EncodedOp] = []
             while let row = try rows.next() {
-                let seq = UInt64(max(0, row[0] as Int64))
-                let json = Array((row[1] as String).utf8)
+                let seq = UInt64(max(0, try row.decode(Int64.self, atIndex: 0)))
+                let json = Array(try row.decode(String.self, atIndex: 1).utf8)
                 if json.count <= ReplicaStore.maxPassedOutboxBytes,
                    !json.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }),
                    json.withUnsafeBufferPointer({ OpJSON.dot(ofEncoded: $0) }) == Dot(node: node, seq: seq) {

@@ -6,7 +6,7 @@ import SyncModel
 
 extension ReplicaStore {
     /// Creates a row: `_deleted` = false, then one `set` per given field in schema order. Returns
-    /// `id`, or a new lowercased UUID. Throws ``StoreError/rowExists(collection:id:)`` for a taken
+    /// `id`, or a new lowercase UUID version 7 (``SyncModel/RowID``). Throws ``StoreError/rowExists(collection:id:)`` for a taken
     /// id and ``StoreError/fieldKindMismatch(path:expected:)`` for a counter or set field.
     @discardableResult
     public func create(_ collection: String, id: String? = nil, fields: [String: Value]) throws -> String {
@@ -40,6 +40,8 @@ extension ReplicaStore {
     }
 
     /// Adds `delta` (|delta| ≤ 2^53, in the field's unit) to a counter field of a live row.
+    /// Throws ``StoreError/rowNotFound(collection:id:)`` or ``StoreError/rowDeleted(collection:id:)``,
+    /// and ``StoreError/validation(_:)`` when the sum would move beyond ±2^53.
     public func increment(_ collection: String, id: String, field: String, by delta: Int64) throws {
         let f = try declaredField(of: .counter, collection, field)
         let op = { (stamp: OpBuilder.Stamp) in OpBuilder.inc(collection: collection, row: id, field: f.name, delta: delta, stamp: stamp) }

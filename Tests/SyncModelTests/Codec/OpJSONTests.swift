@@ -93,6 +93,15 @@ struct OpJSONTests {
         func dot(_ text: String) -> Dot? { Array(text.utf8).withUnsafeBufferPointer { OpJSON.dot(ofEncoded: $0) } }
         #expect(dot(#"{"seq":7.0,"x":{"node":"inner","seq":1},"node":"a"}"#) == Dot(node: "a", seq: 7))
         #expect(dot(#"{"node":"a","seq":3,"node":"b","seq":4}"#) == Dot(node: "a", seq: 3))   // the first wins, as in decode
+        // Escaped keys are the same keys, for the dot as for decode: what the client drops by seq
+        // must be what the daemon reads.
+        let escaped = try OpJSON.encode(Op(collection: "projects", row: "r", field: "budget_spent", kind: .inc, node: "a",
+                                           seq: 3, hlc: .zero, delta: 1))
+        var text = String(decoding: escaped, as: UTF8.self)
+        text.insert(contentsOf: #""s\u0065q":4,"\u006eode":"b","#, at: text.index(after: text.startIndex))
+        let decoded = try OpJSON.decode(text)
+        #expect(decoded.dot == Dot(node: "b", seq: 4))
+        #expect(dot(text) == decoded.dot)
         #expect(dot(#"{"node":"a","seq":3},{"node":"a","seq":4}"#) == nil)
         #expect(dot(#"[{"node":"a","seq":3}]"#) == nil)
         #expect(dot(#"{"node":"a","seq":0}"#) == nil)

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Planning
 import SyncServer
 import SyncStore
@@ -43,10 +42,7 @@ struct DaemonProcess {
 
     /// The hidden daemon mode: serves `data` on loopback `port` until the process is terminated.
     static func serve(data: String, port: Int) throws -> Never {
-        let log = try ServerLog(path: data, schema: PlanningSchema.schema)
-        let configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: port)
-        let daemon = SyncDaemon(storage: log, configuration: configuration,
-                                logger: Logger(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() })
+        let daemon = DaemonFixture.daemon(try ServerLog(path: data, schema: PlanningSchema.schema), port: port)
         _ = try blocking { try await daemon.start() }
         while true { sleep(3_600) }
     }

@@ -17,10 +17,16 @@ final class DaemonFixture: Sendable {
     init(scratch: Scratch) async throws {
         self.scratch = scratch
         log = try ServerLog(path: scratch.file("server.sqlite"), schema: PlanningSchema.schema)
-        var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
-        configuration.maxConnections = 4_096
-        daemon = SyncDaemon(storage: log, configuration: configuration, logger: .init(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() })
+        daemon = DaemonFixture.daemon(log, port: 0, maxConnections: 4_096)
         port = try await daemon.start()
+    }
+
+    /// A daemon on loopback `port` over `log`, with the default configuration but
+    /// `maxConnections` (when given), logging nothing.
+    static func daemon(_ log: ServerLog, port: Int, maxConnections: Int? = nil) -> SyncDaemon {
+        var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: port)
+        if let maxConnections { configuration.maxConnections = maxConnections }
+        return SyncDaemon(storage: log, configuration: configuration, logger: .init(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// A new replica file bound to this daemon with a fresh token.
