@@ -9,8 +9,7 @@ import Testing
 
     init() throws {
         dir = try TempDir()
-        store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "sales-laptop", department: "sales"),
-                                        schema: TestSchema.schema)
+        store = try .salesLaptop(in: dir)
     }
 
     /// `end` written here and concurrently by marketing: two siblings.

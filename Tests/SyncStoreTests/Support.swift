@@ -17,6 +17,14 @@ struct TempDir {
     func cleanup() { try? FileManager.default.removeItem(at: url) }
 }
 
+extension ReplicaStore {
+    /// A new replica of node `sales-laptop` (sales) on ``TestSchema``, at `r.sqlite` in `dir`.
+    static func salesLaptop(in dir: TempDir) throws -> ReplicaStore {
+        try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "sales-laptop", department: "sales"),
+                                schema: TestSchema.schema)
+    }
+}
+
 /// The seeded generator of the store's random tests.
 typealias SeededGenerator = SplitMix64
 
