@@ -46,6 +46,7 @@ struct BenchCommand: ParsableCommand {
                 throw BenchError("cannot serve \(serveData): \(error)")
             }
         }
+        Interruption.shared.install()
         let plan = quick ? BenchPlan.quick : BenchPlan.full
         let report = try BenchRunner(plan: plan, selected: selected, progress: !json).run()
         print(json ? report.json() : report.table(plan: plan))

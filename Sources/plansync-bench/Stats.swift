@@ -25,16 +25,21 @@ func residentMiB(pid: Int32) -> Double? {
     return nil
 }
 
-/// A temporary folder removed when the value is dropped via `remove()`.
+/// A temporary folder removed when the value is dropped via `remove()`, or by ``Interruption``
+/// when the run is stopped first.
 struct Scratch {
     let path: String
 
     init() throws {
         path = NSTemporaryDirectory() + "plansync-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        Interruption.shared.track(folder: path)
     }
 
     func file(_ name: String) -> String { path + "/" + name }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+        Interruption.shared.forget(folder: path)
+    }
 }

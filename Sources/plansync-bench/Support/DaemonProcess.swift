@@ -31,6 +31,7 @@ struct DaemonProcess {
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        Interruption.shared.track(process: process)
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -38,6 +39,7 @@ struct DaemonProcess {
     func stop() {
         process.terminate()
         process.waitUntilExit()
+        Interruption.shared.forget(process: process)
     }
 
     /// The hidden daemon mode: serves `data` on loopback `port` until the process is terminated.
