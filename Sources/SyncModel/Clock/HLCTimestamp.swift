@@ -48,16 +48,7 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// 16 lowercase hex digits.
-    public var description: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 16)
-        var v = raw
-        for i in stride(from: 15, through: 0, by: -1) {
-            out[i] = digits[Int(v & 0xF)]
-            v >>= 4
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var description: String { Hex16.text(raw) }
 
     public static func < (lhs: HLCTimestamp, rhs: HLCTimestamp) -> Bool { lhs.raw < rhs.raw }
 }

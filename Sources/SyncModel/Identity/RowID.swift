@@ -26,15 +26,10 @@ public enum RowID {
         let high = time << 16 | 0x7000 | (highRandom & 0x0FFF)
         // 2 bits variant (10) | 62 bits random
         let low = (lowRandom & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        var text = hex(high, digits: 16) + hex(low, digits: 16)
+        var text = Hex16.text(high) + Hex16.text(low)
         for offset in [20, 16, 12, 8] {
             text.insert("-", at: text.index(text.startIndex, offsetBy: offset))
         }
         return text
-    }
-
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: digits - text.count) + text
     }
 }

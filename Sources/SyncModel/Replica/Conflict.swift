@@ -58,7 +58,6 @@ public struct Conflict: Hashable, Sendable {
             h ^= UInt64(b)
             h = h &* 0x0000_0100_0000_01b3
         }
-        let hex = String(h, radix: 16)
-        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(12))
+        return String(Hex16.text(h).prefix(12))
     }
 }
