@@ -21,9 +21,20 @@ public struct Sibling: Hashable, Sendable {
         self.init(dot: op.dot, hlc: op.hlc, value: op.value ?? .null, context: op.context, department: op.department)
     }
 
+    /// Equal when every member is, the department by its UTF-8 bytes (``ExactText``).
+    public static func == (a: Sibling, b: Sibling) -> Bool {
+        a.dot == b.dot && a.hlc == b.hlc && a.value == b.value && a.context == b.context
+            && ExactText.equal(a.department, b.department)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(dot)
+        hasher.combine(value)
+    }
+
     /// Display order: greatest (hlc, node) first, so the winner is first.
     public static func displayOrder(_ a: Sibling, _ b: Sibling) -> Bool {
-        a.hlc != b.hlc ? a.hlc > b.hlc : (a.dot.node != b.dot.node ? a.dot.node > b.dot.node : a.dot.seq > b.dot.seq)
+        a.hlc != b.hlc ? a.hlc > b.hlc : (a.dot.node != b.dot.node ? ExactText.less(b.dot.node, a.dot.node) : a.dot.seq > b.dot.seq)
     }
 }
 

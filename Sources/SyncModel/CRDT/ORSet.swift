@@ -3,6 +3,8 @@
 ///
 /// Each `add` is tagged by its dot; a `remove` names the add dots its writer observed. An element is
 /// present while some add dot of it has not been removed, so an add concurrent with a remove wins.
+/// Elements are distinct when their UTF-8 bytes are (``ExactText``): `"\u{2126}"` and `"\u{03A9}"`
+/// are two elements, and removing one leaves the other.
 /// ```swift
 /// var s = ORSet()
 /// s.add("社交媒体", dot: a1)
@@ -10,29 +12,30 @@
 /// ```
 public struct ORSet: Hashable, Sendable {
     /// element → live add dots.
-    public private(set) var tags: [String: Set<Dot>]
+    public private(set) var tags: [ExactText: Set<Dot>]
 
-    public init(tags: [String: Set<Dot>] = [:]) {
+    public init(tags: [ExactText: Set<Dot>] = [:]) {
         self.tags = tags.filter { !$0.value.isEmpty }
     }
 
     /// Present elements, sorted by their UTF-8 bytes (the canonical order).
-    public var elements: [String] { tags.keys.sorted(by: ORSet.canonicalOrder) }
+    public var elements: [String] { tags.keys.sorted().map(\.string) }
 
     /// Live add dots of `element`, sorted; empty when absent.
-    public func observed(_ element: String) -> [Dot] { (tags[element] ?? []).sorted() }
+    public func observed(_ element: String) -> [Dot] { (tags[ExactText(element)] ?? []).sorted() }
 
-    public func contains(_ element: String) -> Bool { tags[element] != nil }
+    public func contains(_ element: String) -> Bool { tags[ExactText(element)] != nil }
 
     public mutating func add(_ element: String, dot: Dot) {
-        tags[element, default: []].insert(dot)
+        tags[ExactText(element), default: []].insert(dot)
     }
 
     /// Removes the named add dots of `element`; dots it does not hold are ignored.
     public mutating func remove(_ element: String, observed: [Dot]) {
-        guard var live = tags[element] else { return }
+        let key = ExactText(element)
+        guard var live = tags[key] else { return }
         live.subtract(observed)
-        tags[element] = live.isEmpty ? nil : live
+        tags[key] = live.isEmpty ? nil : live
     }
 
     /// Applies an `add` or `remove` op; other kinds are ignored.
@@ -43,10 +46,5 @@ public struct ORSet: Hashable, Sendable {
         case .remove: remove(element, observed: op.removes)
         case .set, .inc: break
         }
-    }
-
-    /// Byte order of UTF-8, stable on every platform.
-    public static func canonicalOrder(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }

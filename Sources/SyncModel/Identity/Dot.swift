@@ -1,7 +1,8 @@
 /// A dot names one op uniquely and forever: the node that made it and that node's sequence number.
 ///
 /// On the wire a dot is the string `"node:seq"` (DESIGN.md), for example `"sales-laptop:17"`.
-/// Dots order by node, then seq, which is the order used in canonical forms.
+/// Dots order by node (UTF-8 bytes), then seq, which is the order used in canonical forms. Node ids
+/// are ASCII (``NodeID``), where `String` equality and bytes agree.
 public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Largest sequence number: JSON numbers stay within 2^53.
     public static let maxSeq: UInt64 = 1 << 53
@@ -32,7 +33,7 @@ public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { "\(node):\(seq)" }
 
     public static func < (lhs: Dot, rhs: Dot) -> Bool {
-        lhs.node != rhs.node ? lhs.node < rhs.node : lhs.seq < rhs.seq
+        lhs.node != rhs.node ? ExactText.less(lhs.node, rhs.node) : lhs.seq < rhs.seq
     }
 }
 

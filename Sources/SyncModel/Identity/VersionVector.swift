@@ -32,7 +32,7 @@ public struct VersionVector: Hashable, Sendable, Codable {
 
     /// Entries sorted by node, for canonical forms.
     public var sorted: [(node: String, seq: UInt64)] {
-        entries.sorted { $0.key < $1.key }.map { (node: $0.key, seq: $0.value) }
+        entries.sorted { ExactText.less($0.key, $1.key) }.map { (node: $0.key, seq: $0.value) }
     }
 
     public init(from decoder: any Decoder) throws {

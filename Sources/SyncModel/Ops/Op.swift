@@ -78,6 +78,23 @@ public struct Op: Hashable, Sendable {
         copy.log = nil
         return copy
     }
+
+    /// Member by member, texts by their UTF-8 bytes (``ExactText``): a copied replica that wrote
+    /// `"\u{2126}"` where the log holds `"\u{03A9}"` under the same dot is a `duplicate_dot`.
+    public static func == (a: Op, b: Op) -> Bool {
+        a.seq == b.seq && a.hlc == b.hlc && a.kind == b.kind && a.delta == b.delta && a.log == b.log
+            && a.value == b.value && a.replaces == b.replaces && a.removes == b.removes && a.context == b.context
+            && ExactText.equal(a.node, b.node) && ExactText.equal(a.collection, b.collection)
+            && ExactText.equal(a.row, b.row) && ExactText.equal(a.field, b.field)
+            && ExactText.equal(a.element, b.element) && ExactText.equal(a.department, b.department)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(seq)
+        hasher.combine(hlc)
+        ExactText.hash(node, into: &hasher)
+        ExactText.hash(row, into: &hasher)
+    }
 }
 
 extension Op: Codable {

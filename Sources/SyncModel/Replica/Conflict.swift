@@ -36,7 +36,7 @@ public struct Conflict: Hashable, Sendable {
     /// The open conflicts of one row, register conflicts by field name, then `edit_on_deleted`.
     public static func of(row: RowState, id: String, collection: String) -> [Conflict] {
         var out: [Conflict] = []
-        for name in row.fields.keys.sorted(by: ORSet.canonicalOrder) {
+        for name in row.fields.keys.sorted(by: ExactText.less) {
             if case .register(let r)? = row.fields[name], r.isConflict {
                 out.append(Conflict(kind: .register, collection: collection, row: id, field: name, values: r.siblings))
             }

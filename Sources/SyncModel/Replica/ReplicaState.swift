@@ -9,13 +9,14 @@
 /// ```
 public struct ReplicaState: Sendable, Equatable {
     public let schema: Schema
-    /// collection → row id → row.
-    public private(set) var rows: [String: [String: RowState]]
+    /// collection → row id → row. Row ids are keyed by their UTF-8 bytes: `"\u{212B}"` (ANGSTROM
+    /// SIGN) and `"\u{00C5}"` are two rows.
+    public private(set) var rows: [String: [ExactText: RowState]]
     /// Applied-dot high-water marks: node → highest seq applied. Ops of one node arrive in seq order
     /// (causal delivery), so `seq ≤ applied[node]` means already applied.
     public private(set) var applied: VersionVector
 
-    public init(schema: Schema, rows: [String: [String: RowState]] = [:], applied: VersionVector = VersionVector()) {
+    public init(schema: Schema, rows: [String: [ExactText: RowState]] = [:], applied: VersionVector = VersionVector()) {
         self.schema = schema
         self.rows = rows
         self.applied = applied
@@ -38,19 +39,19 @@ public struct ReplicaState: Sendable, Equatable {
             throw ValidationError("\(op.collection).\(op.field): not in the schema")
         }
         applied.observe(op.dot)
-        let dropped = rows[op.collection, default: [:]][op.row, default: RowState()].apply(op, family: family)
+        let dropped = rows[op.collection, default: [:]][ExactText(op.row), default: RowState()].apply(op, family: family)
         return .applied(dropped: dropped)
     }
 
     /// The row, nil if no op has touched it.
-    public func row(_ collection: String, _ id: String) -> RowState? { rows[collection]?[id] }
+    public func row(_ collection: String, _ id: String) -> RowState? { rows[collection]?[ExactText(id)] }
 
     /// Every open conflict, by collection, row id, then field (byte order).
     public func openConflicts() -> [Conflict] {
         var out: [Conflict] = []
         for (c, table) in ReplicaState.sorted(rows) {
             for (id, row) in ReplicaState.sorted(table) {
-                out += Conflict.of(row: row, id: id, collection: c)
+                out += Conflict.of(row: row, id: id.string, collection: c)
             }
         }
         return out
@@ -61,7 +62,7 @@ public struct ReplicaState: Sendable, Equatable {
         var writer = CanonicalState()
         for (c, table) in ReplicaState.sorted(rows) {
             for (id, row) in ReplicaState.sorted(table) {
-                writer.append(collection: c, id: id, row: row)
+                writer.append(collection: c, id: id.string, row: row)
             }
         }
         return writer.text
@@ -69,6 +70,11 @@ public struct ReplicaState: Sendable, Equatable {
 
     /// Dictionary entries in byte order of their keys (the canonical order).
     static func sorted<V>(_ d: [String: V]) -> [(key: String, value: V)] {
-        d.sorted { ORSet.canonicalOrder($0.key, $1.key) }
+        d.sorted { ExactText.less($0.key, $1.key) }
+    }
+
+    /// Dictionary entries in byte order of their keys (the canonical order).
+    static func sorted<V>(_ d: [ExactText: V]) -> [(key: ExactText, value: V)] {
+        d.sorted { $0.key < $1.key }
     }
 }

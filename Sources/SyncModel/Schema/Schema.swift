@@ -15,19 +15,19 @@ public struct CollectionSchema: Hashable, Sendable {
     public let name: String
     /// Declared fields, in display order.
     public let fields: [FieldSchema]
-    private let index: [String: FieldSchema]
+    private let index: [ExactText: FieldSchema]
 
     public init(_ name: String, _ fields: [FieldSchema]) {
         self.name = name
         self.fields = fields
-        var index: [String: FieldSchema] = [:]
-        for f in fields { index[f.name] = f }
-        index[Op.deletedField] = FieldSchema(Op.deletedField, .bool)
+        var index: [ExactText: FieldSchema] = [:]
+        for f in fields { index[ExactText(f.name)] = f }
+        index[ExactText(Op.deletedField)] = FieldSchema(Op.deletedField, .bool)
         self.index = index
     }
 
-    /// The field named `name`, `_deleted` included; nil if undeclared.
-    public func field(_ name: String) -> FieldSchema? { index[name] }
+    /// The field named exactly `name` (UTF-8 bytes), `_deleted` included; nil if undeclared.
+    public func field(_ name: String) -> FieldSchema? { index[ExactText(name)] }
 }
 
 /// A schema: the collections a replica holds and their fields, with a version that clients send in `hello`.
@@ -47,16 +47,16 @@ public struct Schema: Hashable, Sendable {
     public let version: Int
     /// Collections in display order.
     public let collections: [CollectionSchema]
-    private let index: [String: CollectionSchema]
+    private let index: [ExactText: CollectionSchema]
 
     public init(version: Int, collections: [CollectionSchema]) {
         self.version = version
         self.collections = collections
-        var index: [String: CollectionSchema] = [:]
-        for c in collections { index[c.name] = c }
+        var index: [ExactText: CollectionSchema] = [:]
+        for c in collections { index[ExactText(c.name)] = c }
         self.index = index
     }
 
-    /// The collection named `name`, nil if undeclared.
-    public func collection(_ name: String) -> CollectionSchema? { index[name] }
+    /// The collection named exactly `name` (UTF-8 bytes), nil if undeclared.
+    public func collection(_ name: String) -> CollectionSchema? { index[ExactText(name)] }
 }

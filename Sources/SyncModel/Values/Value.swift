@@ -2,7 +2,8 @@
 ///
 /// Dates, datetimes, enum members and refs are ``text(_:)``; the schema says which text is valid.
 /// JSON `5` (and `5.0`) decodes as ``integer(_:)``, `5.5` as ``real(_:)``; ``jsonText`` prints
-/// `.real(5)` as `5` too, so the distinction never reaches a canonical form.
+/// `.real(5)` as `5` too, so the distinction never reaches a canonical form. Texts are equal only
+/// when their UTF-8 bytes are (``ExactText``): `.text("\u{2126}") != .text("\u{03A9}")`.
 /// ```swift
 /// let v: Value = .text("2027-04-20")
 /// v.jsonText   // "\"2027-04-20\""
@@ -22,6 +23,27 @@ public enum Value: Hashable, Sendable {
         case .integer(let i): return String(i)
         case .real(let d): return Value.canonical(d)
         case .text(let s): return JSONText.quote(s)
+        }
+    }
+
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.real(let x), .real(let y)): return x == y
+        case (.text(let x), .text(let y)): return ExactText.equal(x, y)
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(1); hasher.combine(b)
+        case .integer(let i): hasher.combine(2); hasher.combine(i)
+        case .real(let d): hasher.combine(3); hasher.combine(d)
+        case .text(let s): hasher.combine(4); ExactText.hash(s, into: &hasher)
         }
     }
 

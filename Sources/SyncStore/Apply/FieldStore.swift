@@ -81,10 +81,10 @@ struct FieldStore {
             """)
         try FieldStore.bind(statement, c, r, f)
         defer { statement.reset() }
-        var tags: [String: Set<Dot>] = [:]
+        var tags: [ExactText: Set<Dot>] = [:]
         while try statement.step() {
             let (element, dot) = try FieldStore.tag(element: statement.text(0), node: statement.text(1), seq: statement.int64(2))
-            tags[element, default: []].insert(dot)
+            tags[ExactText(element), default: []].insert(dot)
         }
         return .set(ORSet(tags: tags))
     }

@@ -9,7 +9,7 @@ struct StateLoader {
 
     /// One row's state, nil when no op has touched it.
     func row(_ c: String, _ r: String) throws -> RowState? {
-        try rows(only: (c, r))[c]?[r]
+        try rows(only: (c, r))[c]?[ExactText(r)]
     }
 
     /// The whole replica as the model's ``SyncModel/ReplicaState``.
@@ -23,18 +23,18 @@ struct StateLoader {
     }
 
     /// collection → row id → state, for every row or just `only`.
-    func rows(only: (String, String)?) throws -> [String: [String: RowState]] {
+    func rows(only: (String, String)?) throws -> [String: [ExactText: RowState]] {
         let filter = only == nil ? "" : " WHERE collection = ? AND row_id = ?"
         let arguments: StatementArguments = only.map { [$0.0, $0.1] } ?? []
-        var out: [String: [String: RowState]] = [:]
-        func edit(_ c: String, _ r: String, _ body: (inout RowState) -> Void) {
+        var out: [String: [ExactText: RowState]] = [:]
+        func edit(_ c: String, _ r: ExactText, _ body: (inout RowState) -> Void) {
             body(&out[c, default: [:]][r, default: RowState()])
         }
 
-        var registers: [String: [String: [String: [Sibling]]]] = [:]
+        var registers: [String: [ExactText: [String: [Sibling]]]] = [:]
         let regs = try Row.fetchCursor(db.cachedStatement(sql: "SELECT collection, row_id, field, \(FieldStore.siblingColumns) FROM ps_registers" + filter), arguments: arguments)
         while let row = try regs.next() {
-            let c = try row.decode(String.self, atIndex: 0), r = try row.decode(String.self, atIndex: 1)
+            let c = try row.decode(String.self, atIndex: 0), r = ExactText(try row.decode(String.self, atIndex: 1))
             registers[c, default: [:]][r, default: [:]][try row.decode(String.self, atIndex: 2), default: []].append(try FieldStore.sibling(row, from: 3))
         }
         for (c, byRow) in registers {
@@ -51,18 +51,18 @@ struct StateLoader {
         let counters = try Row.fetchCursor(db.cachedStatement(sql: "SELECT collection, row_id, field, value FROM ps_counters" + filter), arguments: arguments)
         while let row = try counters.next() {
             let f = try row.decode(String.self, atIndex: 2), v = try row.decode(Int64.self, atIndex: 3)
-            edit(try row.decode(String.self, atIndex: 0), try row.decode(String.self, atIndex: 1)) { $0.fields[f] = .counter(PNCounter(value: v)) }
+            edit(try row.decode(String.self, atIndex: 0), ExactText(try row.decode(String.self, atIndex: 1))) { $0.fields[f] = .counter(PNCounter(value: v)) }
         }
 
-        var tags: [String: [String: [String: [String: Set<Dot>]]]] = [:]
+        var tags: [String: [ExactText: [String: [ExactText: Set<Dot>]]]] = [:]
         let sets = try Row.fetchCursor(db.cachedStatement(sql: "SELECT collection, row_id, field FROM ps_set_fields" + filter), arguments: arguments)
         while let row = try sets.next() {
-            tags[try row.decode(String.self, atIndex: 0), default: [:]][try row.decode(String.self, atIndex: 1), default: [:]][try row.decode(String.self, atIndex: 2)] = [:]
+            tags[try row.decode(String.self, atIndex: 0), default: [:]][ExactText(try row.decode(String.self, atIndex: 1)), default: [:]][try row.decode(String.self, atIndex: 2)] = [:]
         }
         let tagRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT collection, row_id, field, element, node, seq FROM ps_set_tags" + filter), arguments: arguments)
         while let row = try tagRows.next() {
             let (element, dot) = try FieldStore.tag(row, from: 3)
-            tags[try row.decode(String.self, atIndex: 0), default: [:]][try row.decode(String.self, atIndex: 1), default: [:]][try row.decode(String.self, atIndex: 2), default: [:]][element, default: []].insert(dot)
+            tags[try row.decode(String.self, atIndex: 0), default: [:]][ExactText(try row.decode(String.self, atIndex: 1)), default: [:]][try row.decode(String.self, atIndex: 2), default: [:]][ExactText(element), default: []].insert(dot)
         }
         for (c, byRow) in tags {
             for (r, byField) in byRow {
@@ -72,10 +72,10 @@ struct StateLoader {
             }
         }
 
-        var vvs: [String: [String: [String: UInt64]]] = [:]
+        var vvs: [String: [ExactText: [String: UInt64]]] = [:]
         let vvRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT collection, row_id, node, seq FROM ps_row_vv" + filter), arguments: arguments)
         while let row = try vvRows.next() {
-            vvs[try row.decode(String.self, atIndex: 0), default: [:]][try row.decode(String.self, atIndex: 1), default: [:]][try row.decode(String.self, atIndex: 2)] = UInt64(max(0, try row.decode(Int64.self, atIndex: 3)))
+            vvs[try row.decode(String.self, atIndex: 0), default: [:]][ExactText(try row.decode(String.self, atIndex: 1)), default: [:]][try row.decode(String.self, atIndex: 2)] = UInt64(max(0, try row.decode(Int64.self, atIndex: 3)))
         }
         for (c, byRow) in vvs {
             for (r, entries) in byRow { edit(c, r) { $0.vv = VersionVector(entries) } }

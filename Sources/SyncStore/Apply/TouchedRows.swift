@@ -47,7 +47,7 @@ struct TouchedRows {
     /// The position of the row in ``rows``. The first time it is touched, `table` gives its
     /// collection's layout and whether it existed is looked up (one read per row per transaction).
     mutating func row(_ collection: String, _ id: String, _ db: Database, table: () throws -> CollectionLayout) throws -> Int {
-        if latest >= 0, rows[latest].key.row == id, rows[latest].key.collection == collection { return latest }
+        if latest >= 0, rows[latest].key.names(collection, id) { return latest }
         let key = RowKey(collection: collection, row: id)
         if let known = positions[key] {
             latest = known
@@ -144,7 +144,7 @@ struct TouchedRows {
             var entries: [(row: Int, node: String, seq: UInt64)] = []
             entries.reserveCapacity(vvCount)
             for (r, row) in rows.enumerated() {
-                for (node, seq) in row.vv.sorted(by: { $0.node < $1.node }) { entries.append((r, node, seq)) }
+                for (node, seq) in row.vv.sorted(by: { ExactText.less($0.node, $1.node) }) { entries.append((r, node, seq)) }
             }
             var insert = MultiRowInsert(texts: TouchedRows.vvUpserts, width: 4)
             try insert.write(db, count: entries.count) { statement, first, i in
@@ -188,12 +188,12 @@ struct TouchedRows {
         case (let initial, .counter(let now)):
             if initial != .counter(now) { writer.writeCounter(c, r, name, now) }
         case (let initial, .set(let now)):
-            var old: [String: Set<Dot>] = [:]
+            var old: [ExactText: Set<Dot>] = [:]
             if case .set(let before)? = initial { old = before.tags } else { writer.markSet(c, r, name) }
             for element in Set(old.keys).union(now.tags.keys).sorted() {
                 let was = old[element] ?? [], live = now.tags[element] ?? []
-                for dot in was.subtracting(live).sorted() { try writer.deleteTag(c, r, name, element, dot) }
-                for dot in live.subtracting(was).sorted() { writer.insertTag(c, r, name, element, dot) }
+                for dot in was.subtracting(live).sorted() { try writer.deleteTag(c, r, name, element.string, dot) }
+                for dot in live.subtracting(was).sorted() { writer.insertTag(c, r, name, element.string, dot) }
             }
         }
     }

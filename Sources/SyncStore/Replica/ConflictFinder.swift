@@ -59,13 +59,3 @@ struct ConflictFinder {
                             field: conflict.field, values: values, edits: conflict.edits)
     }
 }
-
-/// A row named by collection and id, ordered as the canonical form orders rows (UTF-8 bytes).
-struct RowKey: Hashable, Comparable {
-    let collection: String
-    let row: String
-
-    static func < (a: RowKey, b: RowKey) -> Bool {
-        a.collection != b.collection ? ORSet.canonicalOrder(a.collection, b.collection) : ORSet.canonicalOrder(a.row, b.row)
-    }
-}

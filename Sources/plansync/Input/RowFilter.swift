@@ -34,7 +34,7 @@ struct RowFilter {
     /// Whether the row meets the set and counter conditions (registers are matched by the store).
     func matches(_ row: RowView) -> Bool {
         for (name, element) in elements {
-            guard case .set(let present)? = row.fields[name], present.contains(element) else { return false }
+            guard case .set(let present)? = row.fields[name], present.contains(where: { ExactText.equal($0, element) }) else { return false }
         }
         for (name, n) in counters {
             guard case .counter(let sum)? = row.fields[name], sum == n else { return false }

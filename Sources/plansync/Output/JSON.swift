@@ -57,7 +57,7 @@ enum JSON: Equatable {
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{\n"
-            let keys = members.keys.sorted(by: ORSet.canonicalOrder)
+            let keys = members.keys.sorted(by: ExactText.less)
             for (i, key) in keys.enumerated() {
                 out += String(repeating: " ", count: indent + 2) + JSONText.quote(key) + ": "
                 members[key]!.write(into: &out, indent: indent + 2) // key comes from the same dictionary

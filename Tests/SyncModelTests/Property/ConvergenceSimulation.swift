@@ -12,11 +12,13 @@ import SyncModel
 struct ConvergenceSimulation {
     /// Collections the schedules write: every field kind of the planning schema appears in them.
     static let collections = ["projects", "goals", "resources", "meetings", "reports"]
-    static let texts = ["plan", "Plan \"B\"", "多部门协作", "line\nbreak", "", "tab\tslash\\", "社交媒体 campaign"]
+    static let texts = ["plan", "Plan \"B\"", "多部门协作", "line\nbreak", "", "tab\tslash\\", "社交媒体 campaign"] + equivalentTexts
+    /// Canonically equivalent, byte-distinct texts (``CanonicalPairs``) in values, elements and ids.
+    static let equivalentTexts = CanonicalPairs.texts
     static let reals: [Double] = [0, 2.5, 5, 100, -0.0, 0.1, 1e15, -3]
     static let dates = ["2024-02-29", "2027-04-20", "2026-12-31", "2000-02-29"]
     static let datetimes = ["2027-02-01T10:00:00Z", "2027-02-01T10:00:00+08:00", "2027-02-01T10:00:00.5-05:30"]
-    static let elements = ["短视频", "社交媒体", "sales", "rnd", "a\"b"]
+    static let elements = ["短视频", "社交媒体", "sales", "rnd", "a\"b"] + equivalentTexts
 
     let seed: UInt64
     var rng: SplitMix64
@@ -38,6 +40,8 @@ struct ConvergenceSimulation {
         var schedules = 0, ops = 0, pushes = 0, duplicates = 0, lostAcks = 0, redeliveries = 0
         var resolutions = 0, deletes = 0, restores = 0, removes = 0
         var finalRegisterConflicts = 0, finalEditOnDeleted = 0, deletedRegisterConflicts = 0
+        /// Canonically equivalent, byte-distinct row ids and set elements held apart at the end.
+        var equivalentRows = 0, equivalentElements = 0
 
         mutating func add(_ o: Stats) {
             schedules += o.schedules; ops += o.ops; pushes += o.pushes; duplicates += o.duplicates
@@ -45,6 +49,7 @@ struct ConvergenceSimulation {
             deletes += o.deletes; restores += o.restores; removes += o.removes
             finalRegisterConflicts += o.finalRegisterConflicts; finalEditOnDeleted += o.finalEditOnDeleted
             deletedRegisterConflicts += o.deletedRegisterConflicts
+            equivalentRows += o.equivalentRows; equivalentElements += o.equivalentElements
         }
     }
 
@@ -139,8 +144,11 @@ struct ConvergenceSimulation {
 
     private mutating func createRow(_ i: Int) throws {
         replicas[i].rowsCreated += 1
-        let c = rng.pick(Self.collections)
-        let id = "\(replicas[i].department)-\(replicas[i].rowsCreated)"
+        // Some projects get ids that are canonically equivalent to other rows' ids (made here or on
+        // other replicas): they are distinct rows everywhere.
+        let equivalent = rng.chance(0.3)
+        let c = equivalent ? "projects" : rng.pick(Self.collections)
+        let id = equivalent ? "row-" + rng.pick(Self.equivalentTexts) : "\(replicas[i].department)-\(replicas[i].rowsCreated)"
         try writeDeleted(i, c, id, false)
         for _ in 0..<Int.random(in: 0...2, using: &rng) { try edit(i, c, id) }
     }
@@ -196,7 +204,7 @@ struct ConvergenceSimulation {
                                         current: replicas[i].state.row(c, id), stamp: stamp))
         }
         stats.resolutions += 1
-        let still = replicas[i].state.openConflicts().filter { $0.collection == c && $0.row == id && $0.field == conflict.field }
+        let still = replicas[i].state.openConflicts().filter { $0.collection == c && ExactText.equal($0.row, id) && $0.field == conflict.field }
         if !still.isEmpty {
             throw SimulationError("\(replicas[i].node) resolved \(conflict.kind.rawValue) on \(c)/\(id).\(conflict.field) but it is still open: \(still.map(\.kind))")
         }
@@ -231,7 +239,7 @@ struct ConvergenceSimulation {
         case .enumeration(let members): return .text(rng.pick(members))
         case .ref(let target):
             // an existing row (live or deleted) or a dangling id: refs never block sync
-            let known = replicas[i].state.rows[target].map { Array($0.keys).sorted() } ?? []
+            let known = replicas[i].state.rows[target].map { $0.keys.sorted().map(\.string) } ?? []
             return .text(known.isEmpty || rng.chance(0.15) ? "missing-\(target)" : rng.pick(known))
         case .counter, .textSet: return .null
         }
@@ -355,7 +363,18 @@ struct ConvergenceSimulation {
         stats.finalRegisterConflicts += shapes.filter { $0.kind == .register }.count
         stats.finalEditOnDeleted += shapes.filter { $0.kind == .editOnDeleted }.count
         stats.deletedRegisterConflicts += shapes.filter { $0.kind == .register && $0.field == Op.deletedField }.count
+        for table in fresh.rows.values {
+            stats.equivalentRows += Self.equivalentPairs(table.keys.map(\.string))
+            for row in table.values {
+                for case .set(let s) in row.fields.values { stats.equivalentElements += Self.equivalentPairs(s.elements) }
+            }
+        }
         return failures
+    }
+
+    /// How many texts of `texts` (distinct bytes) Swift's `String ==` would merge with another.
+    static func equivalentPairs(_ texts: [String]) -> Int {
+        Dictionary(grouping: texts, by: { $0 }).values.reduce(0) { $0 + ($1.count - 1) }
     }
 
     private func firstDifference(_ a: String, _ b: String) -> String {

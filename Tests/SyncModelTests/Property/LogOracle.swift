@@ -1,10 +1,16 @@
 import SyncModel
 
-/// Where a field lives.
+/// Where a field lives; texts compare by UTF-8 bytes, as the merge rules do.
 struct FieldKey: Hashable, Comparable, CustomStringConvertible {
-    let collection: String
-    let row: String
-    let field: String
+    let collection: ExactText
+    let row: ExactText
+    let field: ExactText
+
+    init(collection: String, row: String, field: String) {
+        self.collection = ExactText(collection)
+        self.row = ExactText(row)
+        self.field = ExactText(field)
+    }
 
     static func < (a: FieldKey, b: FieldKey) -> Bool {
         (a.collection, a.row, a.field) < (b.collection, b.row, b.field)
@@ -49,7 +55,7 @@ struct LogOracle {
     var registers: [FieldKey: Set<Dot>] = [:]
     var winners: [FieldKey: Value] = [:]
     var counters: [FieldKey: Int64] = [:]
-    var sets: [FieldKey: Set<String>] = [:]
+    var sets: [FieldKey: Set<ExactText>] = [:]
     var conflicts: Set<ConflictShape> = []
 
     init(log: [Op]) {
@@ -57,7 +63,7 @@ struct LogOracle {
         var named: Set<Dot> = []
         for op in log { named.formUnion(op.replaces); named.formUnion(op.removes) }
 
-        var adds: [FieldKey: [String: Set<Dot>]] = [:]
+        var adds: [FieldKey: [ExactText: Set<Dot>]] = [:]
         var rowVV: [FieldKey: VersionVector] = [:]   // keyed by row, field ""
         for op in log {
             let key = FieldKey(collection: op.collection, row: op.row, field: op.field)
@@ -67,18 +73,18 @@ struct LogOracle {
             switch op.kind {
             case .set: registers[key, default: []].insert(op.dot)
             case .inc: counters[key, default: 0] &+= op.delta ?? 0
-            case .add: adds[key, default: [:]][op.element ?? "", default: []].insert(op.dot)
+            case .add: adds[key, default: [:]][ExactText(op.element ?? ""), default: []].insert(op.dot)
             case .remove: if adds[key] == nil { adds[key] = [:] }
             }
         }
         for (key, dots) in registers {
             let live = dots.subtracting(named)
             registers[key] = live
-            let winner = live.map { byDot[$0]! }.max { ($0.hlc, $0.node, $0.seq) < ($1.hlc, $1.node, $1.seq) }
+            let winner = live.map { byDot[$0]! }.max { ($0.hlc, ExactText($0.node), $0.seq) < ($1.hlc, ExactText($1.node), $1.seq) }
             winners[key] = winner?.value ?? .null
             if live.count > 1 { conflicts.insert(ConflictShape(kind: "register", key: key, edits: [])) }
-            if key.field == Op.deletedField, let w = winner, w.value == .bool(true) {
-                let vv = rowVV[FieldKey(collection: key.collection, row: key.row, field: "")] ?? VersionVector()
+            if key.field == ExactText(Op.deletedField), let w = winner, w.value == .bool(true) {
+                let vv = rowVV[FieldKey(collection: key.collection.string, row: key.row.string, field: "")] ?? VersionVector()
                 let context = w.context ?? VersionVector()
                 let edits = vv.sorted.filter { $0.seq > context[$0.node] }.map { Dot(node: $0.node, seq: $0.seq) }
                 if !edits.isEmpty { conflicts.insert(ConflictShape(kind: "edit_on_deleted", key: key, edits: edits)) }
@@ -94,19 +100,19 @@ struct LogOracle {
         var o = LogOracle(log: [])
         for (collection, table) in state.rows {
             for (id, row) in table {
-                let deletedKey = FieldKey(collection: collection, row: id, field: Op.deletedField)
+                let deletedKey = FieldKey(collection: collection, row: id.string, field: Op.deletedField)
                 if !row.deleted.siblings.isEmpty {
                     o.registers[deletedKey] = Set(row.deleted.dots)
                     o.winners[deletedKey] = row.deleted.value
                 }
                 for (name, field) in row.fields {
-                    let key = FieldKey(collection: collection, row: id, field: name)
+                    let key = FieldKey(collection: collection, row: id.string, field: name)
                     switch field {
                     case .register(let r):
                         o.registers[key] = Set(r.dots)
                         o.winners[key] = r.value
                     case .counter(let c): o.counters[key] = c.value
-                    case .set(let s): o.sets[key] = Set(s.elements)
+                    case .set(let s): o.sets[key] = Set(s.elements.map { ExactText($0) })
                     }
                 }
             }

@@ -48,7 +48,7 @@ struct SimulatedReplica {
         var out: [(collection: String, id: String)] = []
         for c in state.rows.keys.sorted() {
             for (id, row) in state.rows[c]!.sorted(by: { $0.key < $1.key }) where row.isDeleted == deleted {
-                out.append((c, id))
+                out.append((c, id.string))
             }
         }
         return out
