@@ -222,6 +222,9 @@ struct SchemaParseTests {
         #expect(parseError("x", "tags") == "items.tags: is a set of text (change it with add and remove)")
         #expect(parseError("x", "colour")?.hasPrefix("items: unknown field \"colour\"") == true)
         #expect(parseError("9007199254740993", "count") == "items.count: 9007199254740993 is out of range -9007199254740992 to 9007199254740992")
+        #expect(parseError("9007199254740993", "weight") == #"items.weight: "9007199254740993" is not a number within ±2^53"#)
+        #expect(parseError("9007199254740992.5", "weight") == #"items.weight: "9007199254740992.5" is not a number within ±2^53"#)
+        #expect(parseError("0x10", "weight") == #"items.weight: "0x10" is not a number within ±2^53"#)
     }
 
     @Test func unknownCollection() {

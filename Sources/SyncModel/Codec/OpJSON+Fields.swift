@@ -67,11 +67,19 @@ extension OpJSON {
         /// that does not convert is invalid.
         mutating func number<T>(_ member: Member, _ type: String, _ convert: (JSONReader, JSONReader.RawNumber) -> T?) throws(JSONReadError) -> T {
             guard let n = reader.readNumber() else { throw mismatch(member, expected: "a number") }
+            if NumberText.isBeyondLimit(reader.digits(n)) { throw beyondLimit(member, n) }
             guard let value = convert(reader, n) else {
                 let text = String(decoding: reader.digits(n), as: UTF8.self)
                 throw invalid(member, "number \(text.prefix(40)) does not fit in \(type)")
             }
             return value
+        }
+
+        /// A number whose exact value lies beyond ±2^53, though a double or Foundation's decoder
+        /// would round or truncate it into range (`9007199254740992.5`): refused as written.
+        func beyondLimit(_ member: Member, _ n: JSONReader.RawNumber) -> JSONReadError {
+            let text = String(decoding: reader.digits(n), as: UTF8.self)
+            return invalid(member, "number \(text.prefix(40)) is beyond ±2^53")
         }
 
         // MARK: Members
@@ -138,6 +146,7 @@ extension OpJSON {
                 return .text(reader.readString() ?? "")
             case .number:
                 if let n = reader.readNumber() {
+                    if NumberText.isBeyondLimit(reader.digits(n)) { throw beyondLimit(.value, n) }
                     if let i = reader.int64(n) { return .integer(i) }
                     if let d = reader.double(n) { return .real(d) }
                 }
