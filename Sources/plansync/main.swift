@@ -1,3 +1,10 @@
 import Foundation
+import SyncModel
 
-exit(await Runner.run(Array(CommandLine.arguments.dropFirst())))
+switch TextInput.arguments() {
+case .success(let arguments):
+    exit(await Runner.run(arguments))
+case .failure(let bad):
+    Console.err(CLIError.user(bad.description).line)
+    exit(CLIError.Status.user.rawValue)
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncModel
 
 /// `plansyncd`: the central sync daemon of PlanSync and its token administration.
 ///
@@ -15,8 +16,15 @@ struct Plansyncd: AsyncParsableCommand {
 
     /// Runs the command line with the exit codes above (argument-parser's own usage code is 64).
     static func main() async {
+        let arguments: [String]
+        switch TextInput.arguments() {
+        case .success(let checked): arguments = checked
+        case .failure(let bad):
+            FileHandle.standardError.write(Data("plansyncd: \(bad)\n".utf8))
+            Foundation.exit(1)
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -42,6 +42,16 @@ import Testing
         (["init", "--node", "b-laptop", "--department", "sales"], "already exists; refusing to overwrite it"),
         (["sync"], "no server set for this replica"),
         (["sync", "--server", "localhost"], "is not HOST:PORT"),
+        // Numbers are refused beyond ±2^53 as written, not after a double rounded them to 2^53.
+        (["put", "resources", "capacity=9007199254740993"], #"resources.capacity: "9007199254740993" is not a number within ±2^53"#),
+        (["put", "resources", "capacity=9007199254740992.5"], #"resources.capacity: "9007199254740992.5" is not a number within ±2^53"#),
+        (["put", "resources", "capacity=-1e16"], #"resources.capacity: "-1e16" is not a number within ±2^53"#),
+        (["put", "resources", "capacity=0x10"], #"resources.capacity: "0x10" is not a number within ±2^53"#),
+        (["put", "projects", "budget_planned=9007199254740993"], "projects.budget_planned: 9007199254740993 is out of range -9007199254740992 to 9007199254740992"),
+        (["put", "projects", "budget_planned=1e3"], #"projects.budget_planned: "1e3" is not a whole number"#),
+        (["list", "resources", "--where", "capacity=9007199254740992.5"], #""9007199254740992.5" is not a number within ±2^53"#),
+        (["inc", "projects", "$ID", "budget_spent", "9007199254740993"], "is beyond ±2^53"),
+        (["inc", "projects", "$ID", "budget_spent", "--", "-9007199254740993"], "is beyond ±2^53"),
     ]
 
     @Test(arguments: userErrors.indices)
@@ -118,6 +128,34 @@ import Testing
             #expect(result.errorLines.count == 1 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(!ws.exists("new.sqlite"))
         }
+    }
+
+    /// Arguments that are not valid UTF-8 (a CESU-8 surrogate `ED A0 80`, a stray `FF`) are
+    /// refused whole, never repaired into U+FFFD and synced. A shell passes the raw bytes.
+    @Test(arguments: [#"a\355\240\200b"#, #"x\377y"#, #"\300\257"#])
+    func argumentsThatAreNotUTF8AreRefused(_ octal: String) throws {
+        let (ws, id) = try Self.replicaWithProject()
+        let before = try ws.status("a")
+        for arguments in [#"put projects "$1" "name=$2""#, #"put projects "description=$2""#, #"add projects "$1" channels "$2""#,
+                          #"put projects "$2" name=x"#, #"list projects --where "name=$2""#] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", #"bad=$(printf '\#(octal)'); set -- "$1" "$bad"; exec "$0" --replica a.sqlite "# + arguments,
+                                 ws.binary.url.path, id]
+            process.currentDirectoryURL = ws.folder
+            let stderr = Pipe(), stdout = Pipe()
+            process.standardError = stderr
+            process.standardOutput = stdout
+            try process.run()
+            process.waitUntilExit()
+            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 1, "\(arguments): \(message)")
+            #expect(message.hasPrefix("plansync: argument ") && message.contains("is not valid UTF-8"), "\(arguments): \(message)")
+            #expect(stdout.fileHandleForReading.readDataToEndOfFile().isEmpty)
+        }
+        let after = try ws.status("a")
+        #expect(after["state_hash"] as? String == before["state_hash"] as? String)
+        #expect(after["outbox"] as? Int == before["outbox"] as? Int)
     }
 
     @Test func hostileArgumentsNeverCrash() throws {

@@ -78,6 +78,9 @@ struct BadInput: Sendable, CustomStringConvertible {
             [op(node, hlc: (try? HLCTimestamp(milliseconds: Ops.now.milliseconds + 3_600_000, counter: 0)) ?? .zero)]
         }),
         BadInput("counter delta beyond 2^53", .invalidOp, line(#"{"type":"push","id":1,"ops":[{"collection":"projects","row":"r","field":"budget_spent","kind":"inc","node":"n","seq":1,"hlc":"0190000000000000","delta":9007199254740993}]}"#)),
+        BadInput("real value beyond 2^53 as written", .invalidOp, line(#"{"type":"push","id":1,"ops":[{"collection":"resources","row":"r","field":"capacity","kind":"set","node":"n","seq":1,"hlc":"0190000000000000","value":9007199254740992.5,"replaces":[]}]}"#)),
+        BadInput("integer value beyond 2^53", .invalidOp, line(#"{"type":"push","id":1,"ops":[{"collection":"projects","row":"r","field":"budget_planned","kind":"set","node":"n","seq":1,"hlc":"0190000000000000","value":9007199254740993,"replaces":[]}]}"#)),
+        BadInput("NUL in a text value", .invalidOp, push { [op($0, value: .text("a\u{0}b"))] }),
         BadInput("too many ops", .tooManyOps, push { node in (1...101).map { op(node, seq: UInt64($0)) } }),
         BadInput("duplicate dot, other content", .duplicateDot, after({ [op($0)] }, { [op($0, value: .text("other"))] })),
         BadInput("batch with one bad op", .invalidOp, push { [op($0), op($0, seq: 2, field: "colour")] }),

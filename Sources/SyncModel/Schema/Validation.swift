@@ -34,13 +34,16 @@ extension Schema {
     /// predate: admission and local writes check these, while applying a pulled op checks only
     /// ``validate(_:)``, so a stored op never stops a replica from catching up.
     ///
-    /// The rule: a set element may not contain U+0000. Elements are stored as plain SQLite text,
-    /// which readers cut at the first NUL, so one would come back shortened (register text is
-    /// stored as JSON, where NUL is escaped). Throws ``ValidationError``.
+    /// The rule: no text may contain U+0000, neither a set element nor a register value. Both end
+    /// up as SQLite text in the readable tables, which `sqlite3` and C readers cut at the first NUL,
+    /// so a value would be shown shortened or altered. Throws ``ValidationError``.
     public func validateNew(_ op: Op) throws(ValidationError) {
         try validate(op)
-        if op.kind == .add || op.kind == .remove, let element = op.element, element.utf8.contains(0) {
+        if let element = op.element, element.utf8.contains(0) {
             throw ValidationError("\(op.collection).\(op.field): a set element may not contain U+0000 (NUL)")
+        }
+        if case .text(let text)? = op.value, text.utf8.contains(0) {
+            throw ValidationError("\(op.collection).\(op.field): a text may not contain U+0000 (NUL)")
         }
     }
 
@@ -67,7 +70,7 @@ extension Schema {
         case (.datetime, .text(let s)):
             guard CalendarText.isDateTime(s) else { throw bad }
         case (.enumeration(let members), .text(let s)):
-            guard members.contains(s) else { throw bad }
+            guard members.contains(where: { ExactText.equal($0, s) }) else { throw bad }   // U+212A KELVIN SIGN is not "K"
         case (.ref, .text(let s)):
             do { try Schema.validateRowID(s) } catch { throw bad }
         default:

@@ -10,6 +10,7 @@ struct LocalWrite {
     private(set) var identity: IdentityRecord
     private var clock: HybridLogicalClock
     private var applier: OpApplier
+    private let schema: Schema
     private let wall: UInt64
     private var json = JSONOutput()
 
@@ -18,6 +19,7 @@ struct LocalWrite {
         identity = try IdentityRecord.read(db)
         clock = HybridLogicalClock(last: identity.hlc)
         wall = IdentityRecord.wallMilliseconds()
+        schema = layout.schema
         applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall)
     }
 
@@ -28,8 +30,11 @@ struct LocalWrite {
         return OpBuilder.Stamp(node: identity.node, seq: identity.nextSeq, hlc: hlc)
     }
 
-    /// Applies a local op, updates `row` (the caller's view of the row) and queues the op.
+    /// Applies a local op, updates `row` (the caller's view of the row) and queues the op. Every
+    /// local op passes here, so the rules for new ops (``SyncModel/Schema/validateNew(_:)``: no
+    /// NUL in any text) hold for each of them, a conflict's new value included.
     mutating func commit(_ op: Op, family: CRDTFamily, row: inout RowState) throws {
+        do { try schema.validateNew(op) } catch { throw StoreError.validation(error) }
         try applier.apply(op)
         row.apply(op, family: family)
         json.bytes.removeAll(keepingCapacity: true)
