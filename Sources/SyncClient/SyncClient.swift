@@ -42,15 +42,22 @@ public final class SyncClient: Sendable {
     /// ``SyncClientOptions/pushBatchSize`` (each dropped from the outbox after its `ack`), then
     /// pulls from the replica's cursor until the daemon has no more, applying each page in one
     /// replica transaction. Returns the counts; throws ``SyncClientError`` on any failure, having
-    /// kept everything acknowledged or applied so far.
+    /// kept everything acknowledged or applied so far. A push the daemon refuses without closing
+    /// the session (`clock_skew`, `seq_gap`, `invalid_op`, …) is repaired when the replica can
+    /// (own ops the daemon lost are sent again, unsent ops stamped by a clock that ran ahead are
+    /// re-stamped once it is right); otherwise the pull still runs and the refusal is thrown after
+    /// it (not after `duplicate_dot`: see `plansync rekey`). A local clock further behind the
+    /// daemon's than ``SyncClientOptions/maxClockSkewMilliseconds`` pushes nothing and throws
+    /// ``SyncClientError/clockBehind(milliseconds:allowedMilliseconds:)`` after the pull; a daemon
+    /// log shorter than the cursor throws ``SyncClientError/lostHistory(cursor:head:resent:)``.
     public func sync() async throws(SyncClientError) -> SyncSummary {
         let identity = try replicaCall("reading the identity") { try replica.identity() }
         let target = try SessionTarget(identity: identity, options: options, schemaVersion: schemaVersion)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
-            try Greeting.accept(connection.welcome, replica: replica, options: options)
+            let greeting = try Greeting.accept(connection.welcome, replica: replica, options: options)
             var run = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
-            let summary = try await run.run(on: connection)
+            let summary = try await run.run(on: connection, greeting: greeting)
             await connection.close()
             return summary
         } catch {

@@ -21,6 +21,13 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
     case replica(String)
     /// The task running the sync was cancelled; what was acknowledged or applied stays.
     case cancelled
+    /// This machine's clock is further behind the daemon's `welcome.time` than the allowed skew
+    /// (protocol/PROTOCOL.md §8.1): nothing was pushed (`sync` still pulled). Says by how much.
+    case clockBehind(milliseconds: UInt64, allowedMilliseconds: UInt64)
+    /// The daemon lacks ops this replica holds (`missing` of them, of `nodes`, byte order): its
+    /// log was restored from an older backup. They reach it again when their replicas sync; until
+    /// then every sync of this replica reads the whole log again to check.
+    case lostHistory(missing: UInt64, nodes: [String])
 
     /// The kind of network failure.
     public enum NetworkFailure: String, Equatable, Sendable {
@@ -47,7 +54,7 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .network: return true
         case .server(let code, _): return SyncClientError.transientCodes.contains(code)
-        case .protocolViolation, .configuration, .replica, .cancelled: return false
+        case .protocolViolation, .configuration, .replica, .cancelled, .clockBehind, .lostHistory: return false
         }
     }
 
@@ -63,6 +70,22 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
         case let .configuration(detail): return "configuration error: \(detail)"
         case let .replica(detail): return "replica error: \(detail)"
         case .cancelled: return "sync cancelled"
+        case let .clockBehind(ms, allowed):
+            return "clock error (clock_skew): this computer's clock is \(SyncClientError.span(ms)) behind the server's (allowed \(SyncClientError.span(allowed))); "
+                + "fix it, then sync again (nothing was pushed)"
+        case let .lostHistory(missing, nodes):
+            return "daemon lost history: it lacks \(missing) op\(missing == 1 ? "" : "s") this replica holds, made by \(nodes.joined(separator: ", ")) "
+                + "(was it restored from an older backup?); they reach it again when those replicas sync, and the next sync here checks again "
+                + "(docs/operations.md, \"Restoring the daemon from a backup\")"
         }
+    }
+
+    /// A span of milliseconds as people say it: `45 s`, `62 min`, `26 h 5 min`, `3 days 2 h`.
+    public static func span(_ ms: UInt64) -> String {
+        let s = (ms + 500) / 1000
+        if s < 120 { return "\(s) s" }
+        if s < 3 * 3600 { return "\((s + 30) / 60) min" }
+        if s < 2 * 86_400 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 86_400) days \(s % 86_400 / 3600) h"
     }
 }

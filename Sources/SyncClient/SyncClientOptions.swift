@@ -26,9 +26,14 @@ public struct SyncClientOptions: Sendable {
     public var pullLimit: Int = 10_000
     /// Longest line accepted from the server, in bytes. Default 16 MiB (the protocol's default).
     public var maxLineBytes: Int = 16 * 1024 * 1024
-    /// A clock further than this from the server's `welcome.time` is reported with
-    /// ``SyncEvent/clockDrift(milliseconds:)``. Default 60,000 ms.
+    /// A local clock further than this ahead of the server's `welcome.time` is reported with
+    /// ``SyncEvent/clockDrift(milliseconds:)``. Default 60,000 ms. (One behind it is reported
+    /// beyond ``maxClockSkewMilliseconds``: the daemon's clock may run ahead of its wall clock.)
     public var clockWarningMilliseconds: UInt64 = 60_000
+    /// The daemon's allowed clock skew (its `clock_skew` limit; protocol default 5 minutes), in ms.
+    /// A local clock further behind `welcome.time` stops the push (``SyncClientError/clockBehind(milliseconds:allowedMilliseconds:)``),
+    /// and unsent ops refused with `clock_skew` are re-stamped only by a clock within it.
+    public var maxClockSkewMilliseconds: UInt64 = 5 * 60 * 1000
     /// How often `watch` looks at the outbox for new local ops. Default 500 ms.
     public var outboxPollInterval: TimeAmount = .milliseconds(500)
     /// `watch` sends a `ping` after this long without a line from the server, so that a dead

@@ -8,6 +8,10 @@ public struct SyncSummary: Equatable, Sendable {
     public var pulled: Int = 0
     /// Received ops made by other nodes, handed to the replica to apply.
     public var applied: Int = 0
+    /// Own ops the daemon had lost (a restored backup) and that were pushed again from this replica.
+    public var resent: Int = 0
+    /// Unsent ops re-stamped with the corrected local clock after a `clock_skew` refusal.
+    public var restamped: Int = 0
     /// The daemon's last log position as last seen.
     public var head: UInt64 = 0
     /// The replica's cursor at the end: equal to ``head`` when the sync completed.

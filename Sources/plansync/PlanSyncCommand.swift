@@ -9,7 +9,7 @@ struct PlanSyncCommand: AsyncParsableCommand {
         discussion: "Start with `plansync demo` to watch four departments plan a campaign and reconcile.",
         subcommands: [
             Init.self, Put.self, Get.self, List.self, Delete.self, Restore.self, Inc.self, Add.self, Remove.self,
-            Sync.self, Status.self, Log.self, Conflicts.self, Demo.self,
+            Sync.self, Status.self, Log.self, Conflicts.self, Rekey.self, Demo.self,
         ]
     )
 

@@ -156,20 +156,33 @@ struct ConvergenceTests {
         }
     }
 
-    @Test("a daemon whose log is shorter than the replica's cursor is refused, and nothing is sent")
-    func restoredDaemonIsRefused() async throws {
+    @Test("a daemon whose log is shorter than the replica's cursor is reported, and the replica reads it again from 0")
+    func restoredDaemonIsReported() async throws {
         try await withDaemon { daemon in
             let replica = daemon.replica("ahead-of-log", department: "sales")
             try replica.applyRemote([], cursor: 40)
             _ = try replica.create("departments", ["name": .text("销售部")])
-            await #expect(throws: SyncClientError.self) { _ = try await client(replica, testOptions()).sync() }
-            do {
-                _ = try await client(replica, testOptions()).sync()
-            } catch {
-                #expect("\(error)".contains("older backup"))
-            }
-            #expect(try replica.outboxCount() == 2)
-            #expect(try replica.cursor() == 40)
+            let events = EventLog()
+            let summary = try await client(replica, testOptions { $0.onEvent = events.handler }).sync()
+            #expect(events.all.contains(.lostHistory(cursor: 40, head: 0)))
+            #expect(summary.pushed == 2 && summary.cursor == 2)
+            #expect(try replica.outboxCount() == 0)
+            #expect(try replica.cursor() == 2)
+        }
+    }
+
+    @Test("a replica holding ops the restored daemon lost says so after reading the whole log, and keeps checking")
+    func restoredDaemonLacksOthersOps() async throws {
+        try await withDaemon { daemon in
+            let replica = daemon.replica("holder", department: "sales")
+            let lost = Op(collection: "departments", row: UUID().uuidString.lowercased(), field: Op.deletedField, kind: .set, node: "gone-laptop", seq: 1,
+                          hlc: HLCTimestamp(raw: 1 << 16), value: .bool(false), context: VersionVector(), department: "planning", log: 1)
+            try replica.applyRemote([lost], cursor: 1)
+            try replica.resetCursor(to: 0)
+            let error = await failure { _ = try await client(replica).sync() }
+            guard case .lostHistory(let missing, let nodes)? = error else { Issue.record("expected lostHistory, got \(String(describing: error))"); return }
+            #expect(missing == 1 && nodes == ["gone-laptop"])
+            #expect(try replica.cursor() == 0)       // the next sync checks again
         }
     }
 

@@ -82,6 +82,8 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
     func outboxCount() throws -> Int { locked { pending.count } }
     func acknowledge(through seq: UInt64) throws { locked { pending.removeAll { $0.seq <= seq } } }
     func cursor() throws -> UInt64 { locked { position } }
+    func resetCursor(to position: UInt64) throws { locked { self.position = position } }
+    func appliedMarks() throws -> VersionVector? { locked { state.applied } }
 
     func applyRemote(_ ops: [Op], cursor: UInt64) throws {
         try locked {

@@ -15,17 +15,24 @@ enum ClockCheck {
         Int64(clamping: wall) - Int64(clamping: server.milliseconds)
     }
 
-    /// Observes the server time and warns through `report` and `logger` when the local clock is more
-    /// than `threshold` ms ahead of it. A server clock beyond the replica's allowed skew is only warned
-    /// about: the HLC then stays where it was, and the daemon judges the pushed ops itself.
-    static func observe(_ server: HLCTimestamp, replica: any SyncingReplica, threshold: UInt64,
-                        logger: Logger, report: (SyncEvent) -> Void) throws(SyncClientError) {
+    /// Observes the server time and reports, through `report` and `logger`, a local clock more
+    /// than `threshold` ms ahead of it or more than `maxSkew` ms behind it. Returns how far behind
+    /// the local clock is when that is beyond `maxSkew` (protocol/PROTOCOL.md §8.1: the client
+    /// stops pushing), nil otherwise. A server time beyond the skew is not taken into the HLC.
+    static func observe(_ server: HLCTimestamp, replica: any SyncingReplica, threshold: UInt64, maxSkew: UInt64,
+                        logger: Logger, report: (SyncEvent) -> Void) throws(SyncClientError) -> UInt64? {
         // `welcome.time` is the daemon's HLC, which other clients' ops may have moved ahead of its
-        // wall clock (up to the allowed skew), so only a local clock ahead of it says something.
+        // wall clock (up to the allowed skew): only a local clock behind it by more than that is
+        // surely wrong, while one ahead of it by more than the threshold is.
         let drift = drift(server: server, wallMilliseconds: wallMilliseconds())
+        var behind: UInt64?
         if drift > Int64(clamping: threshold) {
             logger.warning("local clock is \(drift / 1000) s ahead of the server's; check the clock of this machine")
             report(.clockDrift(milliseconds: drift))
+        } else if drift < 0, drift.magnitude > maxSkew {
+            logger.warning("local clock is \(drift.magnitude / 1000) s behind the server's; nothing is pushed until it is fixed")
+            report(.clockDrift(milliseconds: drift))
+            behind = drift.magnitude
         }
         do {
             try replica.observe(serverTime: server)
@@ -34,5 +41,6 @@ enum ClockCheck {
         } catch {
             throw .replica("observing the server time: \(error)")
         }
+        return behind
     }
 }

@@ -1,22 +1,42 @@
 import SyncModel
 import SyncProtocol
 
-/// What every session does with `welcome` before anything else: report it, refuse a daemon whose
-/// log is shorter than what this replica already applied, and take the server time into the local
-/// clock (warning when the local clock runs ahead).
+/// What every session does with `welcome` before anything else: report it, move the cursor back
+/// when the daemon's log is shorter than what this replica applied, and take the server time into
+/// the local clock (reporting a local clock far ahead or behind).
 enum Greeting {
-    static func accept(_ welcome: Welcome, replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) {
+    /// What the welcome says about this session.
+    struct Outcome {
+        /// Set when the local clock is further behind the server's than the allowed skew: push nothing.
+        var clockBehind: SyncClientError?
+        /// The cursor before it was moved back to 0, when the log was shorter.
+        var lostHistoryFrom: UInt64?
+    }
+
+    static func accept(_ welcome: Welcome, replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) -> Outcome {
         options.logger.debug("connected to \(welcome.server) as department \(welcome.department), head \(welcome.head)")
-        let cursor: UInt64
-        do { cursor = try replica.cursor() } catch { throw .replica("reading the cursor: \(error)") }
+        var outcome = Outcome()
+        let cursor = try replicaCall("reading the cursor") { try replica.cursor() }
         // The log only grows. A head below the cursor means the daemon's file was replaced by an
-        // older copy: pulling on would skip the ops it appends next, and pushing would be lost.
-        guard welcome.head >= cursor else {
-            throw .protocolViolation("the daemon's log ends at position \(welcome.head), but this replica has applied up to \(cursor); "
-                + "was the daemon's file restored from an older backup? Nothing was sent (see docs/operations.md, \"Backups of a live file\")")
+        // older copy: the ops it appended since take positions this replica may have passed, and
+        // where the copy ends is unknown, so the cursor goes back to 0 and the whole log is read
+        // again (ops already applied are skipped by dot; the pull then checks what the daemon lacks).
+        if welcome.head < cursor {
+            do {
+                try replica.resetCursor(to: 0)
+            } catch {
+                throw .protocolViolation("the daemon's log ends at position \(welcome.head), but this replica has applied up to \(cursor); "
+                    + "was the daemon's file restored from an older backup? Nothing was sent (see docs/operations.md, \"Restoring the daemon from a backup\")")
+            }
+            options.logger.warning("the daemon's log ends at \(welcome.head), below this replica's cursor \(cursor): it lost history")
+            options.onEvent?(.lostHistory(cursor: cursor, head: welcome.head))
+            outcome.lostHistoryFrom = cursor
         }
         options.onEvent?(.connected(server: welcome.server, department: welcome.department, head: welcome.head))
-        try ClockCheck.observe(welcome.time, replica: replica, threshold: options.clockWarningMilliseconds,
-                               logger: options.logger) { options.onEvent?($0) }
+        if let behind = try ClockCheck.observe(welcome.time, replica: replica, threshold: options.clockWarningMilliseconds,
+                                               maxSkew: options.maxClockSkewMilliseconds, logger: options.logger, report: { options.onEvent?($0) }) {
+            outcome.clockBehind = .clockBehind(milliseconds: behind, allowedMilliseconds: options.maxClockSkewMilliseconds)
+        }
+        return outcome
     }
 }

@@ -79,6 +79,13 @@ struct PushPipeline {
         return batch
     }
 
+    /// The oldest push in flight was refused (all of it): it stays in the outbox, and the ones
+    /// behind it, refused with `seq_gap` in turn, are waited for and dropped the same way.
+    mutating func refusedOldest() {
+        if !inFlight.isEmpty { inFlight.removeFirst() }
+        clean = false
+    }
+
     /// Checks an `ack` against the oldest push in flight and returns how many ops it covered;
     /// the caller then drops the ops up to `through` from the outbox.
     mutating func acknowledged(_ ack: Ack, through: UInt64) throws(SyncClientError) -> Int {

@@ -48,6 +48,10 @@ final class SessionConnection {
         }
     }
 
+    /// Whether the session goes on: no fatal refusal or protocol violation ended it. After a
+    /// non-fatal refusal (`seq_gap`, `clock_skew`, …) further requests are answered.
+    var isOpen: Bool { session.phase != .closed }
+
     /// Sends the request `make` builds and waits for its reply, at most `timeout` (the request
     /// timeout when nil). Used when nothing else is outstanding, so the next line is the reply.
     func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String,

@@ -4,34 +4,169 @@ import SyncProtocol
 /// One `sync`: push the outbox in batches, then pull until `more` is false (DESIGN.md, "Wire
 /// contract"). Ops leave the outbox only after their `ack`; the cursor moves only with an applied
 /// batch; so a run cut off anywhere leaves a replica the next run completes.
+///
+/// A push the daemon refuses without closing the session does not stop the pull, and what can
+/// be repaired from here is repaired once before giving up (protocol/PROTOCOL.md §8.2):
+/// `seq_gap` for this node (the daemon lost own ops: restored from an older backup) queues the
+/// lost ops again from the replica; `clock_skew` with a local clock that is right again
+/// re-stamps the unsent ops. The run then throws the refusal after the pull, so it never reports
+/// success while the daemon lacks something. A pull from position 0 (a new replica, or one whose
+/// daemon lost history) checks that the log holds every op of other nodes this replica holds,
+/// and throws ``SyncClientError/lostHistory(missing:nodes:)`` when it does not.
 struct SyncRun {
     let replica: any SyncingReplica
     let node: String
     let options: SyncClientOptions
+    let welcome: Welcome
     private(set) var summary = SyncSummary()
     private var meter: ProgressMeter
+    /// The push's refusal, thrown once the pull ran.
+    private var refusal: SyncClientError?
 
     init(replica: any SyncingReplica, node: String, options: SyncClientOptions, welcome: Welcome) throws(SyncClientError) {
         self.replica = replica
         self.node = node
         self.options = options
+        self.welcome = welcome
         let outbox = try replicaCall("reading the outbox") { try replica.outboxCount() }
         let cursor = try replicaCall("reading the cursor") { try replica.cursor() }
         meter = ProgressMeter(expected: outbox + Int(clamping: welcome.head > cursor ? welcome.head - cursor : 0))
         summary.head = welcome.head
     }
 
-    /// Pushes, then pulls; returns what was done.
-    mutating func run(on connection: SessionConnection) async throws(SyncClientError) -> SyncSummary {
-        let localThrough = try await pushOutbox(on: connection)
-        try await pullAll(on: connection, localThrough: localThrough)
+    /// Pushes (unless the local clock is far behind), then pulls; returns what was done, or
+    /// throws the push's refusal or the daemon's lost history after the pull.
+    mutating func run(on connection: SessionConnection, greeting: Greeting.Outcome) async throws(SyncClientError) -> SyncSummary {
+        let localThrough = try await pushPhase(on: connection, greeting: greeting)
+        // Not after `duplicate_dot`: this file is a copy, and the ops its twin made under the same
+        // dots would be skipped here as applied (`plansync rekey` first).
+        if refusal?.serverCode != .duplicateDot {
+            // The daemon lacked own ops it had acknowledged: its log was restored, and positions
+            // this replica passed may now hold other ops. Read it all again (skipped by dot).
+            if summary.resent > 0 { try resetCursor() }
+            try await pullAll(on: connection, localThrough: localThrough)
+        }
+        if let refusal { throw refusal }
+        if let lacking { throw .lostHistory(missing: lacking.missing, nodes: lacking.nodes) }
         return summary
+    }
+
+    /// What the daemon lacks of the ops this replica holds, found by a pull from position 0.
+    private var lacking: (missing: UInt64, nodes: [String])?
+
+    private func resetCursor() throws(SyncClientError) {
+        do { try replica.resetCursor(to: 0) } catch is RepairUnsupported {} catch {
+            throw .replica("moving the cursor back: \(error)")
+        }
+    }
+
+    /// After reading the whole log (`seen`: node → highest seq in it), the ops of other nodes this
+    /// replica holds and the log does not: the daemon lost them. Then the cursor goes back to 0,
+    /// so the next sync checks again, until their replicas pushed them again.
+    private mutating func checkHeld(against seen: VersionVector) throws(SyncClientError) {
+        guard let marks = try replicaCall("reading the applied marks", { try replica.appliedMarks() }) else { return }
+        var missing: UInt64 = 0
+        var nodes: [String] = []
+        for (n, seq) in marks.sorted where n != node && seq > seen[n] {
+            missing += seq - seen[n]
+            nodes.append(n)
+        }
+        guard missing > 0 else { return }
+        try resetCursor()
+        lacking = (missing, nodes)
+    }
+
+    /// The push half of a session, as `watch` runs it before subscribing: throws the refusal
+    /// that repairs did not cure.
+    mutating func pushOnly(on connection: SessionConnection, greeting: Greeting.Outcome) async throws(SyncClientError) {
+        _ = try await pushPhase(on: connection, greeting: greeting)
+        if let refusal { throw refusal }
+    }
+
+    /// Pushes with repairs; a refusal left is kept in ``refusal``. Returns the highest own seq
+    /// read from the outbox (0 after a refusal).
+    private mutating func pushPhase(on connection: SessionConnection, greeting: Greeting.Outcome) async throws(SyncClientError) -> UInt64 {
+        if let behind = greeting.clockBehind {
+            refusal = behind
+            return 0
+        }
+        var repaired: Set<ErrorCode> = []
+        while true {
+            do throws(SyncClientError) {
+                if try outboxIsEmpty() {
+                    do throws(SyncClientError) {
+                        try await probeOwnHistory(on: connection)
+                    } catch .server(let code, let message) where connection.isOpen && code != .seqGap && code != .duplicateDot {
+                        // Only a check: an op the daemon took once but judges otherwise now
+                        // (stricter validation) says nothing about lost history.
+                        options.logger.debug("own-history check refused (\(code.rawValue)): \(message)")
+                    }
+                    if try outboxIsEmpty() { return 0 }
+                }
+                return try await pushOutbox(on: connection)
+            } catch .server(let code, let message) where connection.isOpen {
+                if repaired.insert(code).inserted, try repair(code, message) { continue }
+                if refusal == nil { refusal = .server(code: code, message: message) }
+                return 0
+            }
+        }
+    }
+
+    private func outboxIsEmpty() throws(SyncClientError) -> Bool {
+        try replicaCall("reading the outbox") { try replica.outboxCount() } == 0
+    }
+
+    /// With nothing to push, sends this node's last op again: the daemon counts it a duplicate
+    /// when it has it, and answers `seq_gap` when its log lost it (a restored backup), which
+    /// ``repair(_:_:)`` then mends. Skipped when the replica no longer holds that op.
+    private mutating func probeOwnHistory(on connection: SessionConnection) async throws(SyncClientError) {
+        let last = try replicaCall("reading the last own seq") { try replica.lastOwnSeq() }
+        guard last > 0, let op = try replicaCall("reading own op \(last)", { try replica.ownOp(seq: last) }) else { return }
+        try await connection.send(line: { $0.push(encoded: [op]) })
+        guard case .acknowledged(let ack, _) = try await connection.reply(awaiting: "ack") else { throw .protocolViolation("expected ack for a push") }
+        try AckRule.check(ack, batchSize: 1)
+        if ack.accepted == 1 { noteResent(1) }
+        summary.head = max(summary.head, ack.head)
+    }
+
+    /// Mends what a non-fatal refusal says, when this replica can: true when the push should go again.
+    private mutating func repair(_ code: ErrorCode, _ message: String) throws(SyncClientError) -> Bool {
+        switch code {
+        case .seqGap:
+            guard let expected = SeqGap.expectedSeq(in: message, node: node) else { return false }
+            let queued: Int
+            do { queued = try replica.requeueOwnOps(from: expected) } catch {
+                refusal = .server(code: code, message: "\(message); \(error)")
+                return false
+            }
+            guard queued > 0 else { return false }
+            noteResent(queued)
+            return true
+        case .clockSkew:
+            let stamped = try replicaCall("re-stamping the unsent ops") {
+                try replica.restampOutbox(serverTime: welcome.time, maxSkewMilliseconds: options.maxClockSkewMilliseconds)
+            }
+            guard stamped > 0 else { return false }
+            options.logger.notice("re-stamped \(stamped) unsent ops with the corrected clock")
+            summary.restamped += stamped
+            options.onEvent?(.restamped(count: stamped))
+            return true
+        default:
+            return false
+        }
+    }
+
+    private mutating func noteResent(_ count: Int) {
+        options.logger.warning("the daemon lacked \(count) own ops; sending them again")
+        summary.resent += count
+        options.onEvent?(.resent(count: count))
     }
 
     /// Sends the outbox in batches of ``SyncClientOptions/pushBatchSize``, up to
     /// ``SyncClientOptions/pushesInFlight`` ahead of their `ack`s (``PushPipeline``), and drops
     /// each batch from the outbox once its `ack` arrived. Returns the highest own seq read from
-    /// the outbox: every own op up to it is in the local replica.
+    /// the outbox: every own op up to it is in the local replica. A refused push throws once the
+    /// pushes sent behind it were answered, so the session can go on.
     mutating func pushOutbox(on connection: SessionConnection) async throws(SyncClientError) -> UInt64 {
         var pipeline = PushPipeline(batchSize: options.pushBatchSize, depth: options.pushesInFlight)
         while true {
@@ -44,15 +179,33 @@ struct SyncRun {
                 continue
             }
             guard pipeline.awaitingAck else { return pipeline.readThrough }
-            let reply = try await connection.reply(awaiting: "ack")
-            guard case .acknowledged(let ack, let through?) = reply else { throw .protocolViolation("expected ack for a push") }
-            let count = try pipeline.acknowledged(ack, through: through)
-            try replicaCall("acknowledging pushed ops") { try replica.acknowledge(through: through) }
-            summary.pushed += ack.accepted
-            summary.duplicates += ack.duplicates
-            summary.head = max(summary.head, ack.head)
-            options.onEvent?(.progress(meter.pushed(count)))
+            let reply: ClientSession.Event
+            do throws(SyncClientError) {
+                reply = try await connection.reply(awaiting: "ack")
+            } catch .server(let code, let message) where connection.isOpen {
+                pipeline.refusedOldest()
+                while pipeline.awaitingAck {
+                    do throws(SyncClientError) {
+                        try take(try await connection.reply(awaiting: "ack"), into: &pipeline)
+                    } catch .server where connection.isOpen {
+                        pipeline.refusedOldest()
+                    }
+                }
+                throw .server(code: code, message: message)
+            }
+            try take(reply, into: &pipeline)
         }
+    }
+
+    /// Drops an acknowledged batch from the outbox and counts it.
+    private mutating func take(_ reply: ClientSession.Event, into pipeline: inout PushPipeline) throws(SyncClientError) {
+        guard case .acknowledged(let ack, let through?) = reply else { throw .protocolViolation("expected ack for a push") }
+        let count = try pipeline.acknowledged(ack, through: through)
+        try replicaCall("acknowledging pushed ops") { try replica.acknowledge(through: through) }
+        summary.pushed += ack.accepted
+        summary.duplicates += ack.duplicates
+        summary.head = max(summary.head, ack.head)
+        options.onEvent?(.progress(meter.pushed(count)))
     }
 
     /// Pulls from the replica's cursor until the server says there is no more, applying each
@@ -61,6 +214,8 @@ struct SyncRun {
     /// are in the replica already and are not handed to it again.
     mutating func pullAll(on connection: SessionConnection, localThrough: UInt64 = 0) async throws(SyncClientError) {
         let since = try replicaCall("reading the cursor") { try replica.cursor() }
+        // From 0 the pull reads the whole log: what it holds is checked against the replica.
+        var seen: VersionVector? = since == 0 ? VersionVector() : nil
         let limit = max(1, options.pullLimit)
         var reply = try await connection.request({ $0.pull(since: since, limit: limit) }, awaiting: "changes")
         while true {
@@ -69,6 +224,7 @@ struct SyncRun {
                 guard !page.ops.isEmpty else { throw .protocolViolation("changes says more but holds no ops after \(page.next)") }
                 try await connection.send(followUp)
             }
+            if seen != nil { for op in page.ops { seen?.observe(op.dot) } }
             if !page.ops.isEmpty {
                 let node = node
                 let fresh = localThrough == 0 ? page.ops : page.ops.filter { $0.node != node || $0.seq > localThrough }
@@ -79,7 +235,10 @@ struct SyncRun {
             summary.head = max(summary.head, page.next)
             summary.cursor = page.next
             options.onEvent?(.progress(meter.pulled(page.ops.count)))
-            guard followUp != nil else { return }
+            guard followUp != nil else {
+                if let seen { try checkHeld(against: seen) }
+                return
+            }
             reply = try await connection.reply(awaiting: "changes")
         }
     }

@@ -36,8 +36,11 @@ struct WatchLoop {
         let target = try SessionTarget(identity: identity, options: options, schemaVersion: schemaVersion)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
-            try Greeting.accept(connection.welcome, replica: replica, options: options)
+            let greeting = try Greeting.accept(connection.welcome, replica: replica, options: options)
             onOpen()
+            // The outbox goes first, with the repairs `sync` makes; what they cannot cure stops watch.
+            var push = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
+            try await push.pushOnly(on: connection, greeting: greeting)
             var watch = try WatchSession(replica: replica, node: identity.node, options: options)
             try await watch.run(on: connection)
         } catch {

@@ -43,6 +43,16 @@ public struct HybridLogicalClock: Sendable, Equatable {
     @discardableResult
     public mutating func receive(_ remote: HLCTimestamp, wallMilliseconds wall: UInt64) throws(HLCError) -> HLCTimestamp {
         try checkSkew(remote, wallMilliseconds: wall)
+        return try merge(remote, wallMilliseconds: wall)
+    }
+
+    /// The receive rule without the skew check (Kulkarni et al. 2014, Algorithm 3):
+    /// l' = max(l, l_m, pt); c' = max(c, c_m) + 1 when l' = l = l_m, c + 1 when only l' = l,
+    /// c_m + 1 when only l' = l_m, and 0 when the wall clock is ahead of both. For readings that
+    /// were already judged (ops from the server's log, which refused those too far ahead of it):
+    /// a local wall clock running behind must not refuse them.
+    @discardableResult
+    public mutating func merge(_ remote: HLCTimestamp, wallMilliseconds wall: UInt64) throws(HLCError) -> HLCTimestamp {
         let l = last.milliseconds, lm = remote.milliseconds
         let top = max(l, lm, wall)
         let next: HLCTimestamp

@@ -30,6 +30,44 @@ public protocol SyncingReplica: Sendable {
     func observe(serverTime: HLCTimestamp) throws
     /// SHA-256 of the canonical state, 64 lowercase hex digits.
     func stateHash() throws -> String
+
+    // Repairs (protocol/PROTOCOL.md §8). A replica that cannot do one says so by its default.
+
+    /// The highest seq this replica has given an op, 0 before its first. Default 0.
+    func lastOwnSeq() throws -> UInt64
+    /// Own op `seq` exactly as it was pushed, nil when the replica no longer holds it. Default nil.
+    func ownOp(seq: UInt64) throws -> EncodedOp?
+    /// Puts own acknowledged ops `seq`… back in the outbox, ahead of the unsent ones, with their
+    /// original dots and content (the daemon's log lost them); returns how many. Throws, changing
+    /// nothing, when one is no longer held. Default 0: cannot.
+    func requeueOwnOps(from seq: UInt64) throws -> Int
+    /// Gives the unsent ops new HLC readings from the wall clock, with their dots and content, when
+    /// that clock is within `maxSkewMilliseconds` of `serverTime`; returns how many (0: the clock
+    /// is still off, or the replica cannot). Default 0.
+    func restampOutbox(serverTime: HLCTimestamp, maxSkewMilliseconds: UInt64) throws -> Int
+    /// Moves the cursor to `position`, also backwards (the daemon's log was restored from an
+    /// older copy). The default throws: the replica cannot.
+    func resetCursor(to position: UInt64) throws
+    /// The applied-dot high-water marks (node → highest seq applied, own unsent ops included),
+    /// to check after reading the whole log that the daemon holds every op this replica holds.
+    /// Default nil: not checked.
+    func appliedMarks() throws -> VersionVector?
+}
+
+/// A repair the replica does not offer (see ``SyncingReplica/resetCursor(to:)``).
+public struct RepairUnsupported: Error, CustomStringConvertible {
+    /// What was asked.
+    public let what: String
+    public var description: String { "this replica cannot \(what)" }
+}
+
+extension SyncingReplica {
+    public func lastOwnSeq() throws -> UInt64 { 0 }
+    public func ownOp(seq: UInt64) throws -> EncodedOp? { nil }
+    public func requeueOwnOps(from seq: UInt64) throws -> Int { 0 }
+    public func restampOutbox(serverTime: HLCTimestamp, maxSkewMilliseconds: UInt64) throws -> Int { 0 }
+    public func resetCursor(to position: UInt64) throws { throw RepairUnsupported(what: "move its cursor back") }
+    public func appliedMarks() throws -> VersionVector? { nil }
 }
 
 extension SyncingReplica {

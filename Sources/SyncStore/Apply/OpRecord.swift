@@ -59,6 +59,35 @@ struct OpRecord {
         return out
     }
 
+    /// Rewrites recorded ops of `node` in place: `transform` returns the op to keep instead, nil to
+    /// keep it as it is. For own ops whose HLC or dot changed before anyone saw them (restamp,
+    /// rekey), so that the record never holds a text that differs from what was pushed.
+    static func rewrite(_ db: Database, node: String, _ transform: (Op) throws -> Op?) throws {
+        let pattern = "%\"node\":\"\(node)\",%"
+        let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops FROM ps_op_record WHERE ops LIKE ?"), arguments: [pattern])
+        for entry in entries {
+            let lines = try entry.decode(String.self, atIndex: 1).split(separator: "\n", omittingEmptySubsequences: false)
+            var out = JSONOutput()
+            var changed = false
+            for (i, line) in lines.enumerated() {
+                if i > 0 { out.byte(UInt8(ascii: "\n")) }
+                var op = try decode(line)
+                if op.node == node, let replaced = try transform(op) {
+                    op = replaced
+                    changed = true
+                }
+                do { try OpJSON.encode(op, into: &out) } catch {
+                    throw StoreError.validation(ValidationError("op \(op.dot): \(error)"))
+                }
+            }
+            guard changed else { continue }
+            let update = try RawStatement(db, "UPDATE ps_op_record SET ops = ? WHERE entry = ?")
+            try out.bytes.withUnsafeBufferPointer { try update.bind(1, utf8: $0) }
+            try update.bind(2, try entry.decode(Int64.self, atIndex: 0))
+            try update.run()
+        }
+    }
+
     /// The op with this dot among those appended and not yet flushed.
     func find(_ dot: Dot) throws -> Op? {
         try OpRecord.find(dot, in: String(decoding: lines.bytes, as: UTF8.self))

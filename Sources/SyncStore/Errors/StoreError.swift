@@ -49,6 +49,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case database(String)
     /// A code path that is not built yet.
     case notImplemented(String)
+    /// Own ops the daemon lost cannot be sent again from this replica: the message says which
+    /// and what to do.
+    case unrecoverable(String)
 
     /// One line, no trailing period, suitable for `plansync: <message>`.
     public var description: String {
@@ -79,6 +82,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .clock(let e): return e.description
         case .database(let message): return "database error: \(message)"
         case .notImplemented(let what): return "\(what) is not implemented"
+        case .unrecoverable(let message): return message
         }
     }
 }

@@ -14,11 +14,11 @@ struct LocalWrite {
     private let wall: UInt64
     private var json = JSONOutput()
 
-    init(db: Database, layout: TableLayout) throws {
+    init(db: Database, layout: TableLayout, wallMilliseconds: UInt64) throws {
         self.db = db
         identity = try IdentityRecord.read(db)
         clock = HybridLogicalClock(last: identity.hlc)
-        wall = IdentityRecord.wallMilliseconds()
+        wall = wallMilliseconds
         schema = layout.schema
         applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall)
     }
@@ -37,17 +37,7 @@ struct LocalWrite {
         do { try schema.validateNew(op) } catch { throw StoreError.validation(error) }
         try applier.apply(op)
         row.apply(op, family: family)
-        json.bytes.removeAll(keepingCapacity: true)
-        do {
-            try OpJSON.encode(op, into: &json)
-        } catch {
-            throw StoreError.validation(ValidationError("op \(op.dot): \(error)"))
-        }
-        let insert = try RawStatement(db, "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
-        try insert.bind(1, seq: op.seq)
-        try json.bytes.withUnsafeBufferPointer { try insert.bind(2, utf8: $0) }
-        try insert.bind(3, Int64(clamping: wall))
-        try insert.run()
+        try OutboxRows.insert(db, op, json: &json, createdAt: wall)
     }
 
     mutating func finish() throws {

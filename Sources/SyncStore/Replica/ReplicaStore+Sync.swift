@@ -90,8 +90,9 @@ extension ReplicaStore {
     public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
         try write { db in
             var identity = try IdentityRecord.read(db)
+            let wall = wallClock.milliseconds()
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
-                                        origin: .remote, wallMilliseconds: IdentityRecord.wallMilliseconds())
+                                        origin: .remote, wallMilliseconds: wall)
             // Only the newest ops of a batch bigger than the op record are recorded.
             let firstRecorded = ops.count - Int(OpRecord.kept)
             for (i, op) in ops.enumerated() {
@@ -100,8 +101,15 @@ extension ReplicaStore {
             try applier.finish()
             // Later local writes sort after every value seen, and never reuse a seq of this
             // node that came back from the server (a replica restored from an old copy).
+            // The HLC receive rule (Kulkarni et al. 2014) with the newest reading of the batch:
+            // max(local, remote, wall) and the counter advanced, never the remote reading as it is.
+            // No skew check: the daemon already refused readings too far ahead of it.
             var changed = false
-            if applier.maxHLC > identity.hlc { identity.hlc = applier.maxHLC; changed = true }
+            if applier.maxHLC != .zero {
+                var clock = HybridLogicalClock(last: identity.hlc)
+                try clock.merge(applier.maxHLC, wallMilliseconds: wall)
+                if clock.last != identity.hlc { identity.hlc = clock.last; changed = true }
+            }
             let ownApplied = applier.applied[identity.node]
             if ownApplied >= identity.nextSeq { identity.nextSeq = ownApplied + 1; changed = true }
             if changed { try identity.saveClock(db) }
@@ -118,7 +126,7 @@ extension ReplicaStore {
             try write { db in
                 var identity = try IdentityRecord.read(db)
                 var clock = HybridLogicalClock(last: identity.hlc)
-                try clock.receive(serverTime, wallMilliseconds: IdentityRecord.wallMilliseconds())
+                try clock.receive(serverTime, wallMilliseconds: wallClock.milliseconds())
                 identity.hlc = clock.last
                 try identity.saveClock(db)
             }

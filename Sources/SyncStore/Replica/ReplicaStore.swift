@@ -24,41 +24,45 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     /// replica changes only through its ``ServerLog``, or it would drift from the log; a file this
     /// process may not write was opened read-only.
     let writeRefusal: StoreError?
+    /// The wall clock local writes and the HLC read.
+    let wallClock: WallClock
 
-    init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil) {
+    init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil, wallClock: WallClock = .system) {
         self.pool = pool
         self.layout = layout
         self.schema = layout.schema
         self.writeRefusal = writeRefusal
+        self.wallClock = wallClock
     }
 
     /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists and
     /// ``StoreError/invalidIdentity(_:)`` for a bad node id, an empty department or the department
     /// ``ServerLog/department``, which marks a daemon's file.
-    public static func create(at path: String, identity: ReplicaIdentity, schema: Schema) throws -> ReplicaStore {
+    /// `wallClock` is the system clock unless a test gives one.
+    public static func create(at path: String, identity: ReplicaIdentity, schema: Schema, wallClock: WallClock = .system) throws -> ReplicaStore {
         try ReplicaStore.validate(identity)
         guard !ServerLog.isDaemonIdentity(identity) else {
             throw StoreError.invalidIdentity("the department \"\(ServerLog.department)\" is reserved for the sync daemon's file")
         }
         let layout = try TableLayout(schema)
         let pool = try StoreDatabase.create(at: path, layout: layout) { db in
-            try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
+            try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: wallClock.milliseconds())
         }
-        return ReplicaStore(pool: pool, layout: layout)
+        return ReplicaStore(pool: pool, layout: layout, wallClock: wallClock)
     }
 
     /// Opens an existing replica; throws ``StoreError/noSuchFile(_:)`` or
     /// ``StoreError/notAReplica(path:reason:)`` without touching the file. A daemon's file opens
     /// for reading: its writes throw ``StoreError/daemonFile(_:)``. So does a file this process
     /// may not write, whose writes throw ``StoreError/readOnly(_:)``.
-    public convenience init(opening path: String, schema: Schema) throws {
+    public convenience init(opening path: String, schema: Schema, wallClock: WallClock = .system) throws {
         let layout = try TableLayout(schema)
         let readOnly = !FileManager.default.isWritableFile(atPath: path)
         let pool = try StoreDatabase.open(path, layout: layout, readOnly: readOnly)
         let identity = try ReplicaStore(pool: pool, layout: layout).identity()
         let refusal: StoreError? = ServerLog.isDaemonIdentity(identity) ? .daemonFile(path)
             : readOnly ? .readOnly("\(path) is read-only here; reading works, writing needs write access to it") : nil
-        self.init(pool: pool, layout: layout, writeRefusal: refusal)
+        self.init(pool: pool, layout: layout, writeRefusal: refusal, wallClock: wallClock)
     }
 
     /// Whether this is a daemon's file opened as a replica (it refuses writes).

@@ -1,4 +1,5 @@
 import SyncClient
+import SyncProtocol
 import SyncStore
 
 /// Maps errors of the store and the sync client to ``CLIError``s with the right exit status:
@@ -15,12 +16,26 @@ enum ErrorTranslation {
 
     static func translate(_ error: SyncClientError) -> CLIError {
         switch error {
-        case let .server(code, message): return .network("server refused: \(code.rawValue): \(message)")
+        case let .server(code, message): return .network("server refused: \(code.rawValue): \(message)\(advice(code))")
         case let .network(kind, detail): return .network("cannot sync (\(kind.rawValue)): \(detail)")
         case let .protocolViolation(detail): return .network("the server broke the protocol: \(detail)")
         case let .configuration(detail): return .user(detail)
         case let .replica(detail): return .user(detail)
         case .cancelled: return .user("sync cancelled; the next sync continues where it stopped")
+        case .clockBehind, .lostHistory: return .network(error.description)
+        }
+    }
+
+    /// What to do about a refusal the client could not repair itself.
+    static func advice(_ code: SyncProtocol.ErrorCode) -> String {
+        switch code {
+        case .duplicateDot:
+            return "; this replica file is a copy of one that synced first: give it a new node id with "
+                + "`plansync rekey --node NEW-NODE-ID` (its unsent edits move along), then sync"
+        case .clockSkew:
+            return "; fix this computer's clock, then sync again: the unsent ops are then re-stamped automatically"
+        default:
+            return ""
         }
     }
 }

@@ -7,6 +7,8 @@ enum SyncReport {
     static func summary(_ s: SyncSummary, status: ReplicaStatus) -> String {
         var text = "pushed \(s.pushed) op\(s.pushed == 1 ? "" : "s")"
         if s.duplicates > 0 { text += " (\(s.duplicates) already there)" }
+        if s.resent > 0 { text += " (\(s.resent) the daemon had lost, sent again)" }
+        if s.restamped > 0 { text += " (\(s.restamped) re-stamped with the corrected clock)" }
         text += ", received \(s.applied) from others; up to date at log position \(s.cursor)"
         if status.openConflicts > 0 {
             text += "; \(status.openConflicts) open conflict\(status.openConflicts == 1 ? "" : "s") (plansync conflicts)"
@@ -20,7 +22,13 @@ enum SyncReport {
         case .progress(let p):
             progress.show(p)
         case .clockDrift(let ms):
-            Console.err("plansync: warning: this computer's clock is \(ms.magnitude / 1000) s \(ms > 0 ? "ahead of" : "behind") the server's; check it")
+            Console.err("plansync: warning: this computer's clock is \(SyncClientError.span(ms.magnitude)) \(ms > 0 ? "ahead of" : "behind") the server's; check it")
+        case .resent(let count):
+            Console.err("plansync: warning: the daemon had lost \(count) op\(count == 1 ? "" : "s") of this replica (restored from a backup?); sending \(count == 1 ? "it" : "them") again")
+        case .restamped(let count):
+            Console.err("plansync: re-stamped \(count) unsent op\(count == 1 ? "" : "s") with the corrected clock")
+        case let .lostHistory(cursor, head):
+            Console.err("plansync: warning: the daemon's log ends at position \(head), below this replica's \(cursor): it lost history (restored from a backup?)")
         case .connected:
             break
         case .applied(_, let fromOthers, let cursor):

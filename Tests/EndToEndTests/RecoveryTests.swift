@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+/// Issue 10, parts 5 and 8: a daemon restored from a backup, and a copied replica whose copy
+/// synced first. Every replica ends with the same state hash, and nothing anyone wrote is lost.
+@Suite struct RecoveryTests {
+    /// `sqlite3 FILE SQL` in `folder` (the online backup operators use, docs/operations.md).
+    func sqlite(_ arguments: String..., in folder: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3"] + arguments
+        process.currentDirectoryURL = folder
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sqlite3 \(arguments)")
+    }
+
+    func hashes(_ ws: Workspace, _ replicas: [String]) throws -> Set<String> {
+        Set(try replicas.map { try ws.status($0)["state_hash"] as? String ?? "?" })
+    }
+
+    @Test func aDaemonRestoredFromABackupGetsBackEveryOpAndNoLaptopReportsSuccessMeanwhile() async throws {
+        let ws = try Workspace()
+        var daemon = try await TestDaemon(in: ws.folder)
+        for (name, department) in [("a", "planning"), ("b", "sales"), ("c", "marketing")] {
+            try ws.ok(name, "init", "--node", "\(name)-laptop", "--department", department, "--server", daemon.address,
+                      "--token", try daemon.token(for: department))
+        }
+        let project = try ws.ok("a", "put", "projects", "name=春季推广")
+        for name in ["a", "b", "c"] { try ws.ok(name, "sync") }
+        try sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+
+        // After the backup: b pushes; c pushes and pulls b's op.
+        try ws.ok("b", "inc", "projects", project, "budget_spent", "1200")
+        try ws.ok("b", "sync")
+        try ws.ok("c", "put", "projects", project, "status=active")
+        try ws.ok("c", "add", "projects", project, "channels", "户外广告")
+        try ws.ok("c", "sync")
+
+        // The daemon is restored from the backup; a writes on, so the log grows past b's and c's cursors.
+        await daemon.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
+        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
+        daemon = try await TestDaemon(in: ws.folder)
+        let server = daemon.address
+        for i in 0..<4 { try ws.ok("a", "put", "tasks", "title=任务 \(i)", "project=\(project)") }
+        try ws.ok("a", "sync", "--server", server)
+
+        // c sends its own lost ops again, but holds b's, which the daemon lacks: not a success.
+        let c = try ws.on("c", "sync", "--server", server)
+        #expect(c.status == 3, "\(c.stdout) \(c.stderr)")
+        #expect(c.stderr.contains("daemon lost history") && c.stderr.contains("b-laptop"), "\(c.stderr)")
+        #expect(c.stderr.contains("had lost 2 ops"), "\(c.stderr)")
+        // b sends its own again; then it holds nothing the daemon lacks.
+        let b = try ws.on("b", "sync", "--server", server)
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.output.contains("1 the daemon had lost, sent again"), "\(b.output)")
+        for name in ["c", "a", "b"] { try ws.ok(name, "sync", "--server", server) }
+        #expect(try hashes(ws, ["a", "b", "c"]).count == 1)
+
+        let row = try #require(try ws.json("a", "get", "projects", project, "--json") as? [String: Any])
+        let fields = try #require(row["fields"] as? [String: Any])
+        #expect(fields["status"] as? String == "active")
+        #expect(fields["budget_spent"] as? Int == 1200)
+        #expect(fields["channels"] as? [String] == ["户外广告"])
+
+        // No seq_gap ever after: c's next edit goes through.
+        try ws.ok("c", "put", "projects", project, "risk_level=low")
+        let next = try ws.on("c", "sync", "--server", server)
+        #expect(next.status == 0 && !next.stderr.contains("seq_gap"), "\(next.stderr)")
+        try ws.ok("a", "sync", "--server", server)
+        #expect(try hashes(ws, ["a", "c"]).count == 1)
+        await daemon.stop()
+    }
+
+    @Test func aDaemonLogShorterThanTheCursorIsReportedAndTheReplicaCatchesUp() async throws {
+        let ws = try Workspace()
+        var daemon = try await TestDaemon(in: ws.folder)
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "planning", "--server", daemon.address, "--token", try daemon.token(for: "planning"))
+        try ws.ok("b", "init", "--node", "b-laptop", "--department", "sales", "--server", daemon.address, "--token", try daemon.token(for: "sales"))
+        try ws.ok("a", "put", "departments", "name=策划部")
+        try ws.ok("a", "sync")
+        try sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+        try ws.ok("a", "put", "departments", "name=市场部")
+        try ws.ok("a", "sync")
+        try ws.ok("b", "sync")
+        await daemon.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
+        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
+        daemon = try await TestDaemon(in: ws.folder)
+
+        // b applied a's ops the daemon lost: its cursor is past the head. It says so, exit 3.
+        let b = try ws.on("b", "sync", "--server", daemon.address)
+        #expect(b.status == 3, "\(b.stderr)")
+        #expect(b.stderr.contains("below this replica's") && b.stderr.contains("a-laptop"), "\(b.stderr)")
+        // a sends its lost ops again; then both agree with the daemon.
+        try ws.ok("a", "sync", "--server", daemon.address)
+        try ws.ok("b", "sync", "--server", daemon.address)
+        #expect(try hashes(ws, ["a", "b"]).count == 1)
+        await daemon.stop()
+    }
+
+    @Test func aCopiedReplicaRefusedWithDuplicateDotMovesItsUnsentEditsToANewNodeID() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "sales", "--server", daemon.address, "--token", try daemon.token(for: "sales"))
+        try ws.ok("b", "init", "--node", "b-laptop", "--department", "planning", "--server", daemon.address, "--token", try daemon.token(for: "planning"))
+        let project = try ws.ok("a", "put", "projects", "name=春季推广")
+        try ws.ok("a", "sync")
+        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("a.sqlite"), to: ws.folder.appendingPathComponent("copy.sqlite"))
+
+        try ws.ok("copy", "put", "projects", project, "status=active")
+        try ws.ok("copy", "add", "projects", project, "channels", "社交媒体")
+        try ws.ok("a", "put", "projects", project, "status=on_hold")
+        let partner = try ws.ok("a", "put", "partners", "name=星河广告")
+        try ws.ok("a", "inc", "projects", project, "budget_spent", "500")
+        try ws.ok("a", "add", "projects", project, "channels", "户外广告")
+        try ws.ok("copy", "sync")
+
+        let refused = try ws.on("a", "sync")
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("duplicate_dot") && refused.stderr.contains("plansync rekey --node"), "\(refused.stderr)")
+
+        // Bad input changes nothing.
+        let bad = try ws.on("a", "rekey", "--node", "a:laptop")
+        #expect(bad.status == 1 && bad.errorLines.count == 1, "\(bad.stderr)")
+        let same = try ws.on("a", "rekey", "--node", "a-laptop")
+        #expect(same.status == 1, "\(same.stderr)")
+        #expect(try ws.status("a")["outbox"] as? Int == 5)
+
+        let moved = try ws.ok("a", "rekey", "--node", "a-laptop-2")
+        #expect(moved.contains("5 unsent ops moved"), "\(moved)")
+        #expect(try ws.status("a")["node"] as? String == "a-laptop-2")
+        for name in ["a", "b", "copy", "a"] { try ws.ok(name, "sync") }
+        #expect(try hashes(ws, ["a", "b", "copy"]).count == 1)
+
+        let row = try #require(try ws.json("b", "get", "projects", project, "--json") as? [String: Any])
+        let fields = try #require(row["fields"] as? [String: Any])
+        #expect(fields["budget_spent"] as? Int == 500)
+        #expect(fields["channels"] as? [String] == ["户外广告", "社交媒体"])
+        #expect(try ws.ok("b", "get", "partners", partner).contains("星河广告"))
+        // Both status values survive, as a conflict every replica shows.
+        #expect(try ws.status("b")["open_conflicts"] as? Int == 1)
+        await daemon.stop()
+    }
+}
