@@ -15,6 +15,7 @@ struct WatchSession {
     private var push: (lastSeq: UInt64, count: Int, sent: ContinuousClock.Instant)?
     private var ping: ContinuousClock.Instant?
     private var lastHeard = ContinuousClock.now
+    private var lastSent = ContinuousClock.now
 
     init(replica: any SyncingReplica, node: String, options: SyncClientOptions) throws(SyncClientError) {
         self.node = node
@@ -73,13 +74,17 @@ struct WatchSession {
         guard let last = batch.last else { return }
         try await connection.send(line: { $0.push(encoded: batch) })
         push = (last.seq, batch.count, .now)
+        lastSent = .now
     }
 
-    /// Pings after a quiet spell, so that a dead peer shows up as a missing `pong`.
+    /// Pings after a quiet spell either way: nothing heard (a dead peer shows up as a missing
+    /// `pong`) or nothing sent (the daemon closes a subscriber that sends nothing for its
+    /// subscriber timeout, 90 s by default, even while `changes` keep coming).
     private mutating func keepAlive(on connection: SessionConnection) async throws(SyncClientError) {
-        guard ping == nil, ContinuousClock.now - lastHeard >= options.keepAliveInterval.duration else { return }
+        guard ping == nil, ContinuousClock.now - min(lastHeard, lastSent) >= options.keepAliveInterval.duration else { return }
         try await connection.send { $0.ping() }
         ping = .now
+        lastSent = .now
     }
 
     private func checkDeadlines() throws(SyncClientError) {
