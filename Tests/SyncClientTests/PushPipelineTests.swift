@@ -38,7 +38,7 @@ struct PushPipelineTests {
     @Test("the outbox is read ahead by size: few ops of large texts, many small ones")
     func readAheadFollowsTheSizeOfTheOps() throws {
         var small = PushPipeline(batchSize: 1000, depth: 2)
-        #expect(small.readAhead == PushPipeline.firstReadAhead)
+        #expect(small.readAhead == 64)
         try small.read(try Self.ops(1...64))
         #expect(small.readAhead == 16_000)
 

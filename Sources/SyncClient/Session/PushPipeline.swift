@@ -34,9 +34,8 @@ struct PushPipeline {
     private var clean = false
     /// The highest seq read from the outbox: every own op up to it is in the local replica.
     private(set) var readThrough: UInt64 = 0
-    /// Ops and their JSON bytes read so far, which size ``readAhead``.
-    private var readOps = 0
-    private var readBytes = 0
+    /// Sizes ``readAhead`` by the ops read so far.
+    private var sizer = OutboxReadAhead(bytes: PushPipeline.readAheadBytes)
 
     init(batchSize: Int, depth: Int) {
         self.batchSize = max(1, batchSize)
@@ -45,19 +44,9 @@ struct PushPipeline {
 
     /// How many ops to read at a time: many batches, so that reading past the pushes in flight
     /// (which a store without a seq index does by reading them again) is rare, but no more than
-    /// about ``readAheadBytes`` of them. The outbox is read by count, so the first read takes
-    /// ``firstReadAhead`` ops and later ones follow the size of the ops read so far: an outbox of
-    /// ~390 KB ops (65,000-character texts full of escapes) is read about 170 at a time, not
-    /// 16,000 (6 GB) to send 4 MiB pushes.
-    var readAhead: Int {
-        let most = batchSize * 16
-        guard readOps > 0 else { return min(most, PushPipeline.firstReadAhead) }
-        let perOp = max(1, readBytes / readOps)
-        return max(1, min(most, PushPipeline.readAheadBytes / perOp))
-    }
+    /// about ``readAheadBytes`` of them (``OutboxReadAhead``).
+    var readAhead: Int { sizer.limit(most: batchSize * 16) }
 
-    /// Ops of the first read, before their size is known.
-    static let firstReadAhead = 64
     /// About how many bytes of ops one read may take: 16 pushes' worth (64 MiB).
     static let readAheadBytes = 16 * PushSize.budget
 
@@ -84,8 +73,7 @@ struct PushPipeline {
             previous = op.seq
         }
         readThrough = last.seq
-        readOps += ops.count
-        readBytes += ops.reduce(0) { $0 + $1.json.count }
+        sizer.read(ops)
         queued += ops
     }
 

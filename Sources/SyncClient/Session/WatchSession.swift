@@ -16,6 +16,8 @@ struct WatchSession {
     private var ping: ContinuousClock.Instant?
     private var lastHeard = ContinuousClock.now
     private var lastSent = ContinuousClock.now
+    /// Reads about one push of outbox ops at a time, whatever their size.
+    private var outboxRead = OutboxReadAhead(first: 16, bytes: PushSize.budget)
 
     init(replica: any SyncingReplica, node: String, options: SyncClientOptions) throws(SyncClientError) {
         self.node = node
@@ -69,7 +71,9 @@ struct WatchSession {
     /// Sends the next outbox batch when there is one and no push awaits its ack.
     private mutating func pushIfNeeded(on connection: SessionConnection) async throws(SyncClientError) {
         guard push == nil else { return }
-        let read = try replicaCall("reading the outbox") { try replica.encodedOutbox(after: 0, limit: max(1, options.pushBatchSize)) }
+        let limit = outboxRead.limit(most: max(1, options.pushBatchSize))
+        let read = try replicaCall("reading the outbox") { try replica.encodedOutbox(after: 0, limit: limit) }
+        outboxRead.read(read)
         let batch = Array(read.prefix(PushSize.prefixCount(of: read)))
         guard let last = batch.last else { return }
         try await connection.send(line: { $0.push(encoded: batch) })
