@@ -158,8 +158,5 @@ final class LineChannel: Sendable {
         }
     }
 
-    static func seconds(_ t: TimeAmount) -> String {
-        let ms = t.nanoseconds / 1_000_000
-        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
-    }
+    static func seconds(_ t: TimeAmount) -> String { TimeText.seconds(t) }
 }

@@ -172,10 +172,10 @@ public struct ServerSession: Sendable {
         guard !isClosed else { return [] }
         if subscriptionID != nil {
             guard silence >= configuration.subscriberTimeout else { return [] }
-            return fatal(WireError(.idleTimeout, "a subscriber sent nothing and read nothing for \(ServerSession.seconds(configuration.subscriberTimeout)); a live client pings; connect again when needed"))
+            return fatal(WireError(.idleTimeout, "a subscriber sent nothing and read nothing for \(TimeText.seconds(configuration.subscriberTimeout)); a live client pings; connect again when needed"))
         }
         guard inFlight == nil, queued.isEmpty, silence >= configuration.idleTimeout else { return [] }
-        return fatal(WireError(.idleTimeout, "no request for \(ServerSession.seconds(configuration.idleTimeout)); connect again when needed"))
+        return fatal(WireError(.idleTimeout, "no request for \(TimeText.seconds(configuration.idleTimeout)); connect again when needed"))
     }
 
     /// The shortest timeout of ``silent(for:)``, so the caller knows how often to measure.
@@ -342,12 +342,6 @@ public struct ServerSession: Sendable {
         case .ping(let ping):
             return [.send(.pong(Pong(id: ping.id)))]
         }
-    }
-
-    /// "90 s", or "300 ms" below a second.
-    static func seconds(_ t: TimeAmount) -> String {
-        let ms = t.nanoseconds / 1_000_000
-        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
     }
 
     private mutating func shutDown() -> [Action] {

@@ -193,6 +193,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .success:
                 self.logger.debug("subscribed", metadata: ["since": "\(since)"])
                 self.perform(self.session.subscribed())
+            case .failure(let error) where !channel.isActive:
+                // Closed during its catch-up (a subscriber that stopped reading, or went away).
+                self.logger.debug("subscription ended during its catch-up", metadata: ["error": "\(error)"])
+                self.perform(self.session.failed("the connection closed"))
             case .failure(let error):
                 self.logger.error("subscribe failed", metadata: ["error": "\(error)"])
                 self.perform(self.session.failed("the server could not read the log"))
