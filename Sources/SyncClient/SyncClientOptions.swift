@@ -37,7 +37,8 @@ public struct SyncClientOptions: Sendable {
     /// How often `watch` looks at the outbox for new local ops. Default 500 ms.
     public var outboxPollInterval: TimeAmount = .milliseconds(500)
     /// `watch` sends a `ping` after this long without a line from the server, so that a dead
-    /// connection is noticed. Default 15 s.
+    /// connection is noticed, or without a line to it, so that the daemon does not take the
+    /// watcher for a frozen one (its subscriber timeout is 90 s by default). Default 15 s.
     public var keepAliveInterval: TimeAmount = .seconds(15)
     /// First reconnect delay of `watch`; doubles after each failed attempt. Default 250 ms.
     public var initialBackoff: TimeAmount = .milliseconds(250)

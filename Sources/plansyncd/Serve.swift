@@ -23,6 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds without a request before a connection is closed (subscribed connections excepted).")
     var idleTimeout = 300
 
+    @Option(help: "Seconds a subscribed connection may send nothing and read nothing before it is closed (plansync sync --watch pings every 15 s).")
+    var subscriberTimeout = 90
+
     @Option(help: "Most ops in one push.")
     var maxOpsPerPush = 10_000
 
@@ -38,6 +41,8 @@ struct Serve: AsyncParsableCommand {
                               ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        // `plansync sync --watch` pings after 15 s without sending; a shorter timeout would cut live watchers.
+        guard subscriberTimeout >= 30 else { throw ValidationError("--subscriber-timeout must be at least 30 (watchers ping every 15 s)") }
     }
 
     func run() async throws {
@@ -55,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = SyncDaemon.Configuration(schema: schema, host: host, port: port)
         configuration.maxConnections = maxConnections
         configuration.idleTimeout = .seconds(Int64(idleTimeout))
+        configuration.subscriberTimeout = .seconds(Int64(subscriberTimeout))
         configuration.maxOpsPerPush = maxOpsPerPush
         configuration.maxLineBytes = maxLineBytes
         configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000

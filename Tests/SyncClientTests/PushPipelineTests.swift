@@ -33,6 +33,29 @@ struct PushPipelineTests {
         #expect(pipeline.readThrough == 10 && pipeline.awaitingAck)
     }
 
+    /// Issue 10, part 6, as a kind: the outbox was read 16,000 ops at a time whatever their size,
+    /// then cut into 4 MiB pushes.
+    @Test("the outbox is read ahead by size: few ops of large texts, many small ones")
+    func readAheadFollowsTheSizeOfTheOps() throws {
+        var small = PushPipeline(batchSize: 1000, depth: 2)
+        #expect(small.readAhead == 64)
+        try small.read(try Self.ops(1...64))
+        #expect(small.readAhead == 16_000)
+
+        var large = PushPipeline(batchSize: 1000, depth: 2)
+        let text = String(repeating: "\u{1}", count: 65_000)     // ~390 KB as JSON
+        let big = try (1...64).map { seq in
+            try EncodedOp(Op(collection: "projects", row: "r\(seq)", field: "description", kind: .set, node: "n", seq: UInt64(seq),
+                             hlc: .zero, value: .text(text)))
+        }
+        try large.read(big)
+        #expect(large.readAhead * 390_000 <= PushPipeline.readAheadBytes)
+        #expect(large.readAhead >= 100)
+        // Each push stays within the line budget.
+        #expect(large.nextBatch()?.count == PushSize.prefixCount(of: big))
+        #expect(PushSize.prefixCount(of: big) <= 11)
+    }
+
     @Test("acks must answer the oldest push and cover all of it")
     func acksInOrder() throws {
         var pipeline = PushPipeline(batchSize: 2, depth: 2)

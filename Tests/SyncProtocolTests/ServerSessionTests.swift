@@ -207,19 +207,52 @@ struct ServerSessionTests {
         #expect(!s.isClosed)
     }
 
-    @Test func idleTimeoutSparesSubscribersAndRequestsInFlight() {
+    @Test func idleTimeoutSparesRequestsInFlight() {
         var idle = ready()
-        #expect(errorCode(idle.idleTimedOut(seconds: 300))?.0 == .idleTimeout)
+        #expect(idle.silent(for: .seconds(299)).isEmpty)
+        #expect(errorCode(idle.silent(for: .seconds(300)))?.0 == .idleTimeout)
         #expect(idle.isClosed)
-
-        var subscribed = ready()
-        _ = subscribed.receivedLine(Fixture.buffer(#"{"type":"subscribe","id":1,"since":0}"#))
-        _ = subscribed.subscribed()
-        #expect(subscribed.idleTimedOut(seconds: 300).isEmpty)
 
         var busy = ready()
         _ = busy.receivedLine(Fixture.buffer(#"{"type":"pull","id":1,"since":0}"#))
-        #expect(busy.idleTimedOut(seconds: 300).isEmpty)
+        #expect(busy.silent(for: .seconds(300)).isEmpty)
+    }
+
+    /// Issue 10, part 7: a frozen subscriber was exempt from every timeout and kept its slot.
+    @Test func silentSubscriberIsClosedAfterTheSubscriberTimeout() {
+        var subscribed = ready()
+        _ = subscribed.receivedLine(Fixture.buffer(#"{"type":"subscribe","id":1,"since":0}"#))
+        _ = subscribed.subscribed()
+        #expect(subscribed.silent(for: .seconds(89)).isEmpty)
+        let actions = subscribed.silent(for: .seconds(90))
+        #expect(errorCode(actions)?.0 == .idleTimeout)
+        #expect(errorCode(actions)?.fatal == true)
+        #expect(actions.last == .close)
+        #expect(subscribed.isClosed)
+    }
+
+    @Test func subscriberTimeoutCoversTheCatchUpAndRequestsInFlight() {
+        // The catch-up waits on the client reading: a frozen client must not hold it open.
+        var catchingUp = ready()
+        _ = catchingUp.receivedLine(Fixture.buffer(#"{"type":"subscribe","id":1,"since":0}"#))
+        #expect(errorCode(catchingUp.silent(for: .seconds(90)))?.0 == .idleTimeout)
+
+        var pushing = ready()
+        _ = pushing.receivedLine(Fixture.buffer(#"{"type":"subscribe","id":1,"since":0}"#))
+        _ = pushing.subscribed()
+        _ = pushing.receivedLine(Fixture.buffer(#"{"type":"push","id":2,"ops":[]}"#))
+        #expect(errorCode(pushing.silent(for: .seconds(90)))?.0 == .idleTimeout)
+    }
+
+    @Test func timeoutsAreConfigurable() {
+        var s = ServerSession(configuration: .init(serverNode: "srv", schemaVersion: 1, idleTimeout: .seconds(10), subscriberTimeout: .seconds(3)))
+        #expect(s.shortestTimeout == .seconds(3))
+        _ = s.receivedLine(Fixture.buffer(Self.hello))
+        _ = s.authenticated(department: "sales", head: 0, time: Fixture.hlc)
+        #expect(s.silent(for: .seconds(5)).isEmpty)
+        _ = s.receivedLine(Fixture.buffer(#"{"type":"subscribe","id":1,"since":0}"#))
+        _ = s.subscribed()
+        #expect(errorCode(s.silent(for: .seconds(5)))?.0 == .idleTimeout)
     }
 
     @Test func quiesceFinishesTheCommitInFlightThenCloses() {

@@ -34,6 +34,8 @@ struct PushPipeline {
     private var clean = false
     /// The highest seq read from the outbox: every own op up to it is in the local replica.
     private(set) var readThrough: UInt64 = 0
+    /// Sizes ``readAhead`` by the ops read so far.
+    private var sizer = OutboxReadAhead(bytes: PushPipeline.readAheadBytes)
 
     init(batchSize: Int, depth: Int) {
         self.batchSize = max(1, batchSize)
@@ -41,8 +43,12 @@ struct PushPipeline {
     }
 
     /// How many ops to read at a time: many batches, so that reading past the pushes in flight
-    /// (which a store without a seq index does by reading them again) is rare.
-    var readAhead: Int { batchSize * 16 }
+    /// (which a store without a seq index does by reading them again) is rare, but no more than
+    /// about ``readAheadBytes`` of them (``OutboxReadAhead``).
+    var readAhead: Int { sizer.limit(most: batchSize * 16) }
+
+    /// About how many bytes of ops one read may take: 16 pushes' worth (64 MiB).
+    static let readAheadBytes = 16 * PushSize.budget
 
     /// How many pushes may be in flight now.
     var room: Int { clean ? depth : 1 }
@@ -67,6 +73,7 @@ struct PushPipeline {
             previous = op.seq
         }
         readThrough = last.seq
+        sizer.read(ops)
         queued += ops
     }
 

@@ -21,3 +21,33 @@ enum PushSize {
         return count
     }
 }
+
+/// How many outbox ops to read at once so that a read holds about `bytes` of them: the outbox is
+/// read by count, so the first read takes `first` ops and later ones follow the average size of
+/// the ops read so far. Without it, an outbox of ~390 KB ops (65,000-character texts full of
+/// escapes) was read thousands at a time to send one 4 MiB push.
+struct OutboxReadAhead {
+    /// Ops of the first read, before their size is known.
+    let first: Int
+    /// About how many bytes of ops one read may take.
+    let bytes: Int
+    private var ops = 0
+    private var total = 0
+
+    init(first: Int = 64, bytes: Int) {
+        self.first = max(1, first)
+        self.bytes = max(1, bytes)
+    }
+
+    /// The `limit` of the next read: at most `most`, at least 1.
+    func limit(most: Int) -> Int {
+        guard ops > 0 else { return max(1, min(most, first)) }
+        return max(1, min(most, bytes / max(1, total / ops)))
+    }
+
+    /// Takes the sizes of ops just read.
+    mutating func read(_ read: some Collection<EncodedOp>) {
+        ops += read.count
+        total += read.reduce(0) { $0 + $1.json.count }
+    }
+}

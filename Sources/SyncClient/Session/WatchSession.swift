@@ -15,6 +15,9 @@ struct WatchSession {
     private var push: (lastSeq: UInt64, count: Int, sent: ContinuousClock.Instant)?
     private var ping: ContinuousClock.Instant?
     private var lastHeard = ContinuousClock.now
+    private var lastSent = ContinuousClock.now
+    /// Reads about one push of outbox ops at a time, whatever their size.
+    private var outboxRead = OutboxReadAhead(first: 16, bytes: PushSize.budget)
 
     init(replica: any SyncingReplica, node: String, options: SyncClientOptions) throws(SyncClientError) {
         self.node = node
@@ -68,18 +71,24 @@ struct WatchSession {
     /// Sends the next outbox batch when there is one and no push awaits its ack.
     private mutating func pushIfNeeded(on connection: SessionConnection) async throws(SyncClientError) {
         guard push == nil else { return }
-        let read = try replicaCall("reading the outbox") { try replica.encodedOutbox(after: 0, limit: max(1, options.pushBatchSize)) }
+        let limit = outboxRead.limit(most: max(1, options.pushBatchSize))
+        let read = try replicaCall("reading the outbox") { try replica.encodedOutbox(after: 0, limit: limit) }
+        outboxRead.read(read)
         let batch = Array(read.prefix(PushSize.prefixCount(of: read)))
         guard let last = batch.last else { return }
         try await connection.send(line: { $0.push(encoded: batch) })
         push = (last.seq, batch.count, .now)
+        lastSent = .now
     }
 
-    /// Pings after a quiet spell, so that a dead peer shows up as a missing `pong`.
+    /// Pings after a quiet spell either way: nothing heard (a dead peer shows up as a missing
+    /// `pong`) or nothing sent (the daemon closes a subscriber that sends nothing for its
+    /// subscriber timeout, 90 s by default, even while `changes` keep coming).
     private mutating func keepAlive(on connection: SessionConnection) async throws(SyncClientError) {
-        guard ping == nil, ContinuousClock.now - lastHeard >= options.keepAliveInterval.duration else { return }
+        guard ping == nil, ContinuousClock.now - min(lastHeard, lastSent) >= options.keepAliveInterval.duration else { return }
         try await connection.send { $0.ping() }
         ping = .now
+        lastSent = .now
     }
 
     private func checkDeadlines() throws(SyncClientError) {

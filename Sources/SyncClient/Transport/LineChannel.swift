@@ -27,30 +27,34 @@ final class LineChannel: Sendable {
     let events: AsyncThrowingStream<Event, any Error>
     private let continuation: AsyncThrowingStream<Event, any Error>.Continuation
     private let channel: any Channel
+    private let activity: ReadActivity
 
     private init(channel: any Channel, events: AsyncThrowingStream<Event, any Error>,
-                 continuation: AsyncThrowingStream<Event, any Error>.Continuation) {
+                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity) {
         self.channel = channel
         self.events = events
         self.continuation = continuation
+        self.activity = activity
     }
 
     /// Connects, or throws ``SyncClientError/network(_:_:)`` within `connectTimeout`.
     static func connect(to address: ServerAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         maxLineBytes: Int) async throws(SyncClientError) -> LineChannel {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self, throwing: (any Error).self)
+        let activity = ReadActivity()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(activity)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
                     try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation))
                 }
             }
         do {
             let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
-            return LineChannel(channel: channel, events: events, continuation: continuation)
+            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity)
         } catch {
             continuation.finish()
             throw networkError(error, context: "cannot connect to \(address)")
@@ -67,15 +71,31 @@ final class LineChannel: Sendable {
         }
     }
 
-    /// Ends the event stream with a timeout error unless cancelled first; the caller cancels the
-    /// returned task when the awaited reply arrives.
-    func deadline(after timeout: TimeAmount, waitingFor what: String) -> Scheduled<Void> {
+    /// Ends the event stream with a timeout error when no byte arrives for `timeout`, unless
+    /// cancelled first; the caller cancels it when the awaited reply arrives. A liveness timeout,
+    /// not a deadline for the whole reply: a long `changes` line that keeps arriving (a page of
+    /// large texts on a slow link) does not time out, a silent server does.
+    func deadline(after timeout: TimeAmount, waitingFor what: String) -> Deadline {
+        let deadline = Deadline()
+        arm(deadline, timeout: timeout, from: .now(), waitingFor: what)
+        return deadline
+    }
+
+    /// Schedules the check of `deadline` for `timeout` after `start` or the last byte, if later.
+    private func arm(_ deadline: Deadline, timeout: TimeAmount, from start: NIODeadline, waitingFor what: String) {
         let continuation = self.continuation
         let channel = self.channel
-        return channel.eventLoop.scheduleTask(in: timeout) {
+        let activity = self.activity
+        deadline.replace(channel.eventLoop.scheduleTask(deadline: max(start, activity.lastRead) + timeout) { [self] in
+            guard !deadline.isCancelled else { return }
+            let due = max(start, activity.lastRead) + timeout
+            if due > .now() {
+                arm(deadline, timeout: timeout, from: start, waitingFor: what)
+                return
+            }
             continuation.finish(throwing: SyncClientError.network(.timedOut, "no \(what) from the server within \(Self.seconds(timeout))"))
             channel.close(promise: nil)
-        }
+        })
     }
 
     /// Delivers a ``Event/tick`` every `interval` until the connection closes.
@@ -138,8 +158,5 @@ final class LineChannel: Sendable {
         }
     }
 
-    static func seconds(_ t: TimeAmount) -> String {
-        let ms = t.nanoseconds / 1_000_000
-        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
-    }
+    static func seconds(_ t: TimeAmount) -> String { TimeText.seconds(t) }
 }

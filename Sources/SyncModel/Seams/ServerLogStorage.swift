@@ -11,6 +11,11 @@ public protocol ServerLogStorage: OpLogIndex, Sendable {
                 wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit
     /// Ops with position > `since` in log order, at most `limit`, stamped with `department` and `log`.
     func ops(since: UInt64, limit: Int) throws -> [Op]
+    /// Hands `body` the ops with position > `since` in log order (stamped as in
+    /// ``ops(since:limit:)``), at most `limit`, one at a time, and stops reading as soon as `body`
+    /// returns false: a caller that fills a page by bytes reads about what it keeps, not `limit`
+    /// ops. A requirement, so calls through `any ServerLogStorage` reach a store's own cursor.
+    func forEachOp(since: UInt64, limit: Int, _ body: (Op) throws -> Bool) throws
     /// The department bound to `token`, nil when unknown or revoked. Only token hashes are stored.
     func department(forToken token: String) throws -> String?
     /// Brings the daemon's readable replica tables up to the log head (default: nothing). A
@@ -39,4 +44,21 @@ extension ServerLogStorage {
     /// Brings the daemon's own readable replica tables up to the log head. The default does nothing
     /// (an in-memory log has no tables); the SQLite log applies the ops after its replica cursor.
     public func materialize() throws {}
+
+    /// Reads ``ops(since:limit:)`` in runs of 16 ops, so that stopping early costs at most one run
+    /// more than what `body` took.
+    public func forEachOp(since: UInt64, limit: Int, _ body: (Op) throws -> Bool) throws {
+        let readAhead = 16
+        var cursor = since
+        var left = limit
+        while left > 0 {
+            let run = try ops(since: cursor, limit: min(left, readAhead))
+            for op in run {
+                guard try body(op) else { return }
+            }
+            guard run.count == min(left, readAhead), let last = run.last?.log else { return }
+            cursor = last
+            left -= run.count
+        }
+    }
 }

@@ -9,22 +9,67 @@ public enum Paging {
     /// Default budget for the ops of one `changes` line: 4 MiB, a quarter of the default line limit.
     public static let defaultMaxPageBytes = 4 * 1024 * 1024
 
-    /// The JSON array of the leading ops of `ops` that fit, and how many they are.
+    /// The JSON array of the leading ops of `ops` that fit, and how many they are. Encodes the
+    /// ops it keeps and at most one more (the one that did not fit).
     public static func encode(_ ops: some Collection<Op>, limit: Int, maxBytes: Int) throws(NonFiniteNumber) -> (json: ByteBuffer, count: Int) {
-        var budget = PageBudget(limit: limit, maxBytes: maxBytes)
-        var out = JSONOutput(capacity: min(maxBytes, ops.count * 256) + 2)
-        out.byte(UInt8(ascii: "["))
+        var page = PageWriter(limit: limit, maxBytes: maxBytes)
         for op in ops {
-            let start = out.bytes.count
-            if budget.count > 0 { out.byte(UInt8(ascii: ",")) }
-            try OpJSON.encode(op, into: &out)
-            guard budget.take(size: out.bytes.count - start - (budget.count > 0 ? 1 : 0)) else {
-                out.bytes.removeLast(out.bytes.count - start)
-                break
-            }
+            guard try page.append(op) else { break }
         }
-        out.byte(UInt8(ascii: "]"))
-        return (ByteBuffer(bytes: out.bytes), budget.count)
+        return page.finish()
+    }
+}
+
+/// Writes one page's JSON array op by op, for callers that read ops one at a time (the daemon
+/// reading its log): the work is the page's own size, whatever the count limit.
+///
+/// ```swift
+/// var page = PageWriter(limit: 1000, maxBytes: Paging.defaultMaxPageBytes)
+/// for op in ops { guard try page.append(op) else { break } }
+/// let (json, count) = page.finish()
+/// ```
+public struct PageWriter: Sendable {
+    private var budget: PageBudget
+    private var out: JSONOutput
+
+    public init(limit: Int, maxBytes: Int) {
+        budget = PageBudget(limit: limit, maxBytes: maxBytes)
+        out = JSONOutput(capacity: min(maxBytes, 64 * 1024) + 2)
+        out.byte(UInt8(ascii: "["))
+    }
+
+    /// Ops taken so far.
+    public var count: Int { budget.count }
+
+    /// Whether the count limit is reached: no op can be taken, whatever its size.
+    public var isFull: Bool { budget.count >= budget.limit }
+
+    /// Encodes `op` and keeps it when the page has room (``PageBudget/take(size:)``); returns
+    /// false, the page unchanged, when it has not. Throws for a non-finite number (validated ops
+    /// have none).
+    public mutating func append(_ op: Op) throws(NonFiniteNumber) -> Bool {
+        guard !isFull else { return false }
+        let start = out.bytes.count
+        let comma = budget.count > 0
+        if comma { out.byte(UInt8(ascii: ",")) }
+        do { try OpJSON.encode(op, into: &out) } catch {
+            out.bytes.removeLast(out.bytes.count - start)
+            throw error
+        }
+        guard budget.take(size: out.bytes.count - start - (comma ? 1 : 0)) else {
+            out.bytes.removeLast(out.bytes.count - start)
+            return false
+        }
+        return true
+    }
+
+    /// The JSON array of the ops taken, and how many they are.
+    public func finish() -> (json: ByteBuffer, count: Int) {
+        var json = ByteBuffer()
+        json.reserveCapacity(out.bytes.count + 1)
+        json.writeBytes(out.bytes)
+        json.writeInteger(UInt8(ascii: "]"))
+        return (json, budget.count)
     }
 }
 

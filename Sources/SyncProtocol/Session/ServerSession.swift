@@ -42,10 +42,18 @@ public struct ServerSession: Sendable {
         public var readAheadLines: Int
         /// …as long as the waiting lines stay under this many bytes.
         public var readAheadBytes: Int
+        /// A connection without a subscription, with no push or pull in flight, that is silent
+        /// this long gets `idle_timeout` and a close. Default 5 minutes.
+        public var idleTimeout: TimeAmount
+        /// A subscribed connection (its catch-up included) that is silent this long gets
+        /// `idle_timeout` and a close, so a frozen laptop does not keep its connection slot: a live
+        /// watcher pings well within it. Default 90 s.
+        public var subscriberTimeout: TimeAmount
 
         public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = 10_000,
                     defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000,
-                    readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024) {
+                    readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024,
+                    idleTimeout: TimeAmount = .minutes(5), subscriberTimeout: TimeAmount = .seconds(90)) {
             self.serverNode = serverNode
             self.schemaVersion = schemaVersion
             self.maxOpsPerPush = maxOpsPerPush
@@ -53,6 +61,8 @@ public struct ServerSession: Sendable {
             self.maxPullLimit = maxPullLimit
             self.readAheadLines = readAheadLines
             self.readAheadBytes = readAheadBytes
+            self.idleTimeout = idleTimeout
+            self.subscriberTimeout = subscriberTimeout
         }
     }
 
@@ -150,11 +160,27 @@ public struct ServerSession: Sendable {
         return fatal(WireError(.lineTooLong, "a line is longer than the limit of \(limit) bytes"))
     }
 
-    /// No line arrived for `seconds`: `idle_timeout`, fatal, unless a request is in flight or the
-    /// connection holds a subscription (it waits for `changes`, not for the client).
-    public mutating func idleTimedOut(seconds: Int64) -> [Action] {
-        guard !isClosed, inFlight == nil, queued.isEmpty, subscriptionID == nil else { return [] }
-        return fatal(WireError(.idleTimeout, "no request for \(seconds) s; connect again when needed"))
+    /// The peer has given no sign of life for `silence`: no line, and no output drained (the
+    /// caller measures both, see protocol/PROTOCOL.md, "Limits"). `idle_timeout`, fatal, once
+    /// `silence` reaches the timeout that applies:
+    /// - with a subscription, or its catch-up in flight: ``Configuration/subscriberTimeout``,
+    ///   whatever else is in flight (a frozen subscriber must not keep its slot; a live one pings);
+    /// - otherwise ``Configuration/idleTimeout``, unless a request is in flight (the wait is the
+    ///   server's, not the client's).
+    /// Returns nothing before that.
+    public mutating func silent(for silence: TimeAmount) -> [Action] {
+        guard !isClosed else { return [] }
+        if subscriptionID != nil {
+            guard silence >= configuration.subscriberTimeout else { return [] }
+            return fatal(WireError(.idleTimeout, "a subscriber sent nothing and read nothing for \(TimeText.seconds(configuration.subscriberTimeout)); a live client pings; connect again when needed"))
+        }
+        guard inFlight == nil, queued.isEmpty, silence >= configuration.idleTimeout else { return [] }
+        return fatal(WireError(.idleTimeout, "no request for \(TimeText.seconds(configuration.idleTimeout)); connect again when needed"))
+    }
+
+    /// The shortest timeout of ``silent(for:)``, so the caller knows how often to measure.
+    public var shortestTimeout: TimeAmount {
+        min(configuration.idleTimeout, configuration.subscriberTimeout)
     }
 
     /// The daemon is stopping: finish the request in flight, drop queued lines, then `shutting_down`, fatal.

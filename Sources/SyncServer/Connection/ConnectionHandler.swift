@@ -10,6 +10,11 @@ import SyncProtocol
 /// or room for one more line behind it) and the connection is writable, so a client that
 /// pipelines requests or does not read its replies stops being read instead of making the
 /// daemon buffer.
+///
+/// Silence: the handler notes the last sign of life of the peer (a line, or its output draining
+/// below the low water mark after it had passed the high one: the peer reads) and tells the
+/// session how long ago that was, a few times per timeout; the session decides when that is too
+/// long (``ServerSession/silent(for:)``).
 final class ConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ByteBuffer
@@ -18,16 +23,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var session: ServerSession
     private let hub: LogHub
     private let connection: UInt64
-    private let idleSeconds: Int64
     private var logger: Logger
     private var context: ChannelHandlerContext?
     private var readHeld = false
+    /// The peer's last sign of life.
+    private var lastSign = NIODeadline.now()
+    private var silenceCheck: Scheduled<Void>?
 
-    init(session: ServerSession.Configuration, hub: LogHub, connection: UInt64, idleSeconds: Int64, logger: Logger) {
+    init(session: ServerSession.Configuration, hub: LogHub, connection: UInt64, logger: Logger) {
         self.session = ServerSession(configuration: session)
         self.hub = hub
         self.connection = connection
-        self.idleSeconds = idleSeconds
         self.logger = logger
         self.logger[metadataKey: "connection"] = "\(connection)"
     }
@@ -38,15 +44,37 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        silenceCheck?.cancel()
+        silenceCheck = nil
         self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
         logger.info("connection opened")
+        lastSign = .now()
+        armSilenceCheck(on: context.eventLoop)
         context.fireChannelActive()
     }
 
+    /// Measures the silence after ``checkInterval(for:)``, then again, until the session closes.
+    private func armSilenceCheck(on eventLoop: any EventLoop) {
+        silenceCheck = eventLoop.assumeIsolated().scheduleTask(in: ConnectionHandler.checkInterval(for: session.shortestTimeout)) {
+            self.silenceCheck = nil
+            guard self.context != nil, !self.session.isClosed else { return }
+            self.perform(self.session.silent(for: .now() - self.lastSign))
+            if !self.session.isClosed { self.armSilenceCheck(on: eventLoop) }
+        }
+    }
+
+    /// How often the silence is measured: a quarter of the shortest timeout, from 10 ms to 1 s,
+    /// so a connection is closed at most that long after its timeout.
+    static func checkInterval(for timeout: TimeAmount) -> TimeAmount {
+        max(.milliseconds(10), min(.seconds(1), .nanoseconds(timeout.nanoseconds / 4)))
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        silenceCheck?.cancel()
+        silenceCheck = nil
         session.connectionClosed()
         hub.unsubscribe(connection: connection)
         logger.info("connection closed")
@@ -54,6 +82,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastSign = .now()
         switch unwrapInboundIn(data) {
         case .line(let line):
             perform(session.receivedLine(line))
@@ -65,9 +94,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .read? = event as? IdleStateHandler.IdleStateEvent {
-            perform(session.idleTimedOut(seconds: idleSeconds))
-        } else if event is ChannelShouldQuiesceEvent {
+        if event is ChannelShouldQuiesceEvent {
             perform(session.quiesce())
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -89,6 +116,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Writable again: the peer read what was waiting for it.
+        if context.channel.isWritable { lastSign = .now() }
         resumeReading()
         context.fireChannelWritabilityChanged()
     }
@@ -164,6 +193,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .success:
                 self.logger.debug("subscribed", metadata: ["since": "\(since)"])
                 self.perform(self.session.subscribed())
+            case .failure(let error) where !channel.isActive:
+                // Closed during its catch-up (a subscriber that stopped reading, or went away).
+                self.logger.debug("subscription ended during its catch-up", metadata: ["error": "\(error)"])
+                self.perform(self.session.failed("the connection closed"))
             case .failure(let error):
                 self.logger.error("subscribe failed", metadata: ["error": "\(error)"])
                 self.perform(self.session.failed("the server could not read the log"))

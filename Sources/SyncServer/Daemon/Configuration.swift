@@ -21,8 +21,12 @@ extension SyncDaemon {
         /// Most connections at once: one more gets `too_many_connections` and a close.
         public var maxConnections: Int = 1_024
         /// A connection without a line for this long gets `idle_timeout` and a close (subscribed
-        /// connections and requests in flight excepted).
+        /// connections, which have ``subscriberTimeout``, and requests in flight excepted).
         public var idleTimeout: TimeAmount = .minutes(5)
+        /// A subscribed connection that neither sends a line nor reads its pending output for this
+        /// long gets `idle_timeout` and a close (default 90 s, six times the 15 s at which
+        /// `plansync sync --watch` pings), so frozen laptops do not hold connection slots.
+        public var subscriberTimeout: TimeAmount = .seconds(90)
         /// `pull.limit` when the client sends none.
         public var defaultPullLimit: Int = 1_000
         /// `pull.limit` is clamped to this.
@@ -54,7 +58,8 @@ extension SyncDaemon {
         /// The per-connection part, for ``ServerSession``.
         var session: ServerSession.Configuration {
             ServerSession.Configuration(serverNode: serverNode, schemaVersion: schema.version, maxOpsPerPush: maxOpsPerPush,
-                                        defaultPullLimit: defaultPullLimit, maxPullLimit: maxPullLimit)
+                                        defaultPullLimit: defaultPullLimit, maxPullLimit: maxPullLimit,
+                                        idleTimeout: idleTimeout, subscriberTimeout: subscriberTimeout)
         }
     }
 }

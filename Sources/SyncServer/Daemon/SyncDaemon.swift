@@ -112,11 +112,8 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             try sync.addHandler(RefusingHandler(line: try WireEncoder.line(refusal.reply(fatal: true))))
             return
         }
-        let idle = configuration.idleTimeout
         try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes)))
-        try sync.addHandler(IdleStateHandler(readTimeout: idle))
-        try sync.addHandler(ConnectionHandler(session: configuration.session, hub: hub, connection: connection,
-                                              idleSeconds: idle.nanoseconds / 1_000_000_000, logger: logger))
+        try sync.addHandler(ConnectionHandler(session: configuration.session, hub: hub, connection: connection, logger: logger))
     }
 }
 

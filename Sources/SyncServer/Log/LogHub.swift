@@ -75,14 +75,26 @@ final class LogHub: @unchecked Sendable {
     }
 
     /// The page after `since` (at most `limit` ops within the page byte budget), from the recent
-    /// ops or read from storage and encoded. Blocks on storage.
+    /// ops or read from storage and encoded. Storage is read op by op and the read stops at the
+    /// first op the page has no room for, so a page costs about its own bytes, not `limit` ops
+    /// (ops of large texts fill 4 MiB with a dozen ops). Blocks on storage.
     func page(since: UInt64, limit: Int) throws -> EncodedPage {
         let maxBytes = configuration.maxPageBytes
         if let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
-        let read = try storage.ops(since: since, limit: limit + 1)
-        let (json, count) = try Paging.encode(read, limit: limit, maxBytes: maxBytes)
-        return EncodedPage(json: json, count: count, next: try LogHub.lastPosition(of: read.prefix(count), after: since),
-                           more: read.count > count)
+        var writer = PageWriter(limit: limit, maxBytes: maxBytes)
+        var next = since
+        var more = false
+        // One op past a full page is read (not encoded when the count limit stopped it) to learn `more`.
+        try storage.forEachOp(since: since, limit: limit + 1) { op in
+            guard try writer.append(op) else {
+                more = true
+                return false
+            }
+            next = try LogHub.lastPosition(of: CollectionOfOne(op), after: next)
+            return true
+        }
+        let (json, count) = writer.finish()
+        return EncodedPage(json: json, count: count, next: next, more: more)
     }
 
     // MARK: Commits

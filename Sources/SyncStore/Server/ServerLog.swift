@@ -104,17 +104,26 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     /// Ops with position > `since` in log order, at most `limit`, with `department` and `log` set.
     public func ops(since: UInt64, limit: Int) throws -> [Op] {
+        var out: [Op] = []
+        try forEachOp(since: since, limit: limit) { op in
+            out.append(op)
+            return true
+        }
+        return out
+    }
+
+    /// ``ops(since:limit:)`` one op at a time from one SQLite cursor, in one read transaction:
+    /// rows after the one `body` refuses are neither read nor decoded.
+    public func forEachOp(since: UInt64, limit: Int, _ body: (Op) throws -> Bool) throws {
         try read { db in
             let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names), department, position FROM ps_log WHERE position > ? ORDER BY position LIMIT ?")
             let rows = try Row.fetchCursor(statement, arguments: [Int64(clamping: since), max(0, limit)])
-            var out: [Op] = []
             while let row = try rows.next() {
                 var op = try OpColumns.op(row)
                 op.department = try row.decode(String.self, atIndex: OpColumns.count)
                 op.log = UInt64(max(0, try row.decode(Int64.self, atIndex: OpColumns.count + 1)))
-                out.append(op)
+                guard try body(op) else { return }
             }
-            return out
         }
     }
 
