@@ -1,0 +1,74 @@
+import SyncModel
+import SyncStore
+
+/// A project's retrospective digest (`plansync review`): what went well, the problems and how
+/// they were resolved, the lessons, the improvements and their status, and who changed what on
+/// the project's rows lately.
+public struct Review: Sendable {
+    /// The project's row id, `name`, `status`, `start` and `end` (as written).
+    public let id: String
+    public let name: String
+    public let status: String?
+    public let start: String?
+    public let end: String?
+    /// Live retrospectives of the project, by id.
+    public let retrospectives: [RetrospectiveItem]
+    /// Every live problem of the project: resolved first, then mitigating, then open; most
+    /// severe first within each.
+    public let problems: [ProblemRecord]
+    /// Live improvements of the project: not done first, then by due day.
+    public let improvements: [ImprovementItem]
+    /// The latest changes to the project's rows from this replica's op record, newest first.
+    public let recentChanges: [Change]
+}
+
+/// One retrospective's texts (nil when unset).
+public struct RetrospectiveItem: Sendable {
+    public let id: String
+    public let summary: String?
+    public let wentWell: String?
+    public let problems: String?
+    public let lessons: String?
+    public let improvements: String?
+}
+
+/// A problem with what was found and done about it.
+public struct ProblemRecord: Sendable {
+    public let id: String
+    public let title: String
+    public let severity: String?
+    /// `open`, `mitigating` or `resolved`.
+    public let status: String?
+    /// `problems.analysis` and `problems.measures`.
+    public let analysis: String?
+    public let measures: String?
+}
+
+/// An improvement and how far it is.
+public struct ImprovementItem: Sendable {
+    public let id: String
+    public let title: String
+    /// `proposed`, `doing` or `done`.
+    public let status: String?
+    public let due: String?
+    public let owner: Reference?
+}
+
+/// One op on a row of the project.
+public struct Change: Sendable {
+    /// The row changed, and its name or title.
+    public let collection: String
+    public let row: String
+    public let rowName: String?
+    /// The field, `_deleted` for deletes and restores.
+    public let field: String
+    /// `set`, `inc`, `add` or `remove`.
+    public let kind: String
+    /// The op's value (set), delta (inc, an integer) or element (add/remove, text).
+    public let value: Value
+    /// The writer's node and department (nil when unknown).
+    public let node: String
+    public let department: String?
+    /// When it was written (the op's HLC).
+    public let hlc: HLCTimestamp
+}
