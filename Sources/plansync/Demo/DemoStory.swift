@@ -40,7 +40,7 @@ struct DemoStory {
             throw CLIError.user("demo: the project is missing after sync")
         }
         say("   The project as finance sees it now:")
-        indented(RowPresenter.text(project, schema: collection))
+        indented(RowPresenter.text(project, schema: collection, refs: try Reference.all(of: project, schema: collection) { try finance.row($0, id: $1) }))
         say("   Spending from finance and marketing adds up (¥50,000.00 + ¥12,000.00 = \(DemoCampaign.yuan(project.fields["budget_spent"]))),")
         say("   marketing's new channel and sales' removal both hold. Nothing needed a person.")
 
@@ -133,6 +133,6 @@ struct DemoStory {
     }
 
     private func indented(_ text: String) {
-        say(text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
+        say(text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n"))
     }
 }
