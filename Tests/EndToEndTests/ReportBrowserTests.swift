@@ -44,6 +44,17 @@ import Testing
         #expect(!HeadlessBrowser.consoleErrors(failed.stderr).isEmpty, "and shows in the browser's console log")
     }
 
+    @Test(.enabled(if: HeadlessBrowser.locate() != nil || HeadlessBrowser.required, reason))
+    func demoReportShowsTheCampaign() throws {
+        let browser = try #require(HeadlessBrowser.locate(), "PLANSYNC_REQUIRE_BROWSER=1 but chromium is not installed")
+        let ws = try Workspace()
+        let demo = try ws.run("demo", "--html", "demo.html")
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let dump = try browser.run(["--dump-dom"], file: ws.folder.appendingPathComponent("demo.html"), profile: ws.folder.appendingPathComponent("profile"))
+        #expect(Self.rootTag(dump.stdout).contains("data-ready=\"1\"") && !Self.rootTag(dump.stdout).contains("data-errors"))
+        #expect(dump.stdout.contains("2027 春季市场推广 🌸") && dump.stdout.contains("开拓华东新市场") && dump.stdout.contains("<svg"))
+    }
+
     /// The `<html …>` start tag of a DOM dump, where the page records errors and readiness.
     static func rootTag(_ dom: String) -> String {
         guard let start = dom.range(of: "<html"), let end = dom[start.upperBound...].firstIndex(of: ">") else { return "" }
