@@ -72,6 +72,7 @@ import Testing
         let latest = try #require(review.recentChanges.first)
         #expect(latest.field == "end" && latest.department == "sales" && latest.value == .text("2026-04-20"), "newest first, from the other laptop")
         #expect(review.recentChanges.allSatisfy { $0.row != other }, "only the project's rows")
+        #expect(review.recentChanges.contains { $0.field == "owner_department" && $0.reference?.name == "市场部" }, "references read as names")
         await laptops.stop()
     }
 }

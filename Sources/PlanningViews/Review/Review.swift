@@ -66,6 +66,8 @@ public struct Change: Sendable {
     public let kind: String
     /// The op's value (set), delta (inc, an integer) or element (add/remove, text).
     public let value: Value
+    /// For a `set` of a `ref` field, the row it names (by name, or deleted/missing); nil otherwise.
+    public let reference: Reference?
     /// The writer's node and department (nil when unknown).
     public let node: String
     public let department: String?

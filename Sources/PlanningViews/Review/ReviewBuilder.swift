@@ -1,3 +1,4 @@
+import Planning
 import SyncModel
 import SyncStore
 
@@ -40,8 +41,12 @@ extension Review {
             case .inc: value = .integer(op.delta ?? 0)
             case .add, .remove: value = .text(op.element ?? "")
             }
+            var reference: Reference?
+            if op.kind == .set, case .text(let id) = value, case .ref(let target)? = PlanningSchema.schema.collection(op.collection)?.field(op.field)?.kind {
+                reference = Reference.resolve(collection: target, id: id, target: snapshot.row(target, id))
+            }
             return Change(collection: op.collection, row: op.row, rowName: snapshot.row(op.collection, op.row).flatMap(RowLabel.of),
-                          field: op.field, kind: op.kind.rawValue, value: value, node: op.node,
+                          field: op.field, kind: op.kind.rawValue, value: value, reference: reference, node: op.node,
                           department: entry.department ?? op.department, hlc: op.hlc)
         }
         return Review(id: project.id, name: project.text("name") ?? "", status: project.text("status"), start: project.text("start"),

@@ -21,7 +21,8 @@ enum ReviewPresenter {
             }),
             "recent_changes": .array(r.recentChanges.map { c in
                 .object(["collection": .string(c.collection), "row": .string(c.row), "row_name": .text(c.rowName), "field": .string(c.field),
-                         "kind": .string(c.kind), "value": JSON(c.value), "node": .string(c.node), "department": .text(c.department),
+                         "kind": .string(c.kind), "value": JSON(c.value),
+                         "value_ref": ReferenceText.json(c.reference), "node": .string(c.node), "department": .text(c.department),
                          "hlc": .string(c.hlc.description), "time": .string(TimeText.utc(c.hlc))])
             }),
         ])
@@ -56,7 +57,7 @@ enum ReviewPresenter {
             t.maxCellWidth = 50
             for c in r.recentChanges {
                 t.append([TimeText.utc(c.hlc), c.department.map { "\(c.node) (\($0))" } ?? c.node, "\(c.collection) \(c.rowName ?? c.row)",
-                          "\(c.kind) \(c.field) \(FieldText.display(c.value, field: c.field))"])
+                          "\(c.kind) \(c.field) \(c.reference.map(ReferenceText.display) ?? FieldText.display(c.value, field: c.field))"])
             }
             lines += t.render().split(separator: "\n").map { "  " + $0 }
         }
