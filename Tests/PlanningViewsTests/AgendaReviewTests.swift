@@ -70,9 +70,12 @@ import Testing
         #expect(review.problems.first?.measures == "改投短视频")
         #expect(review.improvements.map { $0.owner?.name } == ["市场部"])
         let latest = try #require(review.recentChanges.first)
-        #expect(latest.field == "end" && latest.department == "sales" && latest.value == .text("2026-04-20"), "newest first, from the other laptop")
+        #expect(latest.edits.map(\.field) == ["end"] && latest.department == "sales" && latest.edits.first?.value == .text("2026-04-20"),
+                "newest first, from the other laptop")
+        let made = try #require(review.recentChanges.first { $0.collection == "improvements" })
+        #expect(made.edits.first?.field == "_deleted" && made.edits.count > 3, "a row made at once is one change, its ops in write order")
         #expect(review.recentChanges.allSatisfy { $0.row != other }, "only the project's rows")
-        #expect(review.recentChanges.contains { $0.field == "owner_department" && $0.reference?.name == "市场部" }, "references read as names")
+        #expect(made.edits.contains { $0.field == "owner_department" && $0.reference?.name == "市场部" }, "references read as names")
         await laptops.stop()
     }
 }

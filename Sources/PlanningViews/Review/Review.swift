@@ -18,7 +18,8 @@ public struct Review: Sendable {
     public let problems: [ProblemRecord]
     /// Live improvements of the project: not done first, then by due day.
     public let improvements: [ImprovementItem]
-    /// The latest changes to the project's rows from this replica's op record, newest first.
+    /// The latest changes to the project's rows from this replica's op record, newest first, at
+    /// most ``changeLimit``.
     public let recentChanges: [Change]
 }
 
@@ -54,13 +55,25 @@ public struct ImprovementItem: Sendable {
     public let owner: Reference?
 }
 
-/// One op on a row of the project.
+/// Consecutive ops of one writer on one row of the project (a row made, or several fields
+/// changed at once, reads as one change).
 public struct Change: Sendable {
     /// The row changed, and its name or title.
     public let collection: String
     public let row: String
     public let rowName: String?
-    /// The field, `_deleted` for deletes and restores.
+    /// The writer's node and department (nil when unknown).
+    public let node: String
+    public let department: String?
+    /// When the latest of its ops was written (that op's HLC).
+    public let hlc: HLCTimestamp
+    /// The fields written, in the order they were written.
+    public let edits: [FieldEdit]
+}
+
+/// One op of a ``Change``.
+public struct FieldEdit: Sendable {
+    /// The field, `_deleted` for creating, deleting and restoring the row.
     public let field: String
     /// `set`, `inc`, `add` or `remove`.
     public let kind: String
@@ -68,9 +81,4 @@ public struct Change: Sendable {
     public let value: Value
     /// For a `set` of a `ref` field, the row it names (by name, or deleted/missing); nil otherwise.
     public let reference: Reference?
-    /// The writer's node and department (nil when unknown).
-    public let node: String
-    public let department: String?
-    /// When it was written (the op's HLC).
-    public let hlc: HLCTimestamp
 }

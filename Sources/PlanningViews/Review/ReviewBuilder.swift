@@ -33,24 +33,47 @@ extension Review {
                             owner: snapshot.reference($0, "owner_department"))
         }
         let rows = Set(snapshot.rowsOf(project: project.id).map { ExactKey($0.collection + "\u{0}" + $0.id) })
-        let changes = recentOps.filter { rows.contains(ExactKey($0.op.collection + "\u{0}" + $0.op.row)) }.prefix(changeLimit).map { entry in
-            let op = entry.op
-            let value: Value
-            switch op.kind {
-            case .set: value = op.value ?? .null
-            case .inc: value = .integer(op.delta ?? 0)
-            case .add, .remove: value = .text(op.element ?? "")
-            }
-            var reference: Reference?
-            if op.kind == .set, case .text(let id) = value, case .ref(let target)? = PlanningSchema.schema.collection(op.collection)?.field(op.field)?.kind {
-                reference = Reference.resolve(collection: target, id: id, target: snapshot.row(target, id))
-            }
-            return Change(collection: op.collection, row: op.row, rowName: snapshot.row(op.collection, op.row).flatMap(RowLabel.of),
-                          field: op.field, kind: op.kind.rawValue, value: value, reference: reference, node: op.node,
-                          department: entry.department ?? op.department, hlc: op.hlc)
-        }
+        let ops = recentOps.filter { rows.contains(ExactKey($0.op.collection + "\u{0}" + $0.op.row)) }
         return Review(id: project.id, name: project.text("name") ?? "", status: project.text("status"), start: project.text("start"),
                       end: project.text("end"), retrospectives: retros, problems: problems, improvements: improvements,
-                      recentChanges: Array(changes))
+                      recentChanges: changes(ops, in: snapshot))
+    }
+
+    /// Groups runs of ops (newest first) by the same node on the same row into changes.
+    static func changes(_ ops: [LoggedOp], in snapshot: PlanningSnapshot) -> [Change] {
+        var out: [Change] = []
+        var run: [LoggedOp] = []
+        func flush() {
+            guard let latest = run.first else { return }
+            let op = latest.op
+            out.append(Change(collection: op.collection, row: op.row, rowName: snapshot.row(op.collection, op.row).flatMap(RowLabel.of),
+                              node: op.node, department: latest.department ?? op.department, hlc: op.hlc,
+                              edits: run.reversed().map { edit($0.op, in: snapshot) }))
+            run = []
+        }
+        for entry in ops {
+            if let first = run.first, !(ByteOrder.same(first.op.row, entry.op.row) && first.op.collection == entry.op.collection
+                                        && ByteOrder.same(first.op.node, entry.op.node)) {
+                flush()
+                if out.count == changeLimit { return out }
+            }
+            run.append(entry)
+        }
+        flush()
+        return Array(out.prefix(changeLimit))
+    }
+
+    static func edit(_ op: Op, in snapshot: PlanningSnapshot) -> FieldEdit {
+        let value: Value
+        switch op.kind {
+        case .set: value = op.value ?? .null
+        case .inc: value = .integer(op.delta ?? 0)
+        case .add, .remove: value = .text(op.element ?? "")
+        }
+        var reference: Reference?
+        if op.kind == .set, case .text(let id) = value, case .ref(let target)? = PlanningSchema.schema.collection(op.collection)?.field(op.field)?.kind {
+            reference = Reference.resolve(collection: target, id: id, target: snapshot.row(target, id))
+        }
+        return FieldEdit(field: op.field, kind: op.kind.rawValue, value: value, reference: reference)
     }
 }

@@ -1,4 +1,5 @@
 import PlanningViews
+import SyncModel
 
 /// `plansync review`: a project's retrospective digest as text and as JSON.
 enum ReviewPresenter {
@@ -20,10 +21,13 @@ enum ReviewPresenter {
                          "owner_department": ReferenceText.json(i.owner)])
             }),
             "recent_changes": .array(r.recentChanges.map { c in
-                .object(["collection": .string(c.collection), "row": .string(c.row), "row_name": .text(c.rowName), "field": .string(c.field),
-                         "kind": .string(c.kind), "value": JSON(c.value),
-                         "value_ref": ReferenceText.json(c.reference), "node": .string(c.node), "department": .text(c.department),
-                         "hlc": .string(c.hlc.description), "time": .string(TimeText.utc(c.hlc))])
+                .object(["collection": .string(c.collection), "row": .string(c.row), "row_name": .text(c.rowName),
+                         "node": .string(c.node), "department": .text(c.department),
+                         "hlc": .string(c.hlc.description), "time": .string(TimeText.utc(c.hlc)),
+                         "edits": .array(c.edits.map { e in
+                             .object(["field": .string(e.field), "kind": .string(e.kind), "value": JSON(e.value),
+                                      "value_ref": ReferenceText.json(e.reference)])
+                         })])
             }),
         ])
     }
@@ -54,13 +58,25 @@ enum ReviewPresenter {
         } else {
             var t = Table(headers: ["AT", "WHO", "ROW", "CHANGE"])
             t.uncut = []
-            t.maxCellWidth = 50
+            t.maxCellWidth = 60
             for c in r.recentChanges {
                 t.append([TimeText.utc(c.hlc), c.department.map { "\(c.node) (\($0))" } ?? c.node, "\(c.collection) \(c.rowName ?? c.row)",
-                          "\(c.kind) \(c.field) \(c.reference.map(ReferenceText.display) ?? FieldText.display(c.value, field: c.field))"])
+                          c.edits.map(edit).joined(separator: ", ")])
             }
             lines += t.render().split(separator: "\n").map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `status = resolved`, `budget_spent +5000`, `channels + 短视频`, `created`, `deleted`.
+    private static func edit(_ e: FieldEdit) -> String {
+        let shown = e.reference.map(ReferenceText.display) ?? FieldText.display(e.value, field: e.field)
+        switch (e.kind, e.field) {
+        case ("set", Op.deletedField): return e.value == .bool(true) ? "deleted" : "created/restored"
+        case ("set", _): return "\(e.field) = \(shown)"
+        case ("inc", _): return "\(e.field) \(e.value == .integer(0) || (e.value.display.first == "-") ? "" : "+")\(e.value.display)"
+        case ("add", _): return "\(e.field) + \(shown)"
+        default: return "\(e.field) − \(shown)"
+        }
     }
 }
