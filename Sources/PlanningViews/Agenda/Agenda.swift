@@ -23,13 +23,17 @@ public struct Agenda: Sendable {
 
 /// A meeting row.
 public struct MeetingItem: Sendable {
+    /// The row id.
     public let id: String
+    /// The row's `title` (empty when unset).
     public let title: String
     /// `cross_department`, `project`, `review`, `training`, or nil.
     public let kind: String?
     /// `meetings.scheduled_at` as written (RFC 3339), nil when unset.
     public let scheduledAt: String?
+    /// `meetings.organizer`, nil when unset.
     public let organizer: Reference?
+    /// The `project` it belongs to, nil when unset.
     public let project: Reference?
     /// `meetings.attendees` in byte order.
     public let attendees: [String]
@@ -37,7 +41,9 @@ public struct MeetingItem: Sendable {
 
 /// An action item decided in a meeting.
 public struct ActionItem: Sendable {
+    /// The row id.
     public let id: String
+    /// The row's `title` (empty when unset).
     public let title: String
     /// `open` or `done` (nil when unset).
     public let status: String?
@@ -45,12 +51,15 @@ public struct ActionItem: Sendable {
     public let due: String?
     /// Days past `due` on the agenda's day, nil when not overdue.
     public let daysOverdue: Int?
+    /// `owner_department`, nil when unset.
     public let owner: Reference?
+    /// `action_items.meeting`, nil when unset.
     public let meeting: Reference?
 }
 
 /// Overdue action items of one owner department (nil: no owner).
 public struct DepartmentActions: Sendable {
+    /// The department, nil when unset (or for the group of rows without one).
     public let department: Reference?
     /// Most overdue first.
     public let items: [ActionItem]
@@ -58,11 +67,14 @@ public struct DepartmentActions: Sendable {
 
 /// A need another department has of planning.
 public struct NeedItem: Sendable {
+    /// The row id.
     public let id: String
+    /// The row's `title` (empty when unset).
     public let title: String
     /// `low`, `medium`, `high`, or nil.
     public let priority: String?
     /// `open`, `acknowledged`, `planned`, or nil.
     public let status: String?
+    /// `needs.from_department`, nil when unset.
     public let from: Reference?
 }

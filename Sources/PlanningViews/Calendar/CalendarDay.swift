@@ -37,8 +37,10 @@ public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertib
         return CalendarDay("\(pad(c.year ?? 1970, 4))-\(pad(c.month ?? 1, 2))-\(pad(c.day ?? 1, 2))")!
     }
 
+    /// The `YYYY-MM-DD` text.
     public var description: String { text }
 
+    /// Earlier days first.
     public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.days < b.days }
 
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {

@@ -31,6 +31,7 @@ public struct GoalNode: Sendable {
     public let due: String?
     /// `goals.metric` and `goals.target`, nil when unset.
     public let metric: String?
+    /// `goals.target`, nil when unset.
     public let target: String?
     /// Flags raised on this goal (`orphan`, `dangling_parent`, `due_before_child`, `cycle`).
     public let flags: [GoalFlag.Kind]

@@ -6,6 +6,7 @@ import SyncStore
 public struct ProjectHealth: Sendable {
     /// The project's row id and `name`.
     public let id: String
+    /// The row's `name` (empty when unset).
     public let name: String
     /// `projects.status`, nil when unset.
     public let status: String?
@@ -15,7 +16,9 @@ public struct ProjectHealth: Sendable {
     public let overall: HealthSignal
     /// Why the signal is not green: every rule that fired, red ones first.
     public let reasons: [HealthReason]
+    /// Start and end against today, and overdue tasks.
     public let timeline: Timeline
+    /// Planned against spent, in minor units.
     public let budget: Budget
     /// Open problems (status `open` or `mitigating`), most severe first, then by title.
     public let problems: [ProblemItem]
@@ -31,6 +34,7 @@ public struct ProjectHealth: Sendable {
 public enum HealthSignal: String, Sendable, Comparable, CaseIterable {
     case green, amber, red
 
+    /// green < amber < red.
     public static func < (a: HealthSignal, b: HealthSignal) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -51,6 +55,7 @@ public struct HealthReason: Sendable, Hashable {
 public struct Timeline: Sendable {
     /// `projects.start` and `projects.end`, nil when unset or not a date.
     public let start: CalendarDay?
+    /// `projects.end`, nil when unset or not a date.
     public let end: CalendarDay?
     /// The day the view was made for.
     public let today: CalendarDay
@@ -72,6 +77,7 @@ public struct Timeline: Sendable {
 
 /// Overdue tasks of one department (nil department: tasks with no department).
 public struct DepartmentTasks: Sendable {
+    /// The department, nil when unset (or for the group of rows without one).
     public let department: Reference?
     /// Most overdue first.
     public let tasks: [TaskItem]
@@ -79,9 +85,13 @@ public struct DepartmentTasks: Sendable {
 
 /// A task past its due day.
 public struct TaskItem: Sendable {
+    /// The row id.
     public let id: String
+    /// The row's `title` (empty when unset).
     public let title: String
+    /// The row's `status` enum member, nil when unset.
     public let status: String?
+    /// `tasks.due`.
     public let due: CalendarDay
     /// Days between `due` and today (≥ 1).
     public let daysOverdue: Int
@@ -106,7 +116,9 @@ public struct Budget: Sendable {
 
 /// An open problem.
 public struct ProblemItem: Sendable {
+    /// The row id.
     public let id: String
+    /// The row's `title` (empty when unset).
     public let title: String
     /// `low`, `medium`, `high` or nil.
     public let severity: String?
@@ -116,15 +128,21 @@ public struct ProblemItem: Sendable {
     public let due: String?
     /// The project it belongs to and who identified it, nil when unset.
     public let project: Reference?
+    /// `problems.identified_by`, nil when unset.
     public let identifiedBy: Reference?
 }
 
 /// An open risk, scored likelihood × impact (low 1, medium 2, high 3; 0 when either is unset).
 public struct RiskItem: Sendable {
+    /// The row id.
     public let id: String
+    /// `risks.description` (empty when unset).
     public let description: String
+    /// `low`, `medium` or `high`; nil when unset.
     public let likelihood: String?
+    /// `low`, `medium` or `high`; nil when unset.
     public let impact: String?
+    /// `risks.mitigation`, nil when unset.
     public let mitigation: String?
 
     /// 1…9, 0 when likelihood or impact is unset.
@@ -133,9 +151,12 @@ public struct RiskItem: Sendable {
 
 /// A progress report.
 public struct ReportItem: Sendable {
+    /// The row id.
     public let id: String
+    /// `reports.period` as written (e.g. `2027-W11`), nil when unset.
     public let period: String?
     /// 0–100, nil when unset.
     public let percentComplete: Int?
+    /// `reports.author_department`, nil when unset.
     public let author: Reference?
 }

@@ -23,6 +23,7 @@ public struct Reference: Hashable, Sendable {
     /// Live, deleted or missing.
     public let state: State
 
+    /// A reference with the given parts (``resolve(collection:id:target:)`` makes them from a row).
     public init(collection: String, id: String, name: String?, state: State) {
         self.collection = collection
         self.id = id

@@ -7,6 +7,7 @@ public struct ExactKey: Hashable, Comparable, Sendable {
     /// The key of `text`.
     public init(_ text: String) { bytes = Array(text.utf8) }
 
+    /// UTF-8 byte order.
     public static func < (a: ExactKey, b: ExactKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }
 
