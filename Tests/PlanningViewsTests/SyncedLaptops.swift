@@ -37,7 +37,13 @@ final class SyncedLaptops: Sendable {
             let store = try ReplicaStore.create(at: folder.appendingPathComponent("\(department).sqlite").path, identity: identity,
                                                 schema: PlanningSchema.schema)
             stores[department] = store
-            clients[department] = SyncClient(replica: store, schemaVersion: PlanningSchema.version)
+            // The whole test run shares two cores: generous timeouts keep a starved sync from failing.
+            var options = SyncClientOptions()
+            options.connectTimeout = .seconds(60)
+            options.handshakeTimeout = .seconds(60)
+            options.requestTimeout = .seconds(120)
+            options.logger = Logger(label: "views-tests") { _ in SwiftLogNoOpLogHandler() }
+            clients[department] = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
         }
         return SyncedLaptops(folder: folder, daemon: daemon, stores: stores, clients: clients)
     }
