@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies point one way: SyncModel ← Planning, SyncStore, SyncProtocol ← SyncServer, SyncClient ← executables.
+// Dependencies point one way: SyncModel ← Planning, SyncStore, SyncProtocol ← PlanningViews, SyncServer, SyncClient ← executables.
 let package = Package(
     name: "PlanSync",
     platforms: [.macOS(.v14)],
@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SyncProtocol", targets: ["SyncProtocol"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
         .library(name: "SyncClient", targets: ["SyncClient"]),
+        .library(name: "PlanningViews", targets: ["PlanningViews"]),
         .executable(name: "plansyncd", targets: ["plansyncd"]),
         .executable(name: "plansync", targets: ["plansync"]),
         .executable(name: "plansync-bench", targets: ["plansync-bench"]),
@@ -33,6 +34,8 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Read-only views of the planning data (goal tree, health, agenda, review) over a replica.
+        .target(name: "PlanningViews", dependencies: ["SyncModel", "SyncStore", "Planning"]),
         .target(name: "SyncProtocol", dependencies: [
             "SyncModel",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -59,7 +62,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "plansync", dependencies: [
-            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning",
+            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning", "PlanningViews",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -91,6 +94,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "PlanningViewsTests", dependencies: [
+            "PlanningViews", "SyncClient", "SyncServer", "SyncStore", "SyncModel", "Planning",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning"]),
     ],

@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// `plansync`: the department CLI. Enter planning data into the local replica, work offline,
-/// sync with the daemon, and inspect and settle conflicts (DESIGN.md, "Command surface").
+/// sync with the daemon, inspect and settle conflicts, and see the plan as views (goals, health,
+/// agenda, review, an HTML report) (DESIGN.md, "Command surface").
 struct PlanSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plansync",
@@ -9,7 +10,8 @@ struct PlanSyncCommand: AsyncParsableCommand {
         discussion: "Start with `plansync demo` to watch four departments plan a campaign and reconcile.",
         subcommands: [
             Init.self, Put.self, Get.self, List.self, Delete.self, Restore.self, Inc.self, Add.self, Remove.self,
-            Sync.self, Status.self, Log.self, Conflicts.self, Rekey.self, Demo.self,
+            Sync.self, Status.self, Log.self, Conflicts.self, Rekey.self,
+            GoalsCommand.self, HealthCommand.self, AgendaCommand.self, ReviewCommand.self, ReportCommand.self, Demo.self,
         ]
     )
 

@@ -6,6 +6,8 @@ import SyncStore
 enum DemoCampaign {
     static let projectName = "2027 春季市场推广 🌸"
     static let salesEnd = "2027-04-20"
+    /// The morning of the weekly meeting: the day the demo's views are made for.
+    static let meetingDay = "2027-02-01"
 
     /// Ids of the rows the offline edits touch.
     struct Plan {
@@ -14,12 +16,14 @@ enum DemoCampaign {
         let meeting: String
     }
 
-    /// Planning's first entries: departments, goals, the project with its channels, a task and
-    /// the weekly cross-department meeting.
+    /// Planning's first entries: departments, goals, the project with its channels, a task, last
+    /// week's and this week's cross-department meetings with an action item, a problem, a risk
+    /// and a need from sales.
     static func layOut(on store: ReplicaStore) throws -> Plan {
         let marketing = try store.create("departments", fields: ["name": .text("市场部"), "kind": .text("marketing"), "lead": .text("王芳")])
         let sales = try store.create("departments", fields: ["name": .text("销售部"), "kind": .text("sales"), "lead": .text("李强")])
         let planning = try store.create("departments", fields: ["name": .text("策划部"), "kind": .text("planning"), "lead": .text("陈静")])
+        let finance = try store.create("departments", fields: ["name": .text("财务部"), "kind": .text("finance"), "lead": .text("赵敏")])
         let goal = try store.create("goals", fields: ["title": .text("开拓华东新市场"), "level": .text("company"), "status": .text("active"), "due": .text("2027-12-31")])
         try store.create("goals", fields: ["title": .text("提升品牌知名度"), "level": .text("department"), "department": .text(marketing), "parent": .text(goal), "status": .text("active")])
         try store.create("goals", fields: ["title": .text("提升销量"), "level": .text("department"), "department": .text(sales), "parent": .text(goal), "status": .text("active")])
@@ -35,6 +39,19 @@ enum DemoCampaign {
             "recurrence": .text("weekly"), "organizer": .text(planning), "project": .text(project), "minutes": .text("议程：预算、渠道、时间表"),
         ])
         for department in ["marketing", "sales", "finance"] { try store.add("meetings", id: meeting, field: "attendees", element: department) }
+        let lastWeek = try store.create("meetings", fields: [
+            "title": .text("跨部门周会"), "kind": .text("cross_department"), "scheduled_at": .text("2027-01-25T10:00:00+08:00"),
+            "organizer": .text(planning), "project": .text(project), "minutes": .text("决定：先确认渠道预算"),
+        ])
+        try store.create("action_items", fields: ["meeting": .text(lastWeek), "title": .text("确认渠道预算 💰"), "owner_department": .text(finance),
+                                                  "due": .text("2027-01-29"), "status": .text("open")])
+        try store.create("action_items", fields: ["meeting": .text(lastWeek), "title": .text("整理去年推广数据"), "owner_department": .text(marketing),
+                                                  "due": .text("2027-01-28"), "status": .text("done")])
+        try store.create("problems", fields: ["project": .text(project), "title": .text("户外广告报价高于预期"), "identified_by": .text(finance),
+                                              "source": .text("meeting"), "severity": .text("high"), "status": .text("open")])
+        try store.create("risks", fields: ["project": .text(project), "description": .text("竞品同期促销 📉"), "likelihood": .text("high"),
+                                           "impact": .text("medium"), "mitigation": .text("提前锁定媒体资源"), "status": .text("open")])
+        try store.create("needs", fields: ["from_department": .text(sales), "title": .text("新品海报 🎨"), "priority": .text("high"), "status": .text("open")])
         return Plan(project: project, task: task, meeting: meeting)
     }
 
@@ -65,14 +82,6 @@ enum DemoCampaign {
     /// Minor units (fen) as yuan: `¥62,000.00`.
     static func yuan(_ value: FieldValue?) -> String {
         guard case .counter(let fen)? = value else { return "?" }
-        let sign = fen < 0 ? "-" : ""
-        let whole = String(fen.magnitude / 100)
-        var grouped = ""
-        for (i, digit) in whole.reversed().enumerated() {
-            if i > 0, i % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
-        }
-        let cents = fen.magnitude % 100
-        return "\(sign)¥\(String(grouped.reversed())).\(cents < 10 ? "0" : "")\(cents)"
+        return MoneyText.yuan(fen)
     }
 }

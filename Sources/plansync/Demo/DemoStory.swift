@@ -1,12 +1,16 @@
 import Foundation
+import PlanningViews
 import SyncModel
 import SyncStore
 
-/// The demo's narrative, in six short sections, on the spring campaign of ``DemoWorld``:
+/// The demo's narrative, in seven short sections, on the spring campaign of ``DemoWorld``:
 /// planning lays out the campaign, everyone edits offline, sync merges, the real disagreements
-/// are shown with who wrote what, planning settles one, and all copies agree.
+/// are shown with who wrote what, planning settles one, all copies agree, and planning's lead
+/// reads the campaign's health and the meeting's agenda.
 struct DemoStory {
     let world: DemoWorld
+    /// Where to write the HTML report of the planning laptop's data at the end, nil for none.
+    var html: String? = nil
 
     func tell() async throws {
         let started = ContinuousClock.now
@@ -15,7 +19,8 @@ struct DemoStory {
 
         section(1, "Planning lays out the campaign")
         let plan = try DemoCampaign.layOut(on: world.laptop("planning").store)
-        say("   planning-laptop enters 3 departments, 3 goals, the project \"\(DemoCampaign.projectName)\", a task and the weekly meeting.")
+        say("   planning-laptop enters 4 departments, 3 goals, the project \"\(DemoCampaign.projectName)\", a task, a problem, a risk,")
+        say("   a need from sales, and the weekly meeting (last week's left two action items).")
         try await world.syncAll()
         say("   Everyone syncs; all four laptops now hold the same plan.")
 
@@ -35,7 +40,7 @@ struct DemoStory {
             throw CLIError.user("demo: the project is missing after sync")
         }
         say("   The project as finance sees it now:")
-        indented(RowPresenter.text(project, schema: collection))
+        indented(RowPresenter.text(project, schema: collection, refs: try Reference.all(of: project, schema: collection) { try finance.row($0, id: $1) }))
         say("   Spending from finance and marketing adds up (¥50,000.00 + ¥12,000.00 = \(DemoCampaign.yuan(project.fields["budget_spent"]))),")
         say("   marketing's new channel and sales' removal both hold. Nothing needed a person.")
 
@@ -79,9 +84,33 @@ struct DemoStory {
         } else {
             throw CLIError.user("demo: the copies did not converge (\(distinct.count) different state hashes)")
         }
+        try views(plan)
         let elapsed = ContinuousClock.now - started
         say("")
         say("Done in \(elapsed.components.seconds).\(String(format: "%02d", Int(elapsed.components.attoseconds / 10_000_000_000_000_000))) s. Start your own: plansync init --node NAME --department DEPT --server HOST:PORT --token T")
+    }
+
+    /// The planning lead's views on the morning of the meeting: the campaign's health and the
+    /// meeting's agenda (and the HTML report when asked for).
+    private func views(_ plan: DemoCampaign.Plan) throws {
+        let planning = world.laptop("planning").store
+        let snapshot = try PlanningSnapshot.load(from: planning)
+        let today = CalendarDay(DemoCampaign.meetingDay)!   // a constant, valid date
+        section(7, "On the morning of the meeting (\(today.text)), planning's lead looks at the campaign")
+        say("   $ plansync health \(plan.project)")
+        if let project = snapshot.row("projects", plan.project) {
+            indented(HealthPresenter.text([ProjectHealth.of(project, in: snapshot, today: today)], detailed: true))
+        }
+        say("")
+        say("   $ plansync agenda \(plan.meeting)")
+        if let meeting = snapshot.row("meetings", plan.meeting) {
+            indented(AgendaPresenter.text(Agenda.of(meeting, in: snapshot, today: today)))
+        }
+        if let html {
+            try ReportCommand.write(ReportCommand.page(store: planning, today: today), to: html)
+            say("")
+            say("   The same views as one page: \(html) (plansync report --html FILE)")
+        }
     }
 
     /// The daemon's own replica, read once it has caught up with the log (it is brought up to
@@ -104,6 +133,6 @@ struct DemoStory {
     }
 
     private func indented(_ text: String) {
-        say(text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n"))
+        say(text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "   " + $0 }.joined(separator: "\n"))
     }
 }

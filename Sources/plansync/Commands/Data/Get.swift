@@ -1,12 +1,14 @@
 import ArgumentParser
+import PlanningViews
 
-/// `get COLLECTION ID [--json]`: one row with its fields, open conflicts and dangling references.
+/// `get COLLECTION ID [--json]`: one row with its fields, open conflicts and dangling references;
+/// `ref` fields show the referenced row's name beside its id.
 struct Get: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show one row, its conflicts and integrity notices.")
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var row: RowArguments
-    @Flag(help: "Print JSON: {\"id\",\"collection\",\"deleted\",\"fields\",\"conflicts\",\"dangling_refs\"}.")
+    @Flag(help: "Print JSON: {\"id\",\"collection\",\"deleted\",\"fields\",\"refs\",\"conflicts\",\"dangling_refs\"}.")
     var json = false
 
     func run() throws {
@@ -16,6 +18,7 @@ struct Get: ParsableCommand {
         guard let view = try store.row(target.name, id: row.id) else {
             throw CLIError.user("\(target.name) has no row \(TextCell.oneLine(String(row.id.prefix(80))))")
         }
-        Console.out(json ? RowPresenter.json(view).render() : RowPresenter.text(view, schema: target))
+        let refs = try Reference.all(of: view, schema: target) { try store.row($0, id: $1) }
+        Console.out(json ? RowPresenter.json(view, refs: refs).render() : RowPresenter.text(view, schema: target, refs: refs))
     }
 }

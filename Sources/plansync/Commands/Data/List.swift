@@ -1,4 +1,5 @@
 import ArgumentParser
+import PlanningViews
 import SyncModel
 import SyncStore
 
@@ -20,7 +21,7 @@ struct List: ParsableCommand {
     @Flag(help: "Include deleted rows.")
     var deleted = false
 
-    @Flag(help: "Print a JSON array of rows, each as get --json prints it.")
+    @Flag(help: "Print a JSON array of rows, each as get --json prints it (with refs).")
     var json = false
 
     func run() throws {
@@ -29,12 +30,22 @@ struct List: ParsableCommand {
         let filter = try RowFilter(filters, in: target, schema: schema)
         let store = try ReplicaAccess.open(replica)
         let rows = try store.rows(target.name, where: filter.registers, includeDeleted: deleted).filter(filter.matches)
+        var seen: [ExactKey: RowView?] = [:]   // each referenced row read once
+        let refs = try rows.map { row in
+            try Reference.all(of: row, schema: target) { collection, id in
+                let key = ExactKey(collection + "\u{0}" + id)
+                if let known = seen[key] { return known }
+                let found = try store.row(collection, id: id)
+                seen[key] = found
+                return found
+            }
+        }
         if json {
-            Console.out(JSON.array(rows.map(RowPresenter.json)).render())
+            Console.out(JSON.array(zip(rows, refs).map { RowPresenter.json($0, refs: $1) }).render())
         } else if rows.isEmpty {
             Console.out("no rows in \(target.name)" + (filters.isEmpty ? "" : " match"))
         } else {
-            Console.out(RowPresenter.table(rows, schema: target, showDeleted: deleted))
+            Console.out(RowPresenter.table(rows, schema: target, showDeleted: deleted, refs: refs))
         }
     }
 }
