@@ -1,3 +1,4 @@
+import SyncModel
 import SyncStore
 
 extension Agenda {
@@ -11,7 +12,7 @@ extension Agenda {
                 let oa = a.status != "done", ob = b.status != "done"
                 if oa != ob { return oa }
                 let da = a.due ?? "~", db = b.due ?? "~"
-                return ByteOrder.same(da, db) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(da, db)
+                return ExactText.equal(da, db) ? ExactText.less(a.id, b.id) : ExactText.less(da, db)
             }
         } ?? []
         return Agenda(meeting: MeetingItem.of(meeting, in: snapshot), openProblems: ProblemItem.open(in: snapshot, project: project),
@@ -26,17 +27,17 @@ extension Agenda {
         snapshot.live("meetings").filter { $0.has("kind", "cross_department") }
             .compactMap { m in m.text("scheduled_at").flatMap(Instant.seconds).map { (m, $0) } }
             .filter { $0.1 >= today.days * 86_400 }
-            .min { $0.1 != $1.1 ? $0.1 < $1.1 : ByteOrder.precedes($0.0.id, $1.0.id) }?.0
+            .min { $0.1 != $1.1 ? $0.1 < $1.1 : ExactText.less($0.0.id, $1.0.id) }?.0
     }
 
     /// The latest live meeting of the same kind scheduled before `meeting`.
     static func previous(_ meeting: RowView, in snapshot: PlanningSnapshot) -> RowView? {
         guard let at = meeting.text("scheduled_at").flatMap(Instant.seconds) else { return nil }
         let kind = meeting.text("kind")
-        return snapshot.live("meetings").filter { $0.text("kind") == kind && !ByteOrder.same($0.id, meeting.id) }
+        return snapshot.live("meetings").filter { $0.text("kind") == kind && !ExactText.equal($0.id, meeting.id) }
             .compactMap { m in m.text("scheduled_at").flatMap(Instant.seconds).map { (m, $0) } }
             .filter { $0.1 < at }
-            .max { $0.1 != $1.1 ? $0.1 < $1.1 : ByteOrder.precedes($0.0.id, $1.0.id) }?.0
+            .max { $0.1 != $1.1 ? $0.1 < $1.1 : ExactText.less($0.0.id, $1.0.id) }?.0
     }
 }
 
@@ -60,15 +61,15 @@ extension DepartmentActions {
     /// Every overdue action item, grouped by owner department (by name; no owner last), most
     /// overdue first.
     static func overdue(in snapshot: PlanningSnapshot, today: CalendarDay) -> [DepartmentActions] {
-        var groups: [ExactKey: (Reference?, [ActionItem])] = [:]
+        var groups: [ExactText: (Reference?, [ActionItem])] = [:]
         for row in snapshot.live("action_items") {
             let item = ActionItem.of(row, in: snapshot, today: today)
             guard item.daysOverdue != nil else { continue }
-            groups[ExactKey(item.owner?.id ?? ""), default: (item.owner, [])].1.append(item)
+            groups[ExactText(item.owner?.id ?? ""), default: (item.owner, [])].1.append(item)
         }
         return groups.sorted { ReferenceOrder.precedes($0.value.0, $1.value.0) }.map { _, group in
             DepartmentActions(department: group.0, items: group.1.sorted {
-                $0.daysOverdue! != $1.daysOverdue! ? $0.daysOverdue! > $1.daysOverdue! : ByteOrder.precedes($0.id, $1.id)
+                $0.daysOverdue! != $1.daysOverdue! ? $0.daysOverdue! > $1.daysOverdue! : ExactText.less($0.id, $1.id)
             })
         }
     }
@@ -81,7 +82,7 @@ extension NeedItem {
             let pa = Rank.of(a.text("priority")), pb = Rank.of(b.text("priority"))
             if pa != pb { return pa > pb }
             let ta = a.text("title") ?? "", tb = b.text("title") ?? ""
-            return ByteOrder.same(ta, tb) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(ta, tb)
+            return ExactText.equal(ta, tb) ? ExactText.less(a.id, b.id) : ExactText.less(ta, tb)
         }.map { NeedItem(id: $0.id, title: $0.text("title") ?? "", priority: $0.text("priority"), status: $0.text("status"),
                          from: snapshot.reference($0, "from_department")) }
     }

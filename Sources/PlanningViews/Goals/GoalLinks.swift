@@ -1,29 +1,30 @@
+import SyncModel
 import SyncStore
 
 /// The `parent` links between live goals: which goals hang under which, which parents dangle,
 /// and which goals lie on a cycle.
 struct GoalLinks {
-    let goals: [ExactKey: RowView]
+    let goals: [ExactText: RowView]
     /// Live parent of each goal that has one.
-    let parent: [ExactKey: ExactKey]
+    let parent: [ExactText: ExactText]
     /// Children of each goal, ordered by ``ordered(_:_:)``.
-    let children: [ExactKey: [RowView]]
+    let children: [ExactText: [RowView]]
     /// Goals whose `parent` names a deleted or missing goal.
-    let dangling: Set<ExactKey>
+    let dangling: Set<ExactText>
     /// Each cycle's goals, the members in byte order, cycles by their first member.
-    let cycles: [[ExactKey]]
+    let cycles: [[ExactText]]
 
     init(_ snapshot: PlanningSnapshot) {
         let live = snapshot.live("goals")
-        goals = Dictionary(live.map { (ExactKey($0.id), $0) }, uniquingKeysWith: { first, _ in first })
-        var parent: [ExactKey: ExactKey] = [:], dangling = Set<ExactKey>(), children: [ExactKey: [RowView]] = [:]
+        goals = Dictionary(live.map { (ExactText($0.id), $0) }, uniquingKeysWith: { first, _ in first })
+        var parent: [ExactText: ExactText] = [:], dangling = Set<ExactText>(), children: [ExactText: [RowView]] = [:]
         for goal in live {
             guard let p = goal.text("parent") else { continue }
-            if goals[ExactKey(p)] != nil {
-                parent[ExactKey(goal.id)] = ExactKey(p)
-                children[ExactKey(p), default: []].append(goal)
+            if goals[ExactText(p)] != nil {
+                parent[ExactText(goal.id)] = ExactText(p)
+                children[ExactText(p), default: []].append(goal)
             } else {
-                dangling.insert(ExactKey(goal.id))
+                dangling.insert(ExactText(goal.id))
             }
         }
         self.parent = parent
@@ -34,11 +35,11 @@ struct GoalLinks {
 
     /// Each goal has at most one parent, so the cycles are found by following parents from every
     /// goal once (colouring the visited ones).
-    private static func findCycles(parent: [ExactKey: ExactKey], goals: [ExactKey]) -> [[ExactKey]] {
-        var done = Set<ExactKey>(), cycles: [[ExactKey]] = []
+    private static func findCycles(parent: [ExactText: ExactText], goals: [ExactText]) -> [[ExactText]] {
+        var done = Set<ExactText>(), cycles: [[ExactText]] = []
         for start in goals where !done.contains(start) {
-            var path: [ExactKey] = [], onPath: [ExactKey: Int] = [:]
-            var current: ExactKey? = start
+            var path: [ExactText] = [], onPath: [ExactText: Int] = [:]
+            var current: ExactText? = start
             while let g = current, !done.contains(g) {
                 if let at = onPath[g] {
                     cycles.append(path[at...].sorted())
@@ -60,6 +61,6 @@ struct GoalLinks {
         let lb = b.text("level").flatMap { levels.firstIndex(of: $0) } ?? levels.count
         if la != lb { return la < lb }
         let ta = a.text("title") ?? "", tb = b.text("title") ?? ""
-        return ByteOrder.same(ta, tb) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(ta, tb)
+        return ExactText.equal(ta, tb) ? ExactText.less(a.id, b.id) : ExactText.less(ta, tb)
     }
 }

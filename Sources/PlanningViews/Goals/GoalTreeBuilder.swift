@@ -1,3 +1,4 @@
+import SyncModel
 import SyncStore
 
 extension GoalTree {
@@ -9,12 +10,12 @@ extension GoalTree {
     public static func build(from snapshot: PlanningSnapshot, department: String? = nil) -> GoalTree {
         let links = GoalLinks(snapshot)
         let projects = snapshot.live("projects")
-        var projectsByGoal: [ExactKey: [ProjectProgress]] = [:]
+        var projectsByGoal: [ExactText: [ProjectProgress]] = [:]
         var withoutGoal: [(RowView, ProjectProgress)] = []
         for project in projects {
             let progress = ProjectProgress.of(project, in: snapshot)
-            if let goal = project.text("goal"), links.goals[ExactKey(goal)] != nil {
-                projectsByGoal[ExactKey(goal), default: []].append(progress)
+            if let goal = project.text("goal"), links.goals[ExactText(goal)] != nil {
+                projectsByGoal[ExactText(goal), default: []].append(progress)
             } else {
                 withoutGoal.append((project, progress))
             }
@@ -23,11 +24,11 @@ extension GoalTree {
         if let department { withoutGoal = withoutGoal.filter { $0.0.has("owner_department", department) } }
 
         var flags: [GoalFlag] = []
-        var placed = Set<ExactKey>()
+        var placed = Set<ExactText>()
         func node(_ goal: RowView) -> GoalNode {
-            let key = ExactKey(goal.id)
+            let key = ExactText(goal.id)
             placed.insert(key)
-            let children = (links.children[key] ?? []).filter { !placed.contains(ExactKey($0.id)) && keep?.contains(ExactKey($0.id)) != false }
+            let children = (links.children[key] ?? []).filter { !placed.contains(ExactText($0.id)) && keep?.contains(ExactText($0.id)) != false }
             var kinds: [GoalFlag.Kind] = []
             func raise(_ kind: GoalFlag.Kind, _ related: [String]) {
                 kinds.append(kind)
@@ -36,24 +37,24 @@ extension GoalTree {
             if links.dangling.contains(key) { raise(.danglingParent, [goal.text("parent") ?? ""]) }
             if goal.has("level", "department"), links.parent[key] == nil { raise(.orphan, []) }
             if let cycle = links.cycles.first(where: { $0.contains(key) }) {
-                raise(.cycle, cycle.filter { $0 != key }.map { String(decoding: $0.bytes, as: UTF8.self) })
+                raise(.cycle, cycle.filter { $0 != key }.map { $0.string })
             }
             if let due = goal.day("due") {
                 let later = (links.children[key] ?? []).filter { child in child.day("due").map { due < $0 } ?? false }
                 if !later.isEmpty { raise(.dueBeforeChild, later.map(\.id)) }
             }
             // Children are built after this goal's flags so that flags read in tree order.
-            let childNodes = children.map { child -> GoalNode? in placed.contains(ExactKey(child.id)) ? nil : node(child) }.compactMap { $0 }
+            let childNodes = children.map { child -> GoalNode? in placed.contains(ExactText(child.id)) ? nil : node(child) }.compactMap { $0 }
             return GoalNode(id: goal.id, title: goal.text("title") ?? "", level: goal.text("level"), status: goal.text("status"),
                             department: snapshot.reference(goal, "department"), due: goal.text("due"), metric: goal.text("metric"),
                             target: goal.text("target"), flags: kinds,
                             projects: (projectsByGoal[key] ?? []).sorted(by: ProjectProgress.ordered), children: childNodes)
         }
 
-        let entryGoals = links.goals.values.filter { links.parent[ExactKey($0.id)] == nil }
+        let entryGoals = links.goals.values.filter { links.parent[ExactText($0.id)] == nil }
             + links.cycles.compactMap { links.goals[$0[0]] }
         var roots: [GoalNode] = []
-        for goal in entryGoals.sorted(by: GoalLinks.ordered) where keep?.contains(ExactKey(goal.id)) != false && !placed.contains(ExactKey(goal.id)) {
+        for goal in entryGoals.sorted(by: GoalLinks.ordered) where keep?.contains(ExactText(goal.id)) != false && !placed.contains(ExactText(goal.id)) {
             roots.append(node(goal))
         }
         let loose = withoutGoal.sorted { ProjectProgress.ordered($0.1, $1.1) }
@@ -67,16 +68,16 @@ extension GoalTree {
 
     /// Goals on a path through one of `department`'s goals: those goals, their ancestors and
     /// their descendants.
-    private static func kept(_ links: GoalLinks, department: String) -> Set<ExactKey> {
-        let own = links.goals.values.filter { $0.has("department", department) }.map { ExactKey($0.id) }
-        var keep = Set<ExactKey>()
+    private static func kept(_ links: GoalLinks, department: String) -> Set<ExactText> {
+        let own = links.goals.values.filter { $0.has("department", department) }.map { ExactText($0.id) }
+        var keep = Set<ExactText>()
         for goal in own {
-            var current: ExactKey? = goal
+            var current: ExactText? = goal
             while let g = current, keep.insert(g).inserted { current = links.parent[g] }
         }
         var seen = Set(own), queue = own
         while let g = queue.popLast() {
-            for child in links.children[g] ?? [] where seen.insert(ExactKey(child.id)).inserted { queue.append(ExactKey(child.id)) }
+            for child in links.children[g] ?? [] where seen.insert(ExactText(child.id)).inserted { queue.append(ExactText(child.id)) }
         }
         keep.formUnion(seen)
         return keep

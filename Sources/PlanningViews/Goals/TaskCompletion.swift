@@ -1,3 +1,4 @@
+import SyncModel
 import SyncStore
 
 extension ProjectProgress {
@@ -10,6 +11,6 @@ extension ProjectProgress {
 
     /// Name (bytes), then id.
     static func ordered(_ a: ProjectProgress, _ b: ProjectProgress) -> Bool {
-        ByteOrder.same(a.name, b.name) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(a.name, b.name)
+        ExactText.equal(a.name, b.name) ? ExactText.less(a.id, b.id) : ExactText.less(a.name, b.name)
     }
 }

@@ -1,3 +1,4 @@
+import SyncModel
 import SyncStore
 
 extension ProjectHealth {
@@ -5,7 +6,7 @@ extension ProjectHealth {
     public static func all(in snapshot: PlanningSnapshot, today: CalendarDay) -> [ProjectHealth] {
         snapshot.live("projects").map { of($0, in: snapshot, today: today) }.sorted { a, b in
             a.overall != b.overall ? a.overall > b.overall
-                : ByteOrder.same(a.name, b.name) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(a.name, b.name)
+                : ExactText.equal(a.name, b.name) ? ExactText.less(a.id, b.id) : ExactText.less(a.name, b.name)
         }
     }
 
@@ -17,10 +18,10 @@ extension ProjectHealth {
         let risks = snapshot.live("risks", where: "project", is: project.id).filter { !$0.has("status", "closed") }.map {
             RiskItem(id: $0.id, description: $0.text("description") ?? "", likelihood: $0.text("likelihood"),
                      impact: $0.text("impact"), mitigation: $0.text("mitigation"))
-        }.sorted { $0.score != $1.score ? $0.score > $1.score : ByteOrder.precedes($0.id, $1.id) }
+        }.sorted { $0.score != $1.score ? $0.score > $1.score : ExactText.less($0.id, $1.id) }
         let report = snapshot.live("reports", where: "project", is: project.id).max { a, b in
             let pa = a.text("period") ?? "", pb = b.text("period") ?? ""
-            return ByteOrder.same(pa, pb) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(pa, pb)
+            return ExactText.equal(pa, pb) ? ExactText.less(a.id, b.id) : ExactText.less(pa, pb)
         }.map {
             ReportItem(id: $0.id, period: $0.text("period"), percentComplete: $0.integer("percent_complete").map { Int($0) },
                        author: snapshot.reference($0, "author_department"))
@@ -53,16 +54,16 @@ extension DepartmentTasks {
     /// Tasks not done whose due day is before `today`, grouped by department (by name, then id;
     /// tasks without a department last), most overdue first within a group.
     static func overdue(_ tasks: [RowView], in snapshot: PlanningSnapshot, today: CalendarDay) -> [DepartmentTasks] {
-        var groups: [ExactKey: (Reference?, [TaskItem])] = [:]
+        var groups: [ExactText: (Reference?, [TaskItem])] = [:]
         for task in tasks where !task.has("status", "done") {
             guard let due = task.day("due"), due < today else { continue }
             let department = snapshot.reference(task, "department")
             let item = TaskItem(id: task.id, title: task.text("title") ?? "", status: task.text("status"), due: due, daysOverdue: today.days - due.days)
-            groups[ExactKey(department?.id ?? ""), default: (department, [])].1.append(item)
+            groups[ExactText(department?.id ?? ""), default: (department, [])].1.append(item)
         }
         return groups.sorted { ReferenceOrder.precedes($0.value.0, $1.value.0) }.map { _, group in
             DepartmentTasks(department: group.0, tasks: group.1.sorted {
-                $0.daysOverdue != $1.daysOverdue ? $0.daysOverdue > $1.daysOverdue : ByteOrder.precedes($0.id, $1.id)
+                $0.daysOverdue != $1.daysOverdue ? $0.daysOverdue > $1.daysOverdue : ExactText.less($0.id, $1.id)
             })
         }
     }
@@ -77,7 +78,7 @@ extension ProblemItem {
             let sa = Rank.of(a.text("severity")), sb = Rank.of(b.text("severity"))
             if sa != sb { return sa > sb }
             let ta = a.text("title") ?? "", tb = b.text("title") ?? ""
-            return ByteOrder.same(ta, tb) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(ta, tb)
+            return ExactText.equal(ta, tb) ? ExactText.less(a.id, b.id) : ExactText.less(ta, tb)
         }.map {
             ProblemItem(id: $0.id, title: $0.text("title") ?? "", severity: $0.text("severity"), status: $0.text("status"),
                         due: $0.text("due"), project: snapshot.reference($0, "project"), identifiedBy: snapshot.reference($0, "identified_by"))

@@ -1,3 +1,5 @@
+import SyncModel
+
 /// Orders groups keyed by a reference (e.g. overdue items by department): by name, then id
 /// (bytes); the unset reference last.
 enum ReferenceOrder {
@@ -5,6 +7,6 @@ enum ReferenceOrder {
         guard let a else { return false }
         guard let b else { return true }
         let na = a.name ?? "", nb = b.name ?? ""
-        return ByteOrder.same(na, nb) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(na, nb)
+        return ExactText.equal(na, nb) ? ExactText.less(a.id, b.id) : ExactText.less(na, nb)
     }
 }

@@ -18,7 +18,7 @@ extension Review {
             let sa = a.text("status").flatMap { statusOrder.firstIndex(of: $0) } ?? 3, sb = b.text("status").flatMap { statusOrder.firstIndex(of: $0) } ?? 3
             if sa != sb { return sa < sb }
             let ra = Rank.of(a.text("severity")), rb = Rank.of(b.text("severity"))
-            return ra != rb ? ra > rb : ByteOrder.precedes(a.id, b.id)
+            return ra != rb ? ra > rb : ExactText.less(a.id, b.id)
         }.map {
             ProblemRecord(id: $0.id, title: $0.text("title") ?? "", severity: $0.text("severity"), status: $0.text("status"),
                           analysis: $0.text("analysis"), measures: $0.text("measures"))
@@ -27,13 +27,13 @@ extension Review {
             let da = a.has("status", "done"), db = b.has("status", "done")
             if da != db { return db }
             let ua = a.text("due") ?? "~", ub = b.text("due") ?? "~"
-            return ByteOrder.same(ua, ub) ? ByteOrder.precedes(a.id, b.id) : ByteOrder.precedes(ua, ub)
+            return ExactText.equal(ua, ub) ? ExactText.less(a.id, b.id) : ExactText.less(ua, ub)
         }.map {
             ImprovementItem(id: $0.id, title: $0.text("title") ?? "", status: $0.text("status"), due: $0.text("due"),
                             owner: snapshot.reference($0, "owner_department"))
         }
-        let rows = Set(snapshot.rowsOf(project: project.id).map { ExactKey($0.collection + "\u{0}" + $0.id) })
-        let ops = recentOps.filter { rows.contains(ExactKey($0.op.collection + "\u{0}" + $0.op.row)) }
+        let rows = Set(snapshot.rowsOf(project: project.id).map { ExactText($0.collection + "\u{0}" + $0.id) })
+        let ops = recentOps.filter { rows.contains(ExactText($0.op.collection + "\u{0}" + $0.op.row)) }
         return Review(id: project.id, name: project.text("name") ?? "", status: project.text("status"), start: project.text("start"),
                       end: project.text("end"), retrospectives: retros, problems: problems, improvements: improvements,
                       recentChanges: changes(ops, in: snapshot))
@@ -52,8 +52,8 @@ extension Review {
             run = []
         }
         for entry in ops {
-            if let first = run.first, !(ByteOrder.same(first.op.row, entry.op.row) && first.op.collection == entry.op.collection
-                                        && ByteOrder.same(first.op.node, entry.op.node)) {
+            if let first = run.first, !(ExactText.equal(first.op.row, entry.op.row) && first.op.collection == entry.op.collection
+                                        && ExactText.equal(first.op.node, entry.op.node)) {
                 flush()
                 if out.count == changeLimit { return out }
             }

@@ -10,15 +10,15 @@ public struct PlanningSnapshot: Sendable {
     public let rows: [String: [RowView]]
     /// Every open conflict, as `conflicts list` shows them.
     public let conflicts: [ConflictView]
-    private let index: [String: [ExactKey: RowView]]
+    private let index: [String: [ExactText: RowView]]
 
     /// A snapshot of the given rows and conflicts (tests build them from real replicas too).
     public init(rows: [String: [RowView]], conflicts: [ConflictView]) {
         self.rows = rows
         self.conflicts = conflicts
-        var index: [String: [ExactKey: RowView]] = [:]
+        var index: [String: [ExactText: RowView]] = [:]
         for (collection, list) in rows {
-            index[collection] = Dictionary(list.map { (ExactKey($0.id), $0) }, uniquingKeysWith: { first, _ in first })
+            index[collection] = Dictionary(list.map { (ExactText($0.id), $0) }, uniquingKeysWith: { first, _ in first })
         }
         self.index = index
     }
@@ -39,7 +39,7 @@ public struct PlanningSnapshot: Sendable {
 
     /// The row `id` of `collection`, deleted or not; nil when the replica has none.
     public func row(_ collection: String, _ id: String) -> RowView? {
-        index[collection]?[ExactKey(id)]
+        index[collection]?[ExactText(id)]
     }
 
     /// Live rows of `collection` whose ref `field` names `id`.

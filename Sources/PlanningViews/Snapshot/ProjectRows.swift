@@ -1,3 +1,4 @@
+import SyncModel
 import Planning
 import SyncStore
 
@@ -21,8 +22,8 @@ extension PlanningSnapshot {
 
     /// Open conflicts on the project's rows, in `conflicts list` order.
     public func conflicts(ofProject id: String) -> [ConflictView] {
-        let keys = Set(rowsOf(project: id).map { ExactKey($0.collection + "\u{0}" + $0.id) })
-        return conflicts.filter { keys.contains(ExactKey($0.collection + "\u{0}" + $0.row)) }
+        let keys = Set(rowsOf(project: id).map { ExactText($0.collection + "\u{0}" + $0.id) })
+        return conflicts.filter { keys.contains(ExactText($0.collection + "\u{0}" + $0.row)) }
     }
 }
 

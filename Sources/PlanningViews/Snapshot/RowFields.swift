@@ -35,6 +35,6 @@ extension RowView {
 
     /// Whether the register `field` holds exactly the text `value` (bytes).
     func has(_ field: String, _ value: String) -> Bool {
-        text(field).map { ByteOrder.same($0, value) } ?? false
+        text(field).map { ExactText.equal($0, value) } ?? false
     }
 }

@@ -30,10 +30,10 @@ struct List: ParsableCommand {
         let filter = try RowFilter(filters, in: target, schema: schema)
         let store = try ReplicaAccess.open(replica)
         let rows = try store.rows(target.name, where: filter.registers, includeDeleted: deleted).filter(filter.matches)
-        var seen: [ExactKey: RowView?] = [:]   // each referenced row read once
+        var seen: [ExactText: RowView?] = [:]   // each referenced row read once
         let refs = try rows.map { row in
             try Reference.all(of: row, schema: target) { collection, id in
-                let key = ExactKey(collection + "\u{0}" + id)
+                let key = ExactText(collection + "\u{0}" + id)
                 if let known = seen[key] { return known }
                 let found = try store.row(collection, id: id)
                 seen[key] = found
