@@ -57,7 +57,7 @@ public struct RandomOps {
         case .set:
             op.value = value()
             op.replaces = (0..<Int.random(in: 0...3, using: &rng)).map { _ in dot() }
-            if rng.chance(0.4) {
+            if op.field == Op.deletedField || rng.chance(0.4) {   // required on `_deleted`
                 op.context = VersionVector(Dictionary((0..<Int.random(in: 0...4, using: &rng)).map { _ in (node(), seq()) }, uniquingKeysWith: max))
             }
         case .inc:

@@ -24,6 +24,8 @@ extension OpJSON {
                 op.value = try value()
                 op.replaces = try seek(.replaces) ? try dots(.replaces) : []
                 op.context = try context()
+                // Required on `_deleted` (PROTOCOL.md §5): its absence is a missing member, not a bad value.
+                if op.context == nil, ExactText.equal(field, Op.deletedField) { throw missing(.context) }
             case .inc:
                 guard try seek(.delta, required: true) else { throw missing(.delta) }
                 let d = try number(.delta, "Int64") { reader, n in reader.int64(n) }

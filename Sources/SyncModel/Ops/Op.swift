@@ -129,6 +129,7 @@ extension Op: Codable {
             value = try c.decode(Value.self, forKey: .value)
             replaces = try c.decodeIfPresent([Dot].self, forKey: .replaces) ?? []
             context = try c.decodeIfPresent(VersionVector.self, forKey: .context)
+            if context == nil, ExactText.equal(field, Op.deletedField) { throw Op.missing(.context, c) }
         case .inc:
             guard c.contains(.delta) else { throw Op.missing(.delta, c) }
             let d = try c.decode(Int64.self, forKey: .delta)

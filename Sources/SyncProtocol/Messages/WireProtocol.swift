@@ -6,4 +6,10 @@ public enum WireProtocol {
     public static let maxInteger: Int64 = 1 << 53
     /// Default maximum line length in bytes, terminator excluded: 16 MiB.
     public static let defaultMaxLineBytes = 16 * 1024 * 1024
+    /// `pull.limit` when the client sends none: 1,000 ops.
+    public static let defaultPullLimit = 1_000
+    /// The largest `pull.limit` the server honours, and the size of a subscription's catch-up pages: 10,000 ops.
+    public static let maxPullLimit = 10_000
+    /// Most ops in one push: 10,000 (more gets `too_many_ops`).
+    public static let maxOpsPerPush = 10_000
 }

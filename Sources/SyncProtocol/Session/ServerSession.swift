@@ -50,8 +50,8 @@ public struct ServerSession: Sendable {
         /// watcher pings well within it. Default 90 s.
         public var subscriberTimeout: TimeAmount
 
-        public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = 10_000,
-                    defaultPullLimit: Int = 1_000, maxPullLimit: Int = 1_000,
+        public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = WireProtocol.maxOpsPerPush,
+                    defaultPullLimit: Int = WireProtocol.defaultPullLimit, maxPullLimit: Int = WireProtocol.maxPullLimit,
                     readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024,
                     idleTimeout: TimeAmount = .minutes(5), subscriberTimeout: TimeAmount = .seconds(90)) {
             self.serverNode = serverNode

@@ -17,7 +17,7 @@ extension SyncDaemon {
         /// Longest line accepted, in bytes: longer gets `line_too_long` and a close.
         public var maxLineBytes: Int = WireProtocol.defaultMaxLineBytes
         /// Most ops in one push: more gets `too_many_ops` (the connection stays open).
-        public var maxOpsPerPush: Int = 10_000
+        public var maxOpsPerPush: Int = WireProtocol.maxOpsPerPush
         /// Most connections at once: one more gets `too_many_connections` and a close.
         public var maxConnections: Int = 1_024
         /// A connection without a line for this long gets `idle_timeout` and a close (subscribed
@@ -28,9 +28,9 @@ extension SyncDaemon {
         /// `plansync sync --watch` pings), so frozen laptops do not hold connection slots.
         public var subscriberTimeout: TimeAmount = .seconds(90)
         /// `pull.limit` when the client sends none.
-        public var defaultPullLimit: Int = 1_000
+        public var defaultPullLimit: Int = WireProtocol.defaultPullLimit
         /// `pull.limit` is clamped to this.
-        public var maxPullLimit: Int = 10_000
+        public var maxPullLimit: Int = WireProtocol.maxPullLimit
         /// Budget for the ops of one `changes` line, in bytes (see ``Paging``).
         public var maxPageBytes: Int = Paging.defaultMaxPageBytes
         /// Ops whose HLC is further ahead of the server's wall clock are refused with `clock_skew`.
