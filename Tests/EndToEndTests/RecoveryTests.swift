@@ -143,4 +143,31 @@ import Testing
         #expect(try ws.status("b")["open_conflicts"] as? Int == 1)
         await daemon.stop()
     }
+
+    /// The copy was made with unsent ops in it: both files hold them, identical, and the copy
+    /// pushed them first. Moving those to the new node id would apply them twice.
+    @Test func rekeyMovesOnlyTheOpsTheDaemonDoesNotHold() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "sales", "--server", daemon.address, "--token", try daemon.token(for: "sales"))
+        let project = try ws.ok("a", "put", "projects", "name=春季推广")
+        try ws.ok("a", "sync")
+        try ws.ok("a", "inc", "projects", project, "budget_spent", "1000")
+        try ws.ok("a", "add", "projects", project, "channels", "shared")
+        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("a.sqlite"), to: ws.folder.appendingPathComponent("copy.sqlite"))
+        try ws.ok("copy", "put", "projects", project, "status=active")
+        try ws.ok("copy", "sync")
+        try ws.ok("a", "put", "projects", project, "risk_level=high")
+        #expect(try ws.on("a", "sync").status == 3)
+        let moved = try ws.ok("a", "rekey", "--node", "a-laptop-2")
+        #expect(moved.contains("1 unsent op moved"), "only the op after the shared ones: \(moved)")
+        for name in ["a", "copy", "a", "copy"] { try ws.ok(name, "sync") }
+        #expect(try hashes(ws, ["a", "copy"]).count == 1)
+        for name in ["a", "copy"] {
+            let fields = try #require((try ws.json(name, "get", "projects", project, "--json") as? [String: Any])?["fields"] as? [String: Any])
+            #expect(fields["budget_spent"] as? Int == 1000, "\(name): the shared increment counts once")
+            #expect(fields["risk_level"] as? String == "high" && fields["status"] as? String == "active")
+        }
+        await daemon.stop()
+    }
 }

@@ -76,6 +76,38 @@ struct ClockRepairTests {
         }
     }
 
+    @Test("an ack lost before a clock_skew refusal: the re-stamp leaves the ops the daemon stored alone")
+    func lostAckThenClockAhead() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withDaemon { daemon in
+            let proxy = try await DroppingProxy.start(to: daemon.port, rule: CutAt(1, linesContaining: "\"type\":\"ack\"").rule)
+            defer { Task { await proxy.stop() } }
+            let clock = MovableClock()
+            let identity = ReplicaIdentity(node: "laptop", department: "sales", server: proxy.address, token: try daemon.log.addToken(department: "sales"))
+            let laptop = try ReplicaStore.create(at: folder.appendingPathComponent("laptop.sqlite").path, identity: identity,
+                                                 schema: PlanningSchema.schema, wallClock: clock.wall)
+            let other = try Self.store("other", "planning", daemon, in: folder)
+            let project = try laptop.create("projects", fields: ["name": .text("Z")])
+            try laptop.increment("projects", id: project, field: "budget_spent", by: 100)
+            #expect(await failure { _ = try await Self.sync(laptop) } != nil)   // stored, but the ack is lost
+            #expect(try laptop.outboxCount() == 3 && daemon.log.head() == 3)
+
+            clock.set(3_600_000)
+            try laptop.increment("projects", id: project, field: "budget_spent", by: 5)
+            #expect(await failure { _ = try await Self.sync(laptop) }?.serverCode == .clockSkew)
+            #expect(try laptop.outboxCount() == 1, "the three stored ops were settled as duplicates, not re-stamped")
+
+            clock.set(0)
+            let fixed = try await Self.sync(laptop)
+            #expect(fixed.restamped == 1 && fixed.pushed == 1)
+            _ = try await Self.sync(other)
+            #expect(try other.row("projects", id: project)?.fields["budget_spent"] == .counter(105))
+            #expect(try laptop.stateHash() == other.stateHash())
+            #expect(daemon.log.head() == 4)
+        }
+    }
+
     @Test("a clock 62 minutes behind the daemon's is reported with the gap, pushes nothing, and still pulls")
     func clockBehindIsReported() async throws {
         let log = MemoryServerLog()

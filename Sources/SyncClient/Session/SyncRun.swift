@@ -105,7 +105,7 @@ struct SyncRun {
                 }
                 return try await pushOutbox(on: connection)
             } catch .server(let code, let message) where connection.isOpen {
-                if repaired.insert(code).inserted, try repair(code, message) { continue }
+                if repaired.insert(code).inserted, try await repair(code, message, on: connection) { continue }
                 if refusal == nil { refusal = .server(code: code, message: message) }
                 return 0
             }
@@ -130,8 +130,13 @@ struct SyncRun {
     }
 
     /// Mends what a non-fatal refusal says, when this replica can: true when the push should go again.
-    private mutating func repair(_ code: ErrorCode, _ message: String) throws(SyncClientError) -> Bool {
+    private mutating func repair(_ code: ErrorCode, _ message: String, on connection: SessionConnection) async throws(SyncClientError) -> Bool {
         switch code {
+        case .duplicateDot:
+            // The ops before the refused one are the twin file's to the byte: acknowledged, so
+            // `plansync rekey` moves only the ops the daemon does not hold.
+            _ = await settle(before: code, message, on: connection)
+            return false
         case .seqGap:
             guard let expected = SeqGap.expectedSeq(in: message, node: node) else { return false }
             let queued: Int
@@ -143,6 +148,9 @@ struct SyncRun {
             noteResent(queued)
             return true
         case .clockSkew:
+            // Re-stamp only ops the daemon lacks: the ones before the refused op may be stored
+            // already (an ack lost on the way), and a stored op must keep its content.
+            guard await settle(before: code, message, on: connection) else { return false }
             let stamped = try replicaCall("re-stamping the unsent ops") {
                 try replica.restampOutbox(serverTime: welcome.time, maxSkewMilliseconds: options.maxClockSkewMilliseconds)
             }
@@ -152,6 +160,20 @@ struct SyncRun {
             options.onEvent?(.restamped(count: stamped))
             return true
         default:
+            return false
+        }
+    }
+
+    /// Pushes the unsent ops before the op a refusal names (``RefusedOp``): the daemon judged each
+    /// a duplicate or new, so their acks take them out of the outbox. False when the message names
+    /// no op of this node or the daemon refused again (then ``refusal`` holds that refusal).
+    private mutating func settle(before code: ErrorCode, _ message: String, on connection: SessionConnection) async -> Bool {
+        guard let seq = RefusedOp.seq(in: message, node: node) else { return false }
+        do throws(SyncClientError) {
+            _ = try await pushOutbox(on: connection, below: seq)
+            return true
+        } catch {
+            refusal = error
             return false
         }
     }
@@ -167,12 +189,14 @@ struct SyncRun {
     /// each batch from the outbox once its `ack` arrived. Returns the highest own seq read from
     /// the outbox: every own op up to it is in the local replica. A refused push throws once the
     /// pushes sent behind it were answered, so the session can go on.
-    mutating func pushOutbox(on connection: SessionConnection) async throws(SyncClientError) -> UInt64 {
+    /// `below` stops at the first op with that seq or more.
+    mutating func pushOutbox(on connection: SessionConnection, below: UInt64 = .max) async throws(SyncClientError) -> UInt64 {
         var pipeline = PushPipeline(batchSize: options.pushBatchSize, depth: options.pushesInFlight)
         while true {
             if pipeline.wantsOps {
                 let after = pipeline.readThrough, limit = pipeline.readAhead
-                try pipeline.read(try replicaCall("reading the outbox") { try replica.encodedOutbox(after: after, limit: limit) })
+                let read = try replicaCall("reading the outbox") { try replica.encodedOutbox(after: after, limit: limit) }
+                try pipeline.read(below == .max ? read : Array(read.prefix { $0.seq < below }))
             }
             if let batch = pipeline.nextBatch() {
                 try await connection.send(line: { $0.push(encoded: batch) })
