@@ -108,6 +108,24 @@ struct ClockRepairTests {
         }
     }
 
+    @Test("a right clock is not taken for a slow one after a fast laptop moved the daemon's HLC ahead")
+    func rightClockAfterAFastLaptop() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withDaemon { daemon in
+            let fast = MovableClock(), slow = MovableClock()
+            fast.set(295_000)   // within the allowed 5 minutes: its ops are accepted
+            slow.set(-8_000)    // a few seconds off, as clocks are
+            let ahead = try Self.store("ahead", "sales", daemon, in: folder, clock: fast.wall)
+            let right = try Self.store("right", "planning", daemon, in: folder, clock: slow.wall)
+            _ = try ahead.create("projects", fields: ["name": .text("fast")])
+            _ = try await Self.sync(ahead)
+            _ = try right.create("projects", fields: ["name": .text("right")])
+            let summary = try await Self.sync(right)
+            #expect(try summary.pushed == 2 && right.outboxCount() == 0)
+        }
+    }
+
     @Test("a clock 62 minutes behind the daemon's is reported with the gap, pushes nothing, and still pulls")
     func clockBehindIsReported() async throws {
         let log = MemoryServerLog()
