@@ -18,9 +18,14 @@ struct ProtocolAnswersTests {
             guard case .pong(let pong) = try await client.message() else { Issue.record("\(spelling): no pong"); continue }
             #expect(pong.id == id, "\(spelling)")
         }
-        try await client.send(#"{"type":"ping","id":5.5}"#)
-        guard case .error(let error) = try await client.message() else { Issue.record("5.5 accepted"); return }
-        #expect(error.code == .badRequest && !error.fatal)
+        for refused in ["5.5", "9007199254740992.5", "90071992547409921e-1", "-9007199254740993"] {
+            try await client.send(#"{"type":"ping","id":\#(refused)}"#)
+            guard case .error(let error) = try await client.message() else { Issue.record("\(refused) accepted"); return }
+            #expect(error.code == .badRequest && !error.fatal, "\(refused)")
+        }
+        try await client.send(#"{"type":"pull","id":1,"since":9007199254740992.5}"#)
+        guard case .error(let since) = try await client.message() else { Issue.record("since beyond 2^53 accepted"); return }
+        #expect(since.code == .badRequest)
         await daemon.stop()
     }
 

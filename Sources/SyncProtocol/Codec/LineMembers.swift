@@ -36,12 +36,14 @@ struct LineMembers: MessageMembers {
     }
 
     mutating func int64(_ name: String) -> Int64? {
-        guard seek(name), let n = reader.readNumber() else { return nil }
+        // Beyond ±2^53 as written is refused, whatever a conversion would round it to.
+        guard seek(name), let n = reader.readNumber(), !NumberText.isBeyondLimit(reader.digits(n)) else { return nil }
         return reader.int64(n)
     }
 
     mutating func uint64(_ name: String) -> UInt64? {
-        guard seek(name), let n = reader.readNumber() else { return nil }
+        // Beyond ±2^53 as written is refused, whatever a conversion would round it to.
+        guard seek(name), let n = reader.readNumber(), !NumberText.isBeyondLimit(reader.digits(n)) else { return nil }
         return reader.uint64(n)
     }
 
