@@ -90,7 +90,7 @@ enum GoalsPresenter {
         case .orphan: return "a department goal with no company goal above it"
         case .danglingParent: return "its parent \(flag.related.first ?? "") is deleted or missing"
         case .dueBeforeChild: return "due before \(flag.related.count) of its child goals"
-        case .cycle: return "its parent chain comes back to it (\(flag.related.count + 1) goals in the cycle)"
+        case .cycle: return flag.related.isEmpty ? "it is its own parent" : "its parent chain comes back to it (\(flag.related.count + 1) goals in the cycle)"
         case .noGoal: return flag.related.isEmpty ? "a project with no goal" : "its goal \(flag.related[0]) is deleted or missing"
         }
     }
