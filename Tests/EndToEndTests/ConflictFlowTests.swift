@@ -92,6 +92,14 @@ import Testing
         #expect(Set(conflicts.compactMap { $0["kind"] as? String }) == ["register", "edit_on_deleted"])
         let deleted = try #require(conflicts.first { $0["kind"] as? String == "edit_on_deleted" })
         #expect(deleted["row"] as? String == project)
+        // The two choices of resolve --pick (docs/conflicts.md): 1 stays deleted (the delete's
+        // dot), 2 restores (the unseen edit's dot); the edits are listed by dot.
+        let choices = try #require(deleted["values"] as? [[String: Any]])
+        #expect(choices.map { $0["n"] as? Int } == [1, 2])
+        #expect(choices.map { $0["value"] as? Bool } == [true, false])
+        #expect((choices[0]["node"] as? String) == "sales-laptop" && (choices[1]["node"] as? String) == "mkt-laptop")
+        let edits = try #require(deleted["edits"] as? [String])
+        #expect(edits.count == 1 && edits.first == choices[1]["dot"] as? String)
         let minutes = try #require(conflicts.first { $0["field"] as? String == "minutes" })
 
         let bad = try ws.on("sales", "conflicts", "resolve", try #require(minutes["id"] as? String), "--pick", "3")
