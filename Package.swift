@@ -74,6 +74,12 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // An app embedding the headless library (docs/library.md); CI builds and runs it.
+        .executableTarget(name: "planner-example", dependencies: [
+            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Examples/PlannerWatch"),
         // Seeded generators and random ops shared by the test targets.
         .target(name: "TestSupport", dependencies: ["SyncModel"], path: "Tests/TestSupport"),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning", "TestSupport"]),

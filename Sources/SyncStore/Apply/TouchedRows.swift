@@ -155,11 +155,24 @@ struct TouchedRows {
                 try statement.bind(first + 3, seq: seq)
             }
         }
+        try notifyObservers(db)
         rows = []
         positions = [:]
         latest = -1
         lookups = [:]
         store = FieldStore()
+    }
+
+    /// The writes above go through SQLite's C API, which GRDB's change tracking does not see: the
+    /// readable tables they changed, and the siblings behind open conflicts, are named to GRDB, so
+    /// a `ValueObservation` of an app embedding the store (docs/library.md) sees them at commit.
+    private func notifyObservers(_ db: Database) throws {
+        guard !rows.isEmpty else { return }
+        var named = Set<String>()
+        for row in rows where named.insert(row.table.name).inserted {
+            try db.notifyChanges(in: Table(row.table.name))
+        }
+        try db.notifyChanges(in: Table("ps_registers"))
     }
 
     private static let vvUpserts = MultiRowInsert.texts(

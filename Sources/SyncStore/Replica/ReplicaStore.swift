@@ -100,4 +100,19 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }
+
+    /// Read-only access to the replica file for an app embedding the store: its readable tables
+    /// (one per collection, one column per field, `_deleted` 0 or 1) are plain SQL, and a GRDB
+    /// `ValueObservation` started on this reader sees every local write and every applied sync
+    /// batch as it commits (docs/library.md). Writes through it are refused: write with
+    /// ``create(_:id:fields:)``, ``update(_:id:fields:)`` and the other local writes, so every
+    /// change becomes an op.
+    ///
+    /// ```swift
+    /// let names = ValueObservation.tracking { db in
+    ///     try String.fetchAll(db, sql: "SELECT name FROM projects WHERE _deleted = 0 ORDER BY name")
+    /// }
+    /// let cancellable = names.start(in: store.reader, onError: { _ in }, onChange: { print($0) })
+    /// ```
+    public var reader: any DatabaseReader { pool }
 }
