@@ -78,3 +78,17 @@ struct IdentityTests {
         }
     }
 }
+
+/// One department rule for the replica's identity, the token table and the CLI.
+@Suite("Department names")
+struct DepartmentTests {
+    @Test(arguments: ["sales", "市场部", "R&D", "hr 2", String(repeating: "x", count: 128), "计划部 🌸"])
+    func accepted(_ name: String) { #expect(Department.isValid(name)) }
+
+    @Test(arguments: ["", " sales", "sales ", "a\nb", "a\u{0}b", "a\u{7F}", "a\u{85}b", "a\u{2028}b", "a\u{202E}b",
+                      String(repeating: "x", count: 129), String(repeating: "部", count: 43)])
+    func refused(_ name: String) {
+        #expect(!Department.isValid(name))
+        #expect(throws: DepartmentError.invalid(name)) { try Department.validate(name) }
+    }
+}

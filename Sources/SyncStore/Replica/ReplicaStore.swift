@@ -86,10 +86,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
 
     static func validate(_ identity: ReplicaIdentity) throws {
         do { try NodeID.validate(identity.node) } catch { throw StoreError.invalidIdentity(error.description) }
-        guard !identity.department.isEmpty, identity.department.utf8.count <= 128,
-              identity.department.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
-            throw StoreError.invalidIdentity("invalid department \(JSONText.quote(String(identity.department.prefix(80)))): expected 1 to 128 printable characters")
-        }
+        do { try Department.validate(identity.department) } catch { throw StoreError.invalidIdentity(error.description) }
     }
 
     // MARK: Transactions

@@ -8,10 +8,7 @@ extension ServerLog {
     /// Makes a token for `department`: 32 random bytes as 64 lowercase hex digits, returned once.
     /// Only its SHA-256, the department, the creation time and a short random id are stored.
     public func addToken(department: String) throws -> String {
-        guard !department.isEmpty, department.utf8.count <= 128,
-              department.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
-            throw StoreError.invalidIdentity("invalid department \(JSONText.quote(String(department.prefix(80)))): expected 1 to 128 printable characters")
-        }
+        do { try Department.validate(department) } catch { throw StoreError.invalidIdentity(error.description) }
         var generator = SystemRandomNumberGenerator()
         let token = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try write { db in

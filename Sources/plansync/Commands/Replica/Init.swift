@@ -25,7 +25,7 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try NodeID.validate(node)
-        try DepartmentName.validate(department)
+        do { try Department.validate(department) } catch { throw CLIError.user(error.description) }
         let address = try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }
         if let token { try TokenText.validate(token) }
         let path = replica.path
