@@ -24,12 +24,13 @@ extension AccessRules {
         return out.bytes
     }
 
-    /// Writes `{"entries":[…],"version":"…"}`.
-    public func writeJSON(to out: inout JSONOutput) {
+    /// Writes `{"entries":[…],"version":"…"}`; `version` defaults to these rules' own (a
+    /// department's subset travels with the version of the daemon's whole rules).
+    public func writeJSON(to out: inout JSONOutput, version: String? = nil) {
         out.raw("{\"entries\":")
         AccessRules.write(entries, to: &out)
         out.raw(",\"version\":")
-        out.string(version)
+        out.string(version ?? self.version)
         out.raw("}")
     }
 

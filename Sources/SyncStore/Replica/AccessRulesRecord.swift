@@ -10,8 +10,18 @@ enum AccessRulesRecord {
         return rules
     }
 
-    static func save(_ db: Database, _ rules: AccessRules) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO ps_rules (id, version, json) VALUES (1, ?, ?)", arguments: [rules.version, rules.jsonText])
+    /// Keeps `rules` under `version` (default their own; a laptop keeps its department's subset
+    /// under the version of the daemon's whole rules).
+    static func save(_ db: Database, _ rules: AccessRules, version: String? = nil) throws {
+        var out = JSONOutput(capacity: 256)
+        rules.writeJSON(to: &out, version: version)
+        try db.execute(sql: "INSERT OR REPLACE INTO ps_rules (id, version, json) VALUES (1, ?, ?)",
+                       arguments: [version ?? rules.version, String(decoding: out.bytes, as: UTF8.self)])
+    }
+
+    /// The version stored with the rules, nil when none were stored.
+    static func version(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT version FROM ps_rules WHERE id = 1")
     }
 }
 
@@ -23,7 +33,12 @@ extension ReplicaStore {
 
     /// Keeps the rules of a `welcome`, so local writes they forbid are refused before they enter
     /// the outbox and the state hash covers what the department may read.
-    public func adoptRules(_ rules: AccessRules) throws {
-        try write { db in try AccessRulesRecord.save(db, rules) }
+    public func adoptRules(_ rules: AccessRules.Wire) throws {
+        try write { db in try AccessRulesRecord.save(db, AccessRules(rules.entries), version: rules.version) }
+    }
+
+    /// The version of the daemon's rules this replica last received, nil before any.
+    public func accessRulesVersion() throws -> String? {
+        try read { db in try AccessRulesRecord.version(db) }
     }
 }
