@@ -90,7 +90,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncServerTests", dependencies: [
-            "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            "SyncServer", "SyncStore", "SyncProtocol", "Planning", "RulesFile",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
