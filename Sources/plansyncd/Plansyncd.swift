@@ -47,12 +47,14 @@ struct Plansyncd: AsyncParsableCommand {
 }
 
 /// A failure caused by the user's input or environment, printed as one line; exit code 1.
-struct UserError: Error {
+struct UserError: Error, CustomStringConvertible {
     let message: String
 
     init(_ message: String) {
         self.message = message.split(separator: "\n").first.map(String.init) ?? message
     }
+
+    var description: String { message }
 }
 
 /// `--data`: the daemon's SQLite file.

@@ -37,8 +37,8 @@ public struct Welcome: Hashable, Sendable, Codable {
     /// The last log position (0 when empty).
     public var head: UInt64
     /// The access rules that concern this department, with the version of the daemon's rules
-    /// (``SyncModel/AccessRules/concerning(_:)``). Absent from daemons without rules knowledge;
-    /// a daemon without a rules file sends none (no entries, version of zeros).
+    /// (``SyncModel/AccessRules/concerning(_:)``). Absent when the daemon serves without rules
+    /// (or predates them): then every department may read and write everything.
     public var rules: AccessRules.Wire?
 
     public init(protocol: Int = WireProtocol.version, server: String, department: String, time: HLCTimestamp, head: UInt64,

@@ -210,7 +210,8 @@ public struct ServerSession: Sendable {
             return fatal(WireError(.authFailed, "the token is unknown or revoked"))
         }
         state = .ready(node: node, department: department)
-        let concerning = AccessRules.Wire(entries: rules.concerning(department).entries, version: rules.version)
+        // Without rules the member is left out, as a daemon without rules knowledge leaves it out.
+        let concerning = rules.isOpen ? nil : AccessRules.Wire(entries: rules.concerning(department).entries, version: rules.version)
         return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning)))] + resume()
     }
 
