@@ -104,7 +104,7 @@ final class LogHub: @unchecked Sendable {
     func page(since: UInt64, limit: Int, department: String) throws -> EncodedPage {
         let maxBytes = configuration.maxPageBytes
         if let rules = LogHub.hidden(from: department, by: rules) {
-            return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0.collection) }
+            return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0.collection) }.page
         }
         if let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
         var writer = PageWriter(limit: limit, maxBytes: maxBytes)
@@ -121,6 +121,16 @@ final class LogHub: @unchecked Sendable {
         }
         let (json, count) = writer.finish()
         return EncodedPage(json: json, count: count, next: next, more: more)
+    }
+
+    /// ``page(since:limit:department:)`` and the position a subscriber's stream goes on from:
+    /// past the ops passed over as hidden from `department`, else the page's `next`.
+    private func streamPage(since: UInt64, limit: Int, department: String) throws -> (page: EncodedPage, through: UInt64) {
+        if let rules = LogHub.hidden(from: department, by: rules) {
+            return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: configuration.maxPageBytes) { rules.mayRead(department, $0.collection) }
+        }
+        let page = try page(since: since, limit: limit, department: department)
+        return (page, page.next)
     }
 
     // MARK: Commits
@@ -234,7 +244,7 @@ final class LogHub: @unchecked Sendable {
                     let key = ExactText(subscriber.department)
                     if scoped[key] == nil {
                         do {
-                            scoped[key] = try ScopedPage.commitPages(appended, last: last, maxBytes: configuration.maxPageBytes) {
+                            scoped[key] = try ScopedPage.commitPages(appended, maxBytes: configuration.maxPageBytes) {
                                 rules.mayRead(subscriber.department, $0.collection)
                             }
                         } catch {
@@ -267,16 +277,16 @@ final class LogHub: @unchecked Sendable {
     private func feed(_ connection: UInt64) {
         guard var subscriber = subscribers[connection], subscriber.lagging else { return }
         do {
-            let page = try self.page(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
+            let (page, through) = try streamPage(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
             guard page.count > 0 else {
                 // Nothing readable is left; the ops passed over were hidden from this subscriber.
-                subscriber.cursor = max(subscriber.cursor, page.next)
+                subscriber.cursor = max(subscriber.cursor, through)
                 subscriber.lagging = false
                 subscribers[connection] = subscriber
                 return
             }
             let written = subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page))
-            subscriber.cursor = page.next
+            subscriber.cursor = page.more ? page.next : through
             subscribers[connection] = subscriber
             written.whenComplete { [self] result in
                 commitQueue.async { [self] in
@@ -299,13 +309,13 @@ final class LogHub: @unchecked Sendable {
     private func catchUp(_ subscriber: inout Subscriber, announceEmpty: Bool) throws {
         var sentAny = false
         while true {
-            let page = try self.page(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
+            let (page, through) = try streamPage(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
             if page.count == 0, sentAny || !announceEmpty {
-                subscriber.cursor = max(subscriber.cursor, page.next)
+                subscriber.cursor = max(subscriber.cursor, through)
                 return
             }
             subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page), promise: nil)
-            subscriber.cursor = page.next
+            subscriber.cursor = page.more ? page.next : through
             sentAny = true
             if !page.more { return }
         }
