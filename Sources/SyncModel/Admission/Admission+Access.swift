@@ -1,4 +1,3 @@
-
 extension Admission {
     /// The access rules' half of admission: refuses the whole push with `forbidden` at the first
     /// op `department` may not write, naming its index, dot, collection, field and the rule.
