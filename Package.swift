@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "SyncModel"),
@@ -55,8 +56,13 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Reads the access-rules file (TOML) into SyncModel's AccessRules; the only place TOML is known.
+        .target(name: "RulesFile", dependencies: [
+            "SyncModel",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(name: "plansyncd", dependencies: [
-            "SyncModel", "SyncServer", "SyncStore", "Planning",
+            "SyncModel", "SyncServer", "SyncStore", "Planning", "RulesFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +96,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncServerTests", dependencies: [
-            "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            "SyncServer", "SyncStore", "SyncProtocol", "Planning", "RulesFile",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -10,7 +10,7 @@ struct Plansyncd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plansyncd",
         abstract: "The PlanSync sync daemon: one log every department replica syncs with.",
-        subcommands: [Serve.self, Token.self],
+        subcommands: [Serve.self, Token.self, Rules.self, Hash.self],
         defaultSubcommand: Serve.self
     )
 
@@ -47,12 +47,14 @@ struct Plansyncd: AsyncParsableCommand {
 }
 
 /// A failure caused by the user's input or environment, printed as one line; exit code 1.
-struct UserError: Error {
+struct UserError: Error, CustomStringConvertible {
     let message: String
 
     init(_ message: String) {
         self.message = message.split(separator: "\n").first.map(String.init) ?? message
     }
+
+    var description: String { message }
 }
 
 /// `--data`: the daemon's SQLite file.

@@ -1,7 +1,12 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import Logging
 import Planning
 import ServiceLifecycle
+import RulesFile
+import struct SyncModel.AccessRules
+import struct SyncModel.Schema
 import SyncServer
 import SyncStore
 
@@ -35,6 +40,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an op's clock may run ahead of the server's.")
     var maxClockSkew = 300
 
+    @Option(help: "Access rules (TOML): who may read and write which collections and fields. Reloaded on SIGHUP.")
+    var rules: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
@@ -57,7 +65,10 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw UserError("cannot open \(store.data): \(error)")
         }
+        let accessRules = try rules.map { path throws(UserError) in try loadRules(path, schema: schema) } ?? .open
+        do { try log.saveRules(accessRules) } catch { throw UserError("cannot keep the rules in \(store.data): \(error)") }
         var configuration = SyncDaemon.Configuration(schema: schema, host: host, port: port)
+        configuration.rules = accessRules
         configuration.maxConnections = maxConnections
         configuration.idleTimeout = .seconds(Int64(idleTimeout))
         configuration.subscriberTimeout = .seconds(Int64(subscriberTimeout))
@@ -65,7 +76,10 @@ struct Serve: AsyncParsableCommand {
         configuration.maxLineBytes = maxLineBytes
         configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000
         logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
+        if let rules { logger.info("access rules \(accessRules.version) from \(rules)", metadata: ["entries": "\(accessRules.entries.count)"]) }
         let daemon = SyncDaemon(storage: log, configuration: configuration, logger: logger)
+        let reload = rules.map { RulesReload(path: $0, schema: schema, daemon: daemon, log: log, logger: logger) }
+        defer { reload?.cancel() }
         let group = ServiceGroup(services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         do {
             try await group.run()
@@ -73,4 +87,33 @@ struct Serve: AsyncParsableCommand {
             throw UserError("cannot serve on \(host):\(port): \(error)")
         }
     }
+}
+
+/// Reads and checks a rules file; a bad one is one line naming the place.
+func loadRules(_ path: String, schema: Schema) throws(UserError) -> AccessRules {
+    do { return try RulesFile.load(path: path, schema: schema) } catch { throw UserError("rules \(error.message)") }
+}
+
+/// Reloads the rules file on SIGHUP: good rules go in force (and into the daemon's file), bad
+/// ones are logged and the rules in force stay.
+final class RulesReload {
+    private let source: any DispatchSourceSignal
+
+    init(path: String, schema: Schema, daemon: SyncDaemon, log: ServerLog, logger: Logger) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            do {
+                let rules = try loadRules(path, schema: schema)
+                try log.saveRules(rules)
+                daemon.replaceRules(rules)
+                logger.info("access rules \(rules.version) reloaded from \(path)", metadata: ["entries": "\(rules.entries.count)"])
+            } catch {
+                logger.error("access rules not reloaded; the rules in force stay: \(error)")
+            }
+        }
+        source.resume()
+    }
+
+    func cancel() { source.cancel() }
 }

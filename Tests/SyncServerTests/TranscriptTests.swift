@@ -1,4 +1,5 @@
 import Foundation
+import SyncModel
 import Testing
 @testable import SyncServer
 
@@ -19,7 +20,10 @@ struct TranscriptTests {
     @Test(arguments: files)
     func replay(file: String) async throws {
         let text = try String(contentsOf: Self.directory.appendingPathComponent(file), encoding: .utf8)
-        let daemon = try await TestDaemon.start()
+        // `#! rules {json}` (the JSON of AccessRules) serves the conversation with those rules.
+        let rulesLine = text.split(separator: "\n").first { $0.hasPrefix("#! rules ") }
+        let rules = try rulesLine.map { line in try #require(AccessRules.read(jsonText: String(line.dropFirst("#! rules ".count)))) }
+        let daemon = try await TestDaemon.start { if let rules { $0.rules = rules } }
         var clients: [Character: LineClient] = [:]
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)

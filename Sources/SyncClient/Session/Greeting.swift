@@ -32,6 +32,9 @@ enum Greeting {
             options.onEvent?(.lostHistory(cursor: cursor, head: welcome.head))
             outcome.lostHistoryFrom = cursor
         }
+        // No rules in the welcome: the daemon serves without any, so nothing is forbidden.
+        let rules = welcome.rules ?? AccessRules.open.wire
+        try replicaCall("keeping the access rules") { try replica.adoptRules(rules) }
         options.onEvent?(.connected(server: welcome.server, department: welcome.department, head: welcome.head))
         if let behind = try ClockCheck.observe(welcome.time, replica: replica, threshold: options.clockWarningMilliseconds,
                                                maxSkew: options.maxClockSkewMilliseconds, logger: options.logger, report: { options.onEvent?($0) }) {

@@ -27,6 +27,8 @@ public enum Admission {
             case seqGap = "seq_gap"
             case duplicateDot = "duplicate_dot"
             case clockSkew = "clock_skew"
+            /// The pushing department may not write an op (``Admission/checkAccess(_:department:rules:)``).
+            case forbidden = "forbidden"
             case internalError = "internal"
         }
 

@@ -58,9 +58,13 @@ public struct ReplicaState: Sendable, Equatable {
     }
 
     /// The canonical text of the visible state (see ``CanonicalState``).
-    public func canonicalForm() -> String {
+    public func canonicalForm() -> String { canonicalForm(including: { _ in true }) }
+
+    /// The canonical text of the collections `including` admits: a department's scope
+    /// (``AccessRules/mayRead(_:_:)``), so its laptop and the daemon hash the same text.
+    public func canonicalForm(including: (String) -> Bool) -> String {
         var writer = CanonicalState()
-        for (c, table) in ReplicaState.sorted(rows) {
+        for (c, table) in ReplicaState.sorted(rows) where including(c) {
             for (id, row) in ReplicaState.sorted(table) {
                 writer.append(collection: c, id: id.string, row: row)
             }

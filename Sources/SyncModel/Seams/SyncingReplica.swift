@@ -52,6 +52,9 @@ public protocol SyncingReplica: Sendable {
     /// to check after reading the whole log that the daemon holds every op this replica holds.
     /// Default nil: not checked.
     func appliedMarks() throws -> VersionVector?
+    /// Keeps the access rules of a `welcome` (the entries concerning this replica's department,
+    /// with the daemon's rules version). Default: nothing kept.
+    func adoptRules(_ rules: AccessRules.Wire) throws
 }
 
 /// A repair the replica does not offer (see ``SyncingReplica/resetCursor(to:)``).
@@ -68,6 +71,7 @@ extension SyncingReplica {
     public func restampOutbox(serverTime: HLCTimestamp, maxSkewMilliseconds: UInt64) throws -> Int { 0 }
     public func resetCursor(to position: UInt64) throws { throw RepairUnsupported(what: "move its cursor back") }
     public func appliedMarks() throws -> VersionVector? { nil }
+    public func adoptRules(_ rules: AccessRules.Wire) throws {}
 }
 
 extension SyncingReplica {

@@ -52,6 +52,15 @@ struct LineMembers: MessageMembers {
         return reader.readBool()
     }
 
+    /// Access rules (`welcome.rules`); nil when absent or null.
+    mutating func rules(_ name: String) throws(JSONReadError) -> AccessRules.Wire? {
+        guard seek(name), reader.type() != .null else { return nil }
+        do throws(JSONReadError) {
+            let (rules, version) = try AccessRules.read(from: &reader)
+            return AccessRules.Wire(entries: rules.entries, version: version)
+        } catch { throw error.under(.key(name)) }
+    }
+
     mutating func ops(_ name: String) throws(JSONReadError) -> [Op] {
         guard seek(name) else { throw JSONReadError(.missing, "\"\(name)\" is required") }
         return try OpJSON.readArray(from: &reader)

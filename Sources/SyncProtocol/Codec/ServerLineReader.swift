@@ -12,7 +12,7 @@ enum ServerLineReader {
             guard let time = HLCTimestamp(parsing: timeText) else { throw JSONReadError(.invalid, "invalid hlc \"\(timeText.prefix(80))\"", path: [.key("time")]) }
             return .welcome(Welcome(protocol: Int(try required("protocol", m.int64("protocol"))), server: try required("server", m.string("server")),
                                     department: try required("department", m.string("department")), time: time,
-                                    head: try required("head", m.uint64("head"))))
+                                    head: try required("head", m.uint64("head")), rules: try m.rules("rules")))
         case "ack":
             return .ack(Ack(id: try required("id", m.int64("id")), accepted: Int(try required("accepted", m.int64("accepted"))),
                             duplicates: Int(try required("duplicates", m.int64("duplicates"))), head: try required("head", m.uint64("head"))))

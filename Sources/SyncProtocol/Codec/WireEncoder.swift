@@ -18,6 +18,10 @@ public enum WireEncoder {
             out.unsigned(m.head)
             out.raw(",\"protocol\":")
             out.integer(Int64(m.protocol))
+            if let rules = m.rules {
+                out.raw(",\"rules\":")
+                AccessRules(rules.entries).writeJSON(to: &out, version: rules.version)
+            }
             out.raw(",\"server\":")
             out.string(m.server)
             out.raw(",\"time\":")

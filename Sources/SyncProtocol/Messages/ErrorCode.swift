@@ -28,6 +28,9 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case duplicateDot = "duplicate_dot"
     /// An op's HLC is further ahead of the server's clock than the allowed skew.
     case clockSkew = "clock_skew"
+    /// The pushing department may not write an op of the push (access rules); nothing was
+    /// stored. The message names the op's index, dot, collection, field and the rule. Not fatal.
+    case forbidden = "forbidden"
     /// A push carries more ops than the server's limit.
     case tooManyOps = "too_many_ops"
     /// The server already holds its maximum number of connections.

@@ -25,7 +25,7 @@ public enum ServerMessage: Hashable, Sendable {
     }
 }
 
-/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42}`
+/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42,"rules":{…}}`
 public struct Welcome: Hashable, Sendable, Codable {
     public var `protocol`: Int
     /// The server's node id.
@@ -36,13 +36,19 @@ public struct Welcome: Hashable, Sendable, Codable {
     public var time: HLCTimestamp
     /// The last log position (0 when empty).
     public var head: UInt64
+    /// The access rules that concern this department, with the version of the daemon's rules
+    /// (``SyncModel/AccessRules/concerning(_:)``). Absent when the daemon serves without rules
+    /// (or predates them): then every department may read and write everything.
+    public var rules: AccessRules.Wire?
 
-    public init(protocol: Int = WireProtocol.version, server: String, department: String, time: HLCTimestamp, head: UInt64) {
+    public init(protocol: Int = WireProtocol.version, server: String, department: String, time: HLCTimestamp, head: UInt64,
+                rules: AccessRules.Wire? = nil) {
         self.protocol = `protocol`
         self.server = server
         self.department = department
         self.time = time
         self.head = head
+        self.rules = rules
     }
 }
 

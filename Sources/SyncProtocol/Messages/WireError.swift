@@ -30,6 +30,7 @@ extension WireError {
         case .seqGap: .seqGap
         case .duplicateDot: .duplicateDot
         case .clockSkew: .clockSkew
+        case .forbidden: .forbidden
         case .internalError: .internal
         }
         self.init(code, refusal.message, id: id)

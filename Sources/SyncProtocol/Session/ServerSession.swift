@@ -201,15 +201,18 @@ public struct ServerSession: Sendable {
 
     // MARK: Results of actions
 
-    /// The token's department (nil: unknown or revoked), with the log head and the server's HLC now.
-    public mutating func authenticated(department: String?, head: UInt64, time: HLCTimestamp) -> [Action] {
+    /// The token's department (nil: unknown or revoked), with the log head, the server's HLC now
+    /// and the daemon's access rules (`welcome.rules` carries the entries concerning the department).
+    public mutating func authenticated(department: String?, head: UInt64, time: HLCTimestamp, rules: AccessRules = .open) -> [Action] {
         guard case .authenticating(let node) = state, inFlight == .authenticate else { return [] }
         inFlight = nil
         guard let department else {
             return fatal(WireError(.authFailed, "the token is unknown or revoked"))
         }
         state = .ready(node: node, department: department)
-        return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head)))] + resume()
+        // Without rules the member is left out, as a daemon without rules knowledge leaves it out.
+        let concerning = rules.isOpen ? nil : AccessRules.Wire(entries: rules.concerning(department).entries, version: rules.version)
+        return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning)))] + resume()
     }
 
     /// The push in flight is durable.

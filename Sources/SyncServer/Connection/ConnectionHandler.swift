@@ -142,7 +142,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 hub.authenticate(token: token, on: context.eventLoop).assumeIsolated().whenComplete { result in
                     switch result {
                     case .success(let found):
-                        self.perform(self.session.authenticated(department: found.department, head: found.head, time: self.hub.clock.now()))
+                        self.perform(self.session.authenticated(department: found.department, head: found.head, time: self.hub.clock.now(), rules: self.hub.rules))
                         if let peer = self.session.peer {
                             self.logger[metadataKey: "node"] = "\(peer.node)"
                             self.logger[metadataKey: "department"] = "\(peer.department)"
@@ -166,7 +166,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     }
                 }
             case .pull(_, let since, let limit):
-                hub.pull(since: since, limit: limit, on: context.eventLoop).assumeIsolated().whenComplete { result in
+                hub.pull(since: since, limit: limit, department: session.peer?.department ?? "", on: context.eventLoop).assumeIsolated().whenComplete { result in
                     switch result {
                     case .success(let page):
                         self.perform(self.session.pulled(page))
@@ -187,7 +187,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func subscribe(id: Int64, since: UInt64, context: ChannelHandlerContext) {
         let hub = hub, connection = connection, channel = context.channel
-        hub.subscribe(connection: connection, subscriptionID: id, since: since, channel: channel)
+        hub.subscribe(connection: connection, subscriptionID: id, department: session.peer?.department ?? "", since: since, channel: channel)
             .hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
             switch result {
             case .success:

@@ -46,6 +46,9 @@ extension SyncDaemon {
         public var materializeMaxDelay: TimeAmount = .seconds(5)
         /// On shutdown, connections still open after this are closed without waiting.
         public var shutdownGracePeriod: TimeAmount = .seconds(10)
+        /// Who may read and write what (``SyncModel/AccessRules``); ``SyncDaemon/replaceRules(_:)``
+        /// changes them while serving. Default: none, everyone reads and writes everything.
+        public var rules: AccessRules = .open
         /// The wall clock in milliseconds since 1970; replaceable in tests.
         public var wallClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
 

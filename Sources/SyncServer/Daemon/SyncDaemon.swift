@@ -38,6 +38,15 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         hub = LogHub(storage: storage, configuration: configuration, logger: logger, threadPool: .singleton)
     }
 
+    /// Puts new access rules in force (a reload): later hellos, pushes and pages follow them;
+    /// connections keep the rules their `welcome` carried until they connect again.
+    public func replaceRules(_ rules: AccessRules) {
+        hub.replaceRules(rules)
+    }
+
+    /// The access rules in force.
+    public var rules: AccessRules { hub.rules }
+
     /// The bound port once started.
     public var port: Int? {
         lock.withLock { serverChannel?.localAddress?.port }

@@ -21,6 +21,8 @@ final class LogHub: @unchecked Sendable {
 
     private struct Subscriber {
         let subscriptionID: Int64
+        /// The subscriber's department: it is sent only ops of collections it may read.
+        let department: String
         /// The last position sent.
         var cursor: UInt64
         let channel: any Channel
@@ -43,6 +45,9 @@ final class LogHub: @unchecked Sendable {
     private var materializeTimer: MaterializeTimer
     /// The newest ops, encoded once at commit for fan-out, pulls and catch-ups.
     private let recent: RecentOps
+    private let rulesLock = NSLock()
+    /// The access rules in force; replaced on reload (SIGHUP). Touched under `rulesLock`.
+    private var currentRules: AccessRules
 
     init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
         self.storage = storage
@@ -53,6 +58,23 @@ final class LogHub: @unchecked Sendable {
         materializeTimer = MaterializeTimer(quietNanoseconds: configuration.materializeQuietPeriod.nanoseconds,
                                             maxDelayNanoseconds: configuration.materializeMaxDelay.nanoseconds)
         recent = RecentOps(budget: configuration.recentOpsBytes)
+        currentRules = configuration.rules
+    }
+
+    // MARK: Rules
+
+    /// The access rules in force.
+    var rules: AccessRules { rulesLock.withLock { currentRules } }
+
+    /// Puts new rules in force: later pushes, pages and hellos follow them.
+    func replaceRules(_ rules: AccessRules) {
+        rulesLock.withLock { currentRules = rules }
+    }
+
+    /// The collections `department` may not read under `rules`, nil when it may read all (then
+    /// the shared, unfiltered pages serve it).
+    static func hidden(from department: String, by rules: AccessRules) -> AccessRules? {
+        rules.entries.contains { $0.access == .read && !$0.allows(department) } ? rules : nil
     }
 
     // MARK: Reads
@@ -67,19 +89,23 @@ final class LogHub: @unchecked Sendable {
 
     /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
     /// ops when they reach back that far, else read and encoded on the thread pool.
-    func pull(since: UInt64, limit: Int, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
-        if let page = recent.page(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
+    func pull(since: UInt64, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
+        if LogHub.hidden(from: department, by: rules) == nil,
+           let page = recent.page(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
             return eventLoop.makeSucceededFuture(page)
         }
-        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: limit) }
+        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: limit, department: department) }
     }
 
     /// The page after `since` (at most `limit` ops within the page byte budget), from the recent
     /// ops or read from storage and encoded. Storage is read op by op and the read stops at the
     /// first op the page has no room for, so a page costs about its own bytes, not `limit` ops
     /// (ops of large texts fill 4 MiB with a dozen ops). Blocks on storage.
-    func page(since: UInt64, limit: Int) throws -> EncodedPage {
+    func page(since: UInt64, limit: Int, department: String) throws -> EncodedPage {
         let maxBytes = configuration.maxPageBytes
+        if let rules = LogHub.hidden(from: department, by: rules) {
+            return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0.collection) }.page
+        }
         if let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
         var writer = PageWriter(limit: limit, maxBytes: maxBytes)
         var next = since
@@ -97,6 +123,16 @@ final class LogHub: @unchecked Sendable {
         return EncodedPage(json: json, count: count, next: next, more: more)
     }
 
+    /// ``page(since:limit:department:)`` and the position a subscriber's stream goes on from:
+    /// past the ops passed over as hidden from `department`, else the page's `next`.
+    private func streamPage(since: UInt64, limit: Int, department: String) throws -> (page: EncodedPage, through: UInt64) {
+        if let rules = LogHub.hidden(from: department, by: rules) {
+            return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: configuration.maxPageBytes) { rules.mayRead(department, $0.collection) }
+        }
+        let page = try page(since: since, limit: limit, department: department)
+        return (page, page.next)
+    }
+
     // MARK: Commits
 
     /// Commits a push on the serial queue; on success sends the new ops to every subscriber
@@ -107,6 +143,7 @@ final class LogHub: @unchecked Sendable {
         commitQueue.async { [self] in
             let outcome: CommitOutcome
             do {
+                try Admission.checkAccess(ops, department: department, rules: rules)
                 let result = try storage.commit(ops, pushedBy: node, department: department, schema: configuration.schema,
                                                 wallMilliseconds: clock.wallMilliseconds(),
                                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
@@ -136,24 +173,26 @@ final class LogHub: @unchecked Sendable {
     /// commits nor floods a slow reader; the last stretch and the registration run on the queue.
     /// Runs on event-loop futures and the thread pool, never on Swift's cooperative pool, so an
     /// embedding process whose tasks block that pool (a test runner) cannot stall subscribers.
-    func subscribe(connection: UInt64, subscriptionID: Int64, since: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
+    func subscribe(connection: UInt64, subscriptionID: Int64, department: String, since: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
         let eventLoop = channel.eventLoop
         let pageLimit = configuration.maxPullLimit
-        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: pageLimit) }
+        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: pageLimit, department: department) }
             .flatMap { [self] read in
-                guard read.more else { return register(connection: connection, subscriptionID: subscriptionID, caughtUpTo: since, channel: channel) }
+                guard read.more else {
+                    return register(connection: connection, subscriptionID: subscriptionID, department: department, caughtUpTo: since, channel: channel)
+                }
                 return channel.writeAndFlush(WireEncoder.changesLine(id: subscriptionID, page: read)).flatMap { [self] in
-                    subscribe(connection: connection, subscriptionID: subscriptionID, since: read.next, channel: channel)
+                    subscribe(connection: connection, subscriptionID: subscriptionID, department: department, since: read.next, channel: channel)
                 }
             }
     }
 
     /// Sends the last stretch and registers the subscriber, on the commit queue.
-    private func register(connection: UInt64, subscriptionID: Int64, caughtUpTo: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
+    private func register(connection: UInt64, subscriptionID: Int64, department: String, caughtUpTo: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
         let promise = channel.eventLoop.makePromise(of: Void.self)
         commitQueue.async { [self] in
             do {
-                var subscriber = Subscriber(subscriptionID: subscriptionID, cursor: caughtUpTo, channel: channel)
+                var subscriber = Subscriber(subscriptionID: subscriptionID, department: department, cursor: caughtUpTo, channel: channel)
                 try catchUp(&subscriber, announceEmpty: true)
                 subscribers[connection] = subscriber
                 promise.succeed(())
@@ -196,8 +235,27 @@ final class LogHub: @unchecked Sendable {
             subscribers.removeAll()
             return
         }
+        let rules = rules
+        var scoped: [ExactText: [EncodedPage]] = [:]
         for (connection, var subscriber) in subscribers where !subscriber.lagging {
             if subscriber.cursor + 1 == first, subscriber.channel.isWritable {
+                var pages = pages
+                if let rules = LogHub.hidden(from: subscriber.department, by: rules) {
+                    let key = ExactText(subscriber.department)
+                    if scoped[key] == nil {
+                        do {
+                            scoped[key] = try ScopedPage.commitPages(appended, maxBytes: configuration.maxPageBytes) {
+                                rules.mayRead(subscriber.department, $0.collection)
+                            }
+                        } catch {
+                            logger.error("could not encode committed ops; closing a subscription", metadata: ["error": "\(error)"])
+                            subscriber.channel.close(promise: nil)
+                            subscribers.removeValue(forKey: connection)
+                            continue
+                        }
+                    }
+                    pages = scoped[key] ?? []
+                }
                 for page in pages {
                     subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page), promise: nil)
                 }
@@ -219,14 +277,16 @@ final class LogHub: @unchecked Sendable {
     private func feed(_ connection: UInt64) {
         guard var subscriber = subscribers[connection], subscriber.lagging else { return }
         do {
-            let page = try self.page(since: subscriber.cursor, limit: configuration.maxPullLimit)
+            let (page, through) = try streamPage(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
             guard page.count > 0 else {
+                // Nothing readable is left; the ops passed over were hidden from this subscriber.
+                subscriber.cursor = max(subscriber.cursor, through)
                 subscriber.lagging = false
                 subscribers[connection] = subscriber
                 return
             }
             let written = subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page))
-            subscriber.cursor = page.next
+            subscriber.cursor = page.more ? page.next : through
             subscribers[connection] = subscriber
             written.whenComplete { [self] result in
                 commitQueue.async { [self] in
@@ -249,10 +309,13 @@ final class LogHub: @unchecked Sendable {
     private func catchUp(_ subscriber: inout Subscriber, announceEmpty: Bool) throws {
         var sentAny = false
         while true {
-            let page = try self.page(since: subscriber.cursor, limit: configuration.maxPullLimit)
-            if page.count == 0, sentAny || !announceEmpty { return }
+            let (page, through) = try streamPage(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
+            if page.count == 0, sentAny || !announceEmpty {
+                subscriber.cursor = max(subscriber.cursor, through)
+                return
+            }
             subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page), promise: nil)
-            subscriber.cursor = page.next
+            subscriber.cursor = page.more ? page.next : through
             sentAny = true
             if !page.more { return }
         }

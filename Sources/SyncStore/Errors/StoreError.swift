@@ -52,6 +52,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Own ops the daemon lost cannot be sent again from this replica: the message says which
     /// and what to do.
     case unrecoverable(String)
+    /// The access rules this replica last received forbid the write: the message names the rule.
+    case forbidden(String)
 
     /// One line, no trailing period, suitable for `plansync: <message>`.
     public var description: String {
@@ -83,6 +85,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .database(let message): return "database error: \(message)"
         case .notImplemented(let what): return "\(what) is not implemented"
         case .unrecoverable(let message): return message
+        case .forbidden(let message): return message
         }
     }
 }

@@ -13,6 +13,8 @@ struct LocalWrite {
     private let schema: Schema
     private let wall: UInt64
     private var json = JSONOutput()
+    /// The rules of the last `welcome`: a write they forbid never enters the outbox.
+    private let rules: AccessRules
 
     init(db: Database, layout: TableLayout, wallMilliseconds: UInt64) throws {
         self.db = db
@@ -20,6 +22,7 @@ struct LocalWrite {
         clock = HybridLogicalClock(last: identity.hlc)
         wall = wallMilliseconds
         schema = layout.schema
+        rules = try AccessRulesRecord.read(db)
         applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall)
     }
 
@@ -35,6 +38,9 @@ struct LocalWrite {
     /// NUL in any text) hold for each of them, a conflict's new value included.
     mutating func commit(_ op: Op, family: CRDTFamily, row: inout RowState) throws {
         do { try schema.validateNew(op) } catch { throw StoreError.validation(error) }
+        if let rule = rules.writeDenial(identity.department, op.collection, op.field) {
+            throw StoreError.forbidden("department \(identity.department) may not write \(op.collection).\(op.field) (rule \(rule), rules version \(rules.version))")
+        }
         try applier.apply(op)
         row.apply(op, family: family)
         try OutboxRows.insert(db, op, json: &json, createdAt: wall)

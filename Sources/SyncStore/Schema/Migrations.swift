@@ -12,6 +12,10 @@ enum Migrations {
         migrator.registerMigration("v2-op-record-end") { db in
             try db.execute(sql: "CREATE INDEX ps_op_record_end ON ps_op_record (first_position + count)")
         }
+        // The access rules of the last `welcome` (a laptop) or of the serving daemon (its file).
+        migrator.registerMigration("v3-access-rules") { db in
+            try db.execute(sql: "CREATE TABLE ps_rules (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, json TEXT NOT NULL)")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

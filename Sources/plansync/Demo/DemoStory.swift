@@ -43,6 +43,17 @@ struct DemoStory {
         indented(RowPresenter.text(project, schema: collection, refs: try Reference.all(of: project, schema: collection) { try finance.row($0, id: $1) }))
         say("   Spending from finance and marketing adds up (¥50,000.00 + ¥12,000.00 = \(DemoCampaign.yuan(project.fields["budget_spent"]))),")
         say("   marketing's new channel and sales' removal both hold. Nothing needed a person.")
+        say("")
+        say("   The daemon's access rules let finance and planning alone set the planned budget:")
+        do {
+            try world.laptop("marketing").store.update("projects", id: plan.project, fields: ["budget_planned": .integer(90_000_000)])
+            throw CLIError.user("demo: marketing's laptop accepted a write of budget_planned")
+        } catch let refusal as StoreError {
+            say("   $ plansync put projects … budget_planned=90000000      (on marketing-laptop)")
+            say("   plansync: \(refusal)")
+        }
+        try finance.update("projects", id: plan.project, fields: ["budget_planned": .integer(85_000_000)])
+        say("   $ plansync put projects … budget_planned=85000000      (on finance-laptop: accepted, synced below)")
 
         section(4, "Where people really disagree, every value is kept")
         let conflicts = try world.laptop("planning").store.openConflicts()

@@ -18,6 +18,8 @@ final class DemoWorld: Sendable {
     }
 
     static let departments = ["planning", "marketing", "sales", "finance"]
+    /// The demo daemon's access rules: finance and planning alone set a project's planned budget.
+    static let rules = AccessRules([.init(collection: "projects", field: "budget_planned", access: .write, departments: ["finance", "planning"])])
 
     let folder: URL
     let daemon: SyncDaemon
@@ -43,6 +45,7 @@ final class DemoWorld: Sendable {
             let serverLog = try ServerLog(path: folder.appendingPathComponent("server.sqlite").path, schema: schema)
             var configuration = SyncDaemon.Configuration(schema: schema, host: "127.0.0.1", port: 0)
             configuration.shutdownGracePeriod = .seconds(2)
+            configuration.rules = DemoWorld.rules
             let daemon = SyncDaemon(storage: serverLog, configuration: configuration, logger: Quiet.logger)
             let port = try await daemon.start()
             do {

@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import SyncModel
 import SyncServer
 import SyncStore
 
@@ -10,10 +11,11 @@ final class TestDaemon: Sendable {
     let log: ServerLog
     let port: Int
 
-    init(in folder: URL) async throws {
+    init(in folder: URL, rules: AccessRules = .open) async throws {
         log = try ServerLog(path: folder.appendingPathComponent("server.sqlite").path, schema: PlanningSchema.schema)
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
         configuration.shutdownGracePeriod = .seconds(1)
+        configuration.rules = rules
         daemon = SyncDaemon(storage: log, configuration: configuration)
         port = try await daemon.start()
     }
