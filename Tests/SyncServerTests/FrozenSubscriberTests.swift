@@ -6,14 +6,15 @@ import Testing
 
 /// Issue 10, part 7: a subscriber that froze (sleep, a dead network path) neither reads nor
 /// sends; it must not keep its connection slot.
-@Suite("Frozen subscribers", .serialized, .timeLimit(.minutes(1)))
+@Suite("Frozen subscribers", .serialized, .timeLimit(.minutes(3)))
 struct FrozenSubscriberTests {
     /// A client past hello, subscribed and caught up, that then stops reading and sending.
     private func frozenSubscriber(_ daemon: TestDaemon, node: String) async throws -> LineClient {
         let client = try await daemon.session(node: node)
         client.subscriptionID = 1
         try await client.send(.subscribe(Subscribe(id: 1, since: 0)))
-        guard case .changes(let caughtUp) = try await client.message(), !caughtUp.more else { throw LineClient.Timeout(waitingFor: "the catch-up") }
+        // A generous bound: the whole suite runs in parallel on a small, loaded machine.
+        guard case .changes(let caughtUp) = try await client.message(timeout: .seconds(45)), !caughtUp.more else { throw LineClient.Timeout(waitingFor: "the catch-up") }
         try await client.setReading(false)
         return client
     }
@@ -45,7 +46,7 @@ struct FrozenSubscriberTests {
         let frozen = [try await frozenSubscriber(daemon, node: "asleep-1"), try await frozenSubscriber(daemon, node: "asleep-2")]
         // Both slots are taken right now…
         let early = try await daemon.client()
-        #expect(errorCode(try await early.message()) == .tooManyConnections)
+        #expect(errorCode(try await early.message(timeout: .seconds(45))) == .tooManyConnections)
         await early.close()
         // …and free again soon after the subscriber timeout.
         #expect(try await admitted(daemon, node: "awake", within: 20))

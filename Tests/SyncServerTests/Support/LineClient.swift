@@ -52,7 +52,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next line or the close; throws after `timeout`.
-    func next(timeout: Duration = .seconds(10)) async throws -> Event {
+    func next(timeout: Duration = .seconds(30)) async throws -> Event {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let event = inbox.pop() { return event }
@@ -62,7 +62,7 @@ final class LineClient: @unchecked Sendable {
     }
 
     /// The next line decoded; throws on close or timeout.
-    func message(timeout: Duration = .seconds(10)) async throws -> ServerMessage {
+    func message(timeout: Duration = .seconds(30)) async throws -> ServerMessage {
         guard case .line(let text) = try await next(timeout: timeout) else { throw Timeout(waitingFor: "a message before the close") }
         return try WireDecoder.serverMessage(from: ByteBuffer(string: text))
     }
