@@ -12,6 +12,14 @@ enum Migrations {
         migrator.registerMigration("v2-op-record-end") { db in
             try db.execute(sql: "CREATE INDEX ps_op_record_end ON ps_op_record (first_position + count)")
         }
+        // Deployment (issue 12): token expiry and last use; how the replica trusts the daemon's TLS.
+        migrator.registerMigration("v3-tls-tokens") { db in
+            try db.execute(sql: """
+                ALTER TABLE ps_tokens ADD COLUMN expires_at INTEGER;
+                ALTER TABLE ps_tokens ADD COLUMN last_used_at INTEGER;
+                ALTER TABLE ps_identity ADD COLUMN tls TEXT;
+                """)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
