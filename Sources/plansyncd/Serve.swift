@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Planning
 import ServiceLifecycle
@@ -35,17 +36,31 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an op's clock may run ahead of the server's.")
     var maxClockSkew = 300
 
+    @Option(help: ArgumentHelp("PEM certificate (chain) to serve TLS with; reloaded on SIGHUP or when the file changes.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Flag(help: "Serve plain TCP on a non-loopback --host (tokens and data cross the network unencrypted).")
+    var allowPlaintext = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
                               ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         // `plansync sync --watch` pings after 15 s without sending; a shorter timeout would cut live watchers.
         guard subscriberTimeout >= 30 else { throw ValidationError("--subscriber-timeout must be at least 30 (watchers ping every 15 s)") }
     }
 
     func run() async throws {
+        // Refused before the file is opened or anything listens: one line naming the way out.
+        if let refusal = SyncDaemon.listenRefusal(host: host, tls: tlsCert != nil, allowPlaintext: allowPlaintext) { throw UserError(refusal) }
+        let tls = tlsCert.map { ServerTLSFiles(certificatePath: $0, keyPath: tlsKey ?? "") }
+        if let tls { do { try tls.check() } catch { throw UserError("\(error)") } }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "plansyncd")
         logger.logLevel = .info
@@ -64,11 +79,23 @@ struct Serve: AsyncParsableCommand {
         configuration.maxOpsPerPush = maxOpsPerPush
         configuration.maxLineBytes = maxLineBytes
         configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000
+        configuration.tls = tls
+        configuration.allowPlaintext = allowPlaintext
         logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
         let daemon = SyncDaemon(storage: log, configuration: configuration, logger: logger)
         let group = ServiceGroup(services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // SIGHUP: load a renewed certificate (the file watch would also see it within seconds).
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { try? daemon.reloadCertificate() }
+        hangup.resume()
+        defer { hangup.cancel() }
         do {
             try await group.run()
+        } catch let error as SyncDaemonError {
+            throw UserError("\(error)")
+        } catch let error as ServerTLSError {
+            throw UserError("\(error)")
         } catch {
             throw UserError("cannot serve on \(host):\(port): \(error)")
         }
