@@ -65,7 +65,14 @@ final class SessionConnection {
     /// timeout when nil). Used when nothing else is outstanding, so the next line is the reply.
     func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String,
                  within timeout: TimeAmount? = nil) async throws(SyncClientError) -> ClientSession.Event {
-        try await send(make(&session))
+        do {
+            try await send(make(&session))
+        } catch {
+            // A write fails once the connection is gone; the event stream says why (a TLS
+            // refusal, or the server's last error line), so that is what is reported.
+            _ = try await reply(awaiting: what, within: timeout)
+            throw error
+        }
         return try await reply(awaiting: what, within: timeout)
     }
 

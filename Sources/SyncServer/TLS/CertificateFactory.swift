@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SwiftASN1
+import SyncModel
 import X509
 
 /// Makes P-256 keys and X.509 certificates (RFC 5280) as PEM: a self-signed server certificate for
@@ -52,7 +53,7 @@ public enum CertificateFactory {
                               notBefore: Date, notAfter: Date, issuerName: DistinguishedName,
                               issuerKey: Certificate.PrivateKey) throws -> Issued {
         let names: [GeneralName] = hosts.map { host in
-            if let bytes = ipBytes(host) { return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))) }
+            if let bytes = IPLiteral.bytes(host) { return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))) }
             return .dnsName(host)
         }
         let extensions = try Certificate.Extensions {
@@ -73,13 +74,5 @@ public enum CertificateFactory {
         try serializer.serialize(certificate)
         return Issued(certificatePEM: try certificate.serializeAsPEM().pemString, privateKeyPEM: try key.serializeAsPEM().pemString,
                       fingerprint: fingerprint(der: serializer.serializedBytes), certificate: certificate, key: key)
-    }
-
-    /// The 4 or 16 bytes of an IPv4 or IPv6 literal, nil for a host name.
-    static func ipBytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr(), v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
     }
 }

@@ -28,11 +28,7 @@ struct ServerCertificateCheck: Sendable {
         if now < leaf.notValidBefore {
             return "certificate not yet valid: the server's certificate is valid from \(Self.text(leaf.notValidBefore)) (check this computer's clock)"
         }
-        let isIP = host.contains(":") || host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
-        var nameCheck = Verifier(rootCertificates: CertificateStore([leaf])) {
-            ServerIdentityPolicy(serverHostname: isIP ? nil : host, serverIP: isIP ? host : nil)
-        }
-        if case .couldNotValidate = await nameCheck.validate(leaf: leaf, intermediates: CertificateStore()) {
+        if !Self.matches(leaf, host: host) {
             return "host name mismatch: the server's certificate is not issued for \(host) (it names \(Self.names(leaf)))"
         }
         let roots: CertificateStore
@@ -72,8 +68,32 @@ struct ServerCertificateCheck: Sendable {
         return found
     }
 
+    /// Whether a subject alternative name of `leaf` is `host` (RFC 6125: DNS names compared without
+    /// case, a leftmost `*` label standing for one label; IP literals compared as bytes).
+    static func matches(_ leaf: Certificate, host: String) -> Bool {
+        guard let sans = (try? leaf.extensions.subjectAlternativeNames) ?? nil else { return false }
+        if let ip = IPLiteral.bytes(host) {
+            return sans.contains { if case .ipAddress(let bytes) = $0 { Array(bytes.bytes) == ip } else { false } }
+        }
+        let wanted = host.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+        return sans.contains { name in
+            guard case .dnsName(let dns) = name else { return false }
+            let labels = dns.lowercased().split(separator: ".", omittingEmptySubsequences: false)
+            guard labels.count == wanted.count, !labels.isEmpty else { return false }
+            return zip(labels, wanted).enumerated().allSatisfy { index, pair in pair.0 == pair.1 || (index == 0 && pair.0 == "*") }
+        }
+    }
+
     private static func names(_ leaf: Certificate) -> String {
-        let sans = (try? leaf.extensions.subjectAlternativeNames).flatMap { $0 }.map { names in names.map { "\($0)" } } ?? []
+        let sans = ((try? leaf.extensions.subjectAlternativeNames) ?? nil).map { names in
+            names.map { name -> String in
+                switch name {
+                case .dnsName(let dns): dns
+                case .ipAddress(let bytes) where bytes.bytes.count == 4: bytes.bytes.map(String.init).joined(separator: ".")
+                default: "\(name)"
+                }
+            }
+        } ?? []
         return sans.isEmpty ? "\(leaf.subject)" : sans.joined(separator: ", ")
     }
 

@@ -15,6 +15,8 @@ enum TLSClientSetup {
         // The chain is judged by ServerCertificateCheck alone (the callback below replaces
         // BoringSSL's verification), so the system bundle need not be loaded per connection.
         configuration.trustRoots = .certificates([])
+        // Names too are ServerCertificateCheck's (a pin ignores them); NIOSSL would check them again.
+        configuration.certificateVerification = .noHostnameVerification
         let context = try NIOSSLContext(configuration: configuration)
         let check = ServerCertificateCheck(trust: trust, host: host)
         let isIP = CharacterSet(charactersIn: "0123456789.:").isSuperset(of: CharacterSet(charactersIn: host))
@@ -36,7 +38,7 @@ enum TLSClientSetup {
     /// certificate was refused, else what the handshake's failure says about the peer.
     static func error(for error: any Error, verdict: TLSVerdict, port: Int) -> SyncClientError? {
         if let reason = verdict.reason { return .tls(reason) }
-        guard error is NIOSSLError || error is BoringSSLError else { return nil }
+        guard error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError else { return nil }
         let text = "\(error)"
         if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST") {
             return .tls("the server did not answer in TLS: port \(port) looks like plain TCP (drop --tls: plansync config --no-tls)")
