@@ -10,10 +10,11 @@ final class TestDaemon: Sendable {
     let log: ServerLog
     let port: Int
 
-    init(in folder: URL) async throws {
+    init(in folder: URL, tls: ServerTLSFiles? = nil) async throws {
         log = try ServerLog(path: folder.appendingPathComponent("server.sqlite").path, schema: PlanningSchema.schema)
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
         configuration.shutdownGracePeriod = .seconds(1)
+        configuration.tls = tls
         daemon = SyncDaemon(storage: log, configuration: configuration)
         port = try await daemon.start()
     }
