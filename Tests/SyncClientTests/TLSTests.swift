@@ -145,3 +145,27 @@ struct TLSTests {
         }
     }
 }
+
+@Suite("TLS renewal", .timeLimit(.minutes(1)))
+struct TLSRenewalTests {
+    @Test("a renewed certificate is served to new connections without a restart")
+    func reload() async throws {
+        let fixture = try TLSFixture()
+        defer { fixture.remove() }
+        let old = try CertificateFactory.selfSigned(hosts: ["localhost"])
+        let files = try fixture.files(old, name: "live")
+        try await withDaemon(configure: { $0.tls = files; $0.certificateRecheckInterval = .seconds(3600) }) { daemon in
+            func sync(pin: String) async -> SyncClientError? {
+                let replica = daemon.replica("n-\(UUID().uuidString.prefix(6))", department: "sales", server: "localhost:\(daemon.port)")
+                return await failure { _ = try await client(replica, testOptions { $0.tls = .pinned(sha256: pin) }).sync() }
+            }
+            #expect(await sync(pin: old.fingerprint) == nil)
+            let renewed = try CertificateFactory.selfSigned(hosts: ["localhost"])
+            _ = try fixture.files(renewed, name: "live")
+            try daemon.daemon.reloadCertificate()       // what SIGHUP does
+            #expect(await sync(pin: renewed.fingerprint) == nil)
+            guard case .tls(let message)? = await sync(pin: old.fingerprint) else { Issue.record("the old pin still passed"); return }
+            #expect(message.hasPrefix("wrong pin"))
+        }
+    }
+}
