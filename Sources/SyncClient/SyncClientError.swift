@@ -12,6 +12,9 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
     case server(code: ErrorCode, message: String)
     /// No usable connection: refused, unreachable, timed out, or closed in the middle.
     case network(NetworkFailure, String)
+    /// The TLS connection could not be trusted or set up, naming the cause: wrong pin, unknown CA,
+    /// host name mismatch, expired certificate, a plain TCP port. Not transient.
+    case tls(String)
     /// The daemon sent something this client cannot follow (bad JSON, a reply to no request,
     /// a position going backwards).
     case protocolViolation(String)
@@ -54,7 +57,7 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .network: return true
         case .server(let code, _): return SyncClientError.transientCodes.contains(code)
-        case .protocolViolation, .configuration, .replica, .cancelled, .clockBehind, .lostHistory: return false
+        case .tls, .protocolViolation, .configuration, .replica, .cancelled, .clockBehind, .lostHistory: return false
         }
     }
 
@@ -66,6 +69,7 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case let .server(code, message): return "server refused (\(code.rawValue)): \(message)"
         case let .network(kind, detail): return "network error (\(kind.rawValue)): \(detail)"
+        case let .tls(detail): return "TLS error: \(detail)"
         case let .protocolViolation(detail): return "protocol error: \(detail)"
         case let .configuration(detail): return "configuration error: \(detail)"
         case let .replica(detail): return "replica error: \(detail)"

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import SyncModel
 
 /// How a ``SyncClient`` talks to the daemon. The defaults suit a laptop on a company network.
 public struct SyncClientOptions: Sendable {
@@ -7,13 +8,16 @@ public struct SyncClientOptions: Sendable {
     public var server: ServerAddress?
     /// Token to use instead of the replica identity's `token` (`plansync sync --token`).
     public var token: String?
+    /// TLS trust to use instead of the replica identity's (`.some(nil)` is not expressible: a
+    /// replica set up with TLS is never synced in plain TCP by an override).
+    public var tls: ServerTrust?
     /// Longest wait for the TCP connection to open. Default 3 s.
     public var connectTimeout: TimeAmount = .seconds(3)
     /// Longest wait for any reply (`welcome`, `ack`, `changes`, `pong`). Default 30 s: a push of
     /// a full batch waits for the daemon's durable commit.
     public var requestTimeout: TimeAmount = .seconds(30)
-    /// How long to wait for `welcome` after `hello`: a daemon answers at once, so a silent peer
-    /// is reported quickly rather than after the request timeout.
+    /// How long to wait for `welcome` after `hello`, the TLS handshake included: a daemon answers
+    /// at once, so a silent peer (or a TLS port that never finishes) is reported quickly.
     public var handshakeTimeout: TimeAmount = .seconds(5)
     /// Ops per `push`; the daemon refuses batches over its own limit (`too_many_ops`). Default 1,000.
     public var pushBatchSize: Int = 1000

@@ -17,6 +17,9 @@ struct BenchRunner {
         if selected.contains("sync") {
             report.sync = try step("sync") { try SyncBench.run(rows: plan.syncRows, scratch: $0) }
         }
+        if selected.contains("sync_tls") {
+            report.sync_tls = try step("sync_tls") { try SyncBench.run(rows: plan.syncRows, scratch: $0, tls: true) }
+        }
         if selected.contains("fanout") {
             report.fanout = try step("fanout") {
                 try FanoutBench.run(subscribers: plan.subscribers, edits: plan.fanoutEdits, intervalMs: plan.fanoutIntervalMs, scratch: $0)

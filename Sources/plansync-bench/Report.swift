@@ -5,6 +5,7 @@ struct BenchReport: Encodable {
     var apply: ApplyBench.Result?
     var local_write: LocalWriteBench.Result?
     var sync: SyncBench.Result?
+    var sync_tls: SyncBench.Result?
     var fanout: FanoutBench.Result?
     var memory: MemoryBench.Result?
     var growth: [GrowthBench.Point]?
@@ -28,6 +29,10 @@ struct BenchReport: Encodable {
         }
         if let s = sync {
             lines.append(("sync", "\(f(s.ops_per_s)) ops/s end to end, \(f(s.bytes_per_op, 1)) bytes/op (\(s.ops) ops)"))
+        }
+        if let t = sync_tls {
+            let share = sync.map { " (\(f(100 * t.ops_per_s / $0.ops_per_s)) % of plain TCP)" } ?? ""
+            lines.append(("sync_tls", "\(f(t.ops_per_s)) ops/s end to end over TLS\(share), \(f(t.bytes_per_op, 1)) bytes/op"))
         }
         if let fo = fanout {
             lines.append(("fanout", "\(fo.subscribers) subscribers, p50 \(f(fo.p50_ms, 2)) ms, p99 \(f(fo.p99_ms, 2)) ms"))

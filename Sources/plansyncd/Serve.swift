@@ -43,17 +43,31 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Access rules (TOML): who may read and write which collections and fields. Reloaded on SIGHUP.")
     var rules: String?
 
+    @Option(help: ArgumentHelp("PEM certificate (chain) to serve TLS with; reloaded on SIGHUP or when the file changes.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Flag(help: "Serve plain TCP on a non-loopback --host (tokens and data cross the network unencrypted).")
+    var allowPlaintext = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
                               ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         // `plansync sync --watch` pings after 15 s without sending; a shorter timeout would cut live watchers.
         guard subscriberTimeout >= 30 else { throw ValidationError("--subscriber-timeout must be at least 30 (watchers ping every 15 s)") }
     }
 
     func run() async throws {
+        // Refused before the file is opened or anything listens: one line naming the way out.
+        if let refusal = SyncDaemon.listenRefusal(host: host, tls: tlsCert != nil, allowPlaintext: allowPlaintext) { throw UserError(refusal) }
+        let tls = tlsCert.map { ServerTLSFiles(certificatePath: $0, keyPath: tlsKey ?? "") }
+        if let tls { do { try tls.check() } catch { throw UserError("\(error)") } }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "plansyncd")
         logger.logLevel = .info
@@ -75,14 +89,29 @@ struct Serve: AsyncParsableCommand {
         configuration.maxOpsPerPush = maxOpsPerPush
         configuration.maxLineBytes = maxLineBytes
         configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000
+        configuration.tls = tls
+        configuration.allowPlaintext = allowPlaintext
         logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
         if let rules { logger.info("access rules \(accessRules.version) from \(rules)", metadata: ["entries": "\(accessRules.entries.count)"]) }
         let daemon = SyncDaemon(storage: log, configuration: configuration, logger: logger)
         let reload = rules.map { RulesReload(path: $0, schema: schema, daemon: daemon, log: log, logger: logger) }
-        defer { reload?.cancel() }
         let group = ServiceGroup(services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // SIGHUP, one handler for both: load a renewed certificate (the file watch would also see
+        // it within seconds), and the rules file as it is now.
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler {
+            try? daemon.reloadCertificate()
+            reload?.run()
+        }
+        hangup.resume()
+        defer { hangup.cancel() }
         do {
             try await group.run()
+        } catch let error as SyncDaemonError {
+            throw UserError("\(error)")
+        } catch let error as ServerTLSError {
+            throw UserError("\(error)")
         } catch {
             throw UserError("cannot serve on \(host):\(port): \(error)")
         }
@@ -94,26 +123,23 @@ func loadRules(_ path: String, schema: Schema) throws(UserError) -> AccessRules 
     do { return try RulesFile.load(path: path, schema: schema) } catch { throw UserError("rules \(error.message)") }
 }
 
-/// Reloads the rules file on SIGHUP: good rules go in force (and into the daemon's file), bad
+/// Reloads the rules file (on SIGHUP): good rules go in force (and into the daemon's file), bad
 /// ones are logged and the rules in force stay.
-final class RulesReload {
-    private let source: any DispatchSourceSignal
+struct RulesReload: Sendable {
+    let path: String
+    let schema: Schema
+    let daemon: SyncDaemon
+    let log: ServerLog
+    let logger: Logger
 
-    init(path: String, schema: Schema, daemon: SyncDaemon, log: ServerLog, logger: Logger) {
-        signal(SIGHUP, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler {
-            do {
-                let rules = try loadRules(path, schema: schema)
-                try log.saveRules(rules)
-                daemon.replaceRules(rules)
-                logger.info("access rules \(rules.version) reloaded from \(path)", metadata: ["entries": "\(rules.entries.count)"])
-            } catch {
-                logger.error("access rules not reloaded; the rules in force stay: \(error)")
-            }
+    func run() {
+        do {
+            let rules = try loadRules(path, schema: schema)
+            try log.saveRules(rules)
+            daemon.replaceRules(rules)
+            logger.info("access rules \(rules.version) reloaded from \(path)", metadata: ["entries": "\(rules.entries.count)"])
+        } catch {
+            logger.error("access rules not reloaded; the rules in force stay: \(error)")
         }
-        source.resume()
     }
-
-    func cancel() { source.cancel() }
 }

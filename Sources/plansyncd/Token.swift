@@ -21,12 +21,15 @@ struct Token: ParsableCommand {
         }
     }
 
-    /// `token add --department NAME`: prints the new token as the last line.
+    /// `token add --department NAME [--expires DAYS]`: prints the new token as the last line.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a token for a department; the token is the last line printed.")
 
         @Option(help: "The department whose ops this token's pushes are stamped with.")
         var department: String
+
+        @Option(help: ArgumentHelp("Days until the token expires (default: never).", valueName: "days"))
+        var expires: Int?
 
         @OptionGroup var store: DataOption
 
@@ -34,17 +37,18 @@ struct Token: ParsableCommand {
             let log = try Token.open(store, creating: true)
             let token: String
             let before = Set((try? log.tokens().map(\.id)) ?? [])
-            do { token = try log.addToken(department: department) } catch { throw UserError("\(error)") }
+            do { token = try log.addToken(department: department, expiresInDays: expires) } catch { throw UserError("\(error)") }
             // The new token's id is the one that was not there before.
             let id = (try? log.tokens().first(where: { !before.contains($0.id) })?.id) ?? nil
-            print("token for department \(department)\(id.map { " (id \($0))" } ?? ""); it is shown only this once:")
+            let until = expires.map { "; expires in \($0) day\($0 == 1 ? "" : "s")" } ?? ""
+            print("token for department \(department)\(id.map { " (id \($0))" } ?? "")\(until); it is shown only this once:")
             print(token)
         }
     }
 
     /// `token list`: one token per line, never the token itself.
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens: id, department, created, status.")
+        static let configuration = CommandConfiguration(abstract: "List tokens: id, department, created, expires, last used, status.")
 
         @OptionGroup var store: DataOption
 
@@ -65,16 +69,19 @@ struct Token: ParsableCommand {
                 print("no tokens; make one with: plansyncd token add --department NAME")
                 return
             }
+            print(["id", "department", "created", "expires", "last used", "status"].joined(separator: "\t"))
             for token in tokens {
                 let row = TokenRow(token)
-                print([row.id, row.department, row.created, row.revoked.map { "revoked \($0)" } ?? "valid"].joined(separator: "\t"))
+                let status = row.revoked.map { "revoked \($0)" } ?? (row.expired ? "expired" : "valid")
+                print([row.id, row.department, row.created, row.expires ?? "never", row.lastUsed ?? "never", status].joined(separator: "\t"))
             }
         }
     }
 
     /// `token revoke ID`: the token stops working for new connections.
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token by id (or unique id prefix); open connections keep their session.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by id (or unique id prefix); a running daemon closes its open connections within 2 s.")
 
         @Argument(help: "The token id shown by token list.")
         var id: String
@@ -95,12 +102,23 @@ struct TokenRow: Encodable {
     let department: String
     let created: String
     let revoked: String?
+    let expires: String?
+    let lastUsed: String?
+    let expired: Bool
 
-    init(_ info: TokenInfo) {
+    enum CodingKeys: String, CodingKey {
+        case id, department, created, revoked, expires, expired
+        case lastUsed = "last_used"
+    }
+
+    init(_ info: TokenInfo, now: Date = Date()) {
         id = info.id
         department = info.department
         created = TokenRow.iso(info.createdAtMilliseconds)
         revoked = info.revokedAtMilliseconds.map(TokenRow.iso)
+        expires = info.expiresAtMilliseconds.map(TokenRow.iso)
+        lastUsed = info.lastUsedAtMilliseconds.map(TokenRow.iso)
+        expired = info.expiresAtMilliseconds.map { Double($0) <= now.timeIntervalSince1970 * 1000 } ?? false
     }
 
     static func iso(_ milliseconds: UInt64) -> String {

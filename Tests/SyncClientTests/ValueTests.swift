@@ -14,6 +14,28 @@ struct ValueTests {
         #expect(b.next() == .milliseconds(100))
     }
 
+    @Test("jittered backoff stays between half and all of the doubling, capped delay")
+    func jitteredBackoff() {
+        var b = Backoff(initial: .milliseconds(100), cap: .milliseconds(500))
+        var random = SystemRandomNumberGenerator()
+        let full: [Int64] = [100, 200, 400, 500, 500, 500]
+        for ms in full {
+            let delay = b.next(jitter: &random).nanoseconds
+            #expect(delay >= ms * 500_000 && delay <= ms * 1_000_000, "\(delay) for \(ms) ms")
+        }
+    }
+
+    @Test("pins parse as 64 hex digits, colons allowed; trust survives its stored form")
+    func serverTrust() {
+        let hex = String(repeating: "aB", count: 32)
+        #expect(ServerTrust.pin(parsing: hex) == .pinned(sha256: hex.lowercased()))
+        #expect(ServerTrust.pin(parsing: stride(from: 0, to: 64, by: 2).map { i in String(Array(hex)[i...i + 1]) }.joined(separator: ":")) != nil)
+        #expect(ServerTrust.pin(parsing: "abc") == nil)
+        for trust in [ServerTrust.systemRoots, .certificateAuthority(path: "/etc/ca.pem"), .pinned(sha256: hex.lowercased())] {
+            #expect(ServerTrust(stored: trust.stored) == trust)
+        }
+    }
+
     @Test("server addresses parse host:port and refuse the rest", arguments: [
         ("127.0.0.1:7420", "127.0.0.1", 7420), ("sync.example.com:1", "sync.example.com", 1), ("[::1]:7420", "::1", 7420),
     ])

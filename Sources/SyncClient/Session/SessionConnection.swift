@@ -33,7 +33,7 @@ final class SessionConnection {
     /// when the daemon refuses (`auth_failed`, `protocol_version`, …) and
     /// ``SyncClientError/network(_:_:)`` when it cannot be reached within the timeouts.
     static func open(_ target: SessionTarget, group: any EventLoopGroup, options: SyncClientOptions) async throws(SyncClientError) -> SessionConnection {
-        let channel = try await LineChannel.connect(to: target.address, group: group, connectTimeout: options.connectTimeout,
+        let channel = try await LineChannel.connect(to: target.address, tls: target.tls, group: group, connectTimeout: options.connectTimeout,
                                                     maxLineBytes: options.maxLineBytes)
         let session = ClientSession(node: target.hello.node, token: target.hello.token, schema: target.hello.schema)
         let connection = SessionConnection(channel: channel, session: session, requestTimeout: options.requestTimeout)
@@ -42,6 +42,15 @@ final class SessionConnection {
             guard case .welcomed(let welcome) = reply else { throw .protocolViolation("expected welcome after hello") }
             connection.welcome = welcome
             return connection
+        } catch .network(.timedOut, let detail) where channel.tlsHandshakePending {
+            await channel.close()
+            throw .tls("the TLS handshake did not finish (\(detail)): \(target.address) may be a plain TCP port "
+                + "(drop --tls: plansync config --no-tls)")
+        } catch .network(.closed, let detail) where target.tls == nil {
+            // A TLS daemon drops a plain hello (it is not a ClientHello) without a word.
+            await channel.close()
+            throw .tls("the server closed the connection before welcome (\(detail)): \(target.address) may be a TLS port "
+                + "(use plansync config --tls, with --pin or --ca)")
         } catch {
             await channel.close()
             throw error
@@ -56,7 +65,14 @@ final class SessionConnection {
     /// timeout when nil). Used when nothing else is outstanding, so the next line is the reply.
     func request(_ make: (inout ClientSession) -> ClientMessage, awaiting what: String,
                  within timeout: TimeAmount? = nil) async throws(SyncClientError) -> ClientSession.Event {
-        try await send(make(&session))
+        do {
+            try await send(make(&session))
+        } catch {
+            // A write fails once the connection is gone; the event stream says why (a TLS
+            // refusal, or the server's last error line), so that is what is reported.
+            _ = try await reply(awaiting: what, within: timeout)
+            throw error
+        }
         return try await reply(awaiting: what, within: timeout)
     }
 

@@ -5,6 +5,8 @@ import SyncProtocol
 struct SessionTarget: Sendable {
     let address: ServerAddress
     let hello: Hello
+    /// How the daemon's certificate is trusted; nil: plain TCP.
+    let tls: ServerTrust?
 
     /// Throws ``SyncClientError/configuration(_:)`` when no server or token is known.
     init(identity: ReplicaIdentity, options: SyncClientOptions, schemaVersion: Int) throws(SyncClientError) {
@@ -19,5 +21,6 @@ struct SessionTarget: Sendable {
             throw .configuration("no token set for this replica; ask the daemon's operator for one (plansyncd token add) and give it with --token")
         }
         hello = Hello(node: identity.node, token: token, schema: schemaVersion)
+        tls = options.tls ?? identity.tls
     }
 }

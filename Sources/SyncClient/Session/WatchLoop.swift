@@ -2,7 +2,9 @@ import NIOCore
 import SyncModel
 
 /// `watch`: keeps a ``WatchSession`` running, reconnecting after transient failures with
-/// exponential backoff (``Backoff``) and resuming from the replica's cursor each time.
+/// jittered exponential backoff (``Backoff``) and resuming from the replica's cursor each time.
+/// A refusal that retrying cannot cure (`auth_failed`: a revoked or expired token; a TLS
+/// failure) ends it with that error.
 struct WatchLoop {
     let replica: any SyncingReplica
     let schemaVersion: Int
@@ -12,6 +14,7 @@ struct WatchLoop {
     /// Runs until cancelled (returns) or a refusal that retrying cannot fix (throws).
     func run() async throws(SyncClientError) {
         var backoff = Backoff(initial: options.initialBackoff, cap: options.maxBackoff)
+        var random = SystemRandomNumberGenerator()
         while !Task.isCancelled {
             var opened: ContinuousClock.Instant?
             do {
@@ -22,7 +25,7 @@ struct WatchLoop {
                 // A session that stayed up longer than the longest delay was healthy: start over.
                 // One dropped right after `welcome` keeps backing off.
                 if let opened, ContinuousClock.now - opened > options.maxBackoff.duration { backoff.reset() }
-                let delay = backoff.next()
+                let delay = backoff.next(jitter: &random)
                 let seconds = Double(delay.nanoseconds) / 1e9
                 options.logger.warning("sync session ended: \(error); retrying in \(seconds) s")
                 options.onEvent?(.disconnected(error, retryIn: seconds))

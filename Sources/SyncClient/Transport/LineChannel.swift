@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import SyncModel
 import SyncProtocol
 #if canImport(Darwin)
 import Darwin
@@ -28,38 +29,57 @@ final class LineChannel: Sendable {
     private let continuation: AsyncThrowingStream<Event, any Error>.Continuation
     private let channel: any Channel
     private let activity: ReadActivity
+    /// What the TLS layer found; nil on a plain connection.
+    private let verdict: TLSVerdict?
 
     private init(channel: any Channel, events: AsyncThrowingStream<Event, any Error>,
-                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity) {
+                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity, verdict: TLSVerdict?) {
         self.channel = channel
+        self.verdict = verdict
         self.events = events
         self.continuation = continuation
         self.activity = activity
     }
 
-    /// Connects, or throws ``SyncClientError/network(_:_:)`` within `connectTimeout`.
-    static func connect(to address: ServerAddress, group: any EventLoopGroup, connectTimeout: TimeAmount,
+    /// Connects, or throws ``SyncClientError/network(_:_:)`` within `connectTimeout`. With `tls`,
+    /// TLS runs below the line framing; its handshake completes before the first line is read, and
+    /// its failures end the event stream with ``SyncClientError/tls(_:)``.
+    static func connect(to address: ServerAddress, tls: ServerTrust? = nil, group: any EventLoopGroup, connectTimeout: TimeAmount,
                         maxLineBytes: Int) async throws(SyncClientError) -> LineChannel {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self, throwing: (any Error).self)
         let activity = ReadActivity()
+        let verdict = TLSVerdict()
+        let tlsHandlers: [any ChannelHandler]
+        do {
+            tlsHandlers = try tls.map { try TLSClientSetup.handlers(trust: $0, host: address.host, verdict: verdict) } ?? []
+        } catch {
+            continuation.finish()
+            throw .tls("cannot set up TLS: \(error)")
+        }
+        let port = address.port
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(tlsHandlers)
                     try channel.pipeline.syncOperations.addHandler(activity)
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
-                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation))
+                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation, tls: tls == nil ? nil : (verdict, port)))
                 }
             }
         do {
             let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
-            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity)
+            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity,
+                               verdict: tls == nil ? nil : verdict)
         } catch {
             continuation.finish()
             throw networkError(error, context: "cannot connect to \(address)")
         }
     }
+
+    /// Whether this is a TLS connection whose handshake has not completed.
+    var tlsHandshakePending: Bool { verdict.map { !$0.handshakeDone } ?? false }
 
     /// Writes one line, terminator included; throws ``SyncClientError/network(_:_:)`` when the
     /// connection is gone.

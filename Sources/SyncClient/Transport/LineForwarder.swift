@@ -7,9 +7,12 @@ final class LineForwarder: ChannelInboundHandler, Sendable {
     typealias InboundIn = LineFrame
 
     private let continuation: AsyncThrowingStream<LineChannel.Event, any Error>.Continuation
+    /// On a TLS connection: what the TLS layer found, and the port (for messages).
+    private let tls: (verdict: TLSVerdict, port: Int)?
 
-    init(_ continuation: AsyncThrowingStream<LineChannel.Event, any Error>.Continuation) {
+    init(_ continuation: AsyncThrowingStream<LineChannel.Event, any Error>.Continuation, tls: (TLSVerdict, Int)? = nil) {
         self.continuation = continuation
+        self.tls = tls
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -25,15 +28,27 @@ final class LineForwarder: ChannelInboundHandler, Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let tls, let reason = tls.verdict.reason {
+            continuation.finish(throwing: SyncClientError.tls(reason))
+        } else if let tls, !tls.verdict.handshakeDone {
+            continuation.finish(throwing: SyncClientError.tls("the server closed the connection during the TLS handshake: "
+                + "port \(tls.port) may be plain TCP (drop --tls: plansync config --no-tls)"))
+        }
         continuation.finish(throwing: SyncClientError.network(.closed, "the server closed the connection"))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Socket trouble is a network error; anything else (a line over the limit) is the server's fault.
-        let failure: SyncClientError = error is IOError
-            ? LineChannel.networkError(error, context: "connection")
-            : .protocolViolation("reading from the server: \(error)")
+        // TLS trouble names its cause; socket trouble is a network error; anything else (a line
+        // over the limit) is the server's fault.
+        let failure: SyncClientError = if let tls, let known = TLSClientSetup.error(for: error, verdict: tls.verdict, port: tls.port) {
+            known
+        } else if error is IOError
+        {
+            LineChannel.networkError(error, context: "connection")
+        } else {
+            .protocolViolation("reading from the server: \(error)")
+        }
         continuation.finish(throwing: failure)
         context.close(promise: nil)
     }

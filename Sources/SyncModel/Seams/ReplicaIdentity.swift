@@ -8,11 +8,14 @@ public struct ReplicaIdentity: Hashable, Sendable, Codable {
     public var server: String?
     /// The bearer token for the daemon, nil when not set.
     public var token: String?
+    /// How the daemon's TLS certificate is trusted; nil: plain TCP.
+    public var tls: ServerTrust?
 
-    public init(node: String, department: String, server: String? = nil, token: String? = nil) {
+    public init(node: String, department: String, server: String? = nil, token: String? = nil, tls: ServerTrust? = nil) {
         self.node = node
         self.department = department
         self.server = server
         self.token = token
+        self.tls = tls
     }
 }

@@ -18,6 +18,10 @@ public protocol ServerLogStorage: OpLogIndex, Sendable {
     func forEachOp(since: UInt64, limit: Int, _ body: (Op) throws -> Bool) throws
     /// The department bound to `token`, nil when unknown or revoked. Only token hashes are stored.
     func department(forToken token: String) throws -> String?
+    /// Whether `token` is valid at `nowMilliseconds`, and why not; with `recordUse`, notes it as
+    /// last used now (a `hello`; the daemon's periodic re-checks pass false). A requirement, so
+    /// calls through `any ServerLogStorage` reach the store's own expiry and revocation.
+    func checkToken(_ token: String, nowMilliseconds: UInt64, recordUse: Bool) throws -> TokenCheck
     /// Brings the daemon's readable replica tables up to the log head (default: nothing). A
     /// requirement, not only an extension method, so calls through `any ServerLogStorage` reach
     /// the conforming type's implementation.
@@ -44,6 +48,11 @@ extension ServerLogStorage {
     /// Brings the daemon's own readable replica tables up to the log head. The default does nothing
     /// (an in-memory log has no tables); the SQLite log applies the ops after its replica cursor.
     public func materialize() throws {}
+
+    /// From ``department(forToken:)``: a store without expiry or use times.
+    public func checkToken(_ token: String, nowMilliseconds: UInt64, recordUse: Bool) throws -> TokenCheck {
+        try department(forToken: token).map { .valid(department: $0) } ?? .unknown
+    }
 
     /// Reads ``ops(since:limit:)`` in runs of 16 ops, so that stopping early costs at most one run
     /// more than what `body` took.

@@ -215,6 +215,14 @@ public struct ServerSession: Sendable {
         return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning)))] + resume()
     }
 
+    /// The token is refused (expired, revoked since `welcome`, or the address is held back after
+    /// failed attempts): `auth_failed` with `reason`, fatal, whether authenticating or ready. A push
+    /// in flight still commits; its ack is lost, so the client keeps the ops and resends them.
+    public mutating func tokenRefused(_ reason: String) -> [Action] {
+        guard !isClosed else { return [] }
+        return fatal(WireError(.authFailed, reason))
+    }
+
     /// The push in flight is durable.
     public mutating func committed(_ commit: LogCommit) -> [Action] {
         guard case .push(let id)? = inFlight else { return [] }

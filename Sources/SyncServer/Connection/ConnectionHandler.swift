@@ -23,6 +23,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var session: ServerSession
     private let hub: LogHub
     private let connection: UInt64
+    private let registry: ConnectionRegistry
+    private let gate: AuthGate
     private var logger: Logger
     private var context: ChannelHandlerContext?
     private var readHeld = false
@@ -30,10 +32,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var lastSign = NIODeadline.now()
     private var silenceCheck: Scheduled<Void>?
 
-    init(session: ServerSession.Configuration, hub: LogHub, connection: UInt64, logger: Logger) {
+    init(session: ServerSession.Configuration, hub: LogHub, connection: UInt64, registry: ConnectionRegistry, gate: AuthGate, logger: Logger) {
         self.session = ServerSession(configuration: session)
         self.hub = hub
         self.connection = connection
+        self.registry = registry
+        self.gate = gate
         self.logger = logger
         self.logger[metadataKey: "connection"] = "\(connection)"
     }
@@ -96,6 +100,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             perform(session.quiesce())
+        } else if let withdrawn = event as? TokenWithdrawn {
+            logger.warning("token no longer valid; closing the connection", metadata: ["reason": "\(withdrawn.reason)"])
+            perform(session.tokenRefused(withdrawn.reason))
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -139,20 +146,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .sendChanges(let id, let page):
                 context.write(wrapOutboundOut(WireEncoder.changesLine(id: id, page: page)), promise: nil)
             case .authenticate(let token):
-                hub.authenticate(token: token, on: context.eventLoop).assumeIsolated().whenComplete { result in
-                    switch result {
-                    case .success(let found):
-                        self.perform(self.session.authenticated(department: found.department, head: found.head, time: self.hub.clock.now(), rules: self.hub.rules))
-                        if let peer = self.session.peer {
-                            self.logger[metadataKey: "node"] = "\(peer.node)"
-                            self.logger[metadataKey: "department"] = "\(peer.department)"
-                            self.logger.info("authenticated")
-                        }
-                    case .failure(let error):
-                        self.logger.error("token lookup failed", metadata: ["error": "\(error)"])
-                        self.perform(self.session.failed("the server could not check the token"))
-                    }
-                }
+                authenticate(token: token, context: context)
             case .commit(_, let ops, let node, let department):
                 hub.commit(ops, node: node, department: department, on: context.eventLoop).assumeIsolated().whenSuccess { outcome in
                     switch outcome {
@@ -183,6 +177,44 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         context.flush()
         resumeReading()
+    }
+
+    /// Looks the token up unless this address is held back after failed attempts (``AuthGate``).
+    private func authenticate(token: String, context: ChannelHandlerContext) {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = gate.heldBack(address) {
+            let seconds = (wait.nanoseconds + 999_999_999) / 1_000_000_000
+            logger.notice("hello refused at once: address held back after failed authentications", metadata: ["address": "\(address)", "retry_in_s": "\(seconds)"])
+            context.eventLoop.assumeIsolated().execute {
+                self.perform(self.session.tokenRefused("too many failed authentications from \(address); try again in \(seconds) s"))
+            }
+            return
+        }
+        hub.authenticate(token: token, on: context.eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let found):
+                guard let department = found.check.department else {
+                    let reason = found.check.refusal ?? "the token is not valid"
+                    self.logger.notice("authentication failed", metadata: ["address": "\(address)", "reason": "\(reason)"])
+                    if self.gate.failed(address) {
+                        self.logger.warning("holding back an address after repeated failed authentications", metadata: ["address": "\(address)"])
+                    }
+                    self.perform(self.session.tokenRefused(reason))
+                    return
+                }
+                self.gate.succeeded(address)
+                self.registry.authenticated(self.connection, token: token)
+                self.perform(self.session.authenticated(department: department, head: found.head, time: self.hub.clock.now(), rules: self.hub.rules))
+                if let peer = self.session.peer {
+                    self.logger[metadataKey: "node"] = "\(peer.node)"
+                    self.logger[metadataKey: "department"] = "\(peer.department)"
+                    self.logger.info("authenticated")
+                }
+            case .failure(let error):
+                self.logger.error("token lookup failed", metadata: ["error": "\(error)"])
+                self.perform(self.session.failed("the server could not check the token"))
+            }
+        }
     }
 
     private func subscribe(id: Int64, since: UInt64, context: ChannelHandlerContext) {

@@ -49,6 +49,24 @@ extension SyncDaemon {
         /// Who may read and write what (``SyncModel/AccessRules``); ``SyncDaemon/replaceRules(_:)``
         /// changes them while serving. Default: none, everyone reads and writes everything.
         public var rules: AccessRules = .open
+        /// The TLS certificate and key; nil serves plain TCP, which ``SyncDaemon/start()`` allows
+        /// only on a loopback address unless ``allowPlaintext``.
+        public var tls: ServerTLSFiles?
+        /// Serve plain TCP on a non-loopback address (`--allow-plaintext`): tokens and data cross
+        /// the network readable by anyone on the path.
+        public var allowPlaintext = false
+        /// How often open connections' tokens are checked again, so a revoked or expired token's
+        /// sessions end (default 500 ms: within 2 s of `plansyncd token revoke` in another process).
+        public var tokenRecheckInterval: TimeAmount = .milliseconds(500)
+        /// How often the TLS files are checked for a renewal (default 2 s).
+        public var certificateRecheckInterval: TimeAmount = .seconds(2)
+        /// A TLS handshake not finished within this is abandoned and the connection closed.
+        public var handshakeTimeout: TimeAmount = .seconds(10)
+        /// Failed authentications from one address within ``authFailureWindow`` before hellos from
+        /// it are refused at once for ``authHoldBack`` (default 10 within 60 s, held back 60 s).
+        public var authFailureLimit = 10
+        public var authFailureWindow: TimeAmount = .seconds(60)
+        public var authHoldBack: TimeAmount = .seconds(60)
         /// The wall clock in milliseconds since 1970; replaceable in tests.
         public var wallClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
 

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOExtras
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import SyncModel
 import SyncProtocol
@@ -23,7 +24,10 @@ public final class SyncDaemon: Service, @unchecked Sendable {
     private let logger: Logger
     private let hub: LogHub
     private let registry: ConnectionRegistry
+    private let gate: AuthGate
     private let group: any EventLoopGroup
+    private var tls: ServerTLSContext?
+    private var timers: [RepeatedTask] = []
     private let lock = NSLock()
     private var serverChannel: (any Channel)?
     private var quiesce: ServerQuiescingHelper?
@@ -35,6 +39,8 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         self.logger = logger
         group = MultiThreadedEventLoopGroup.singleton
         registry = ConnectionRegistry(limit: max(1, configuration.maxConnections))
+        gate = AuthGate(AuthThrottle(limit: configuration.authFailureLimit, window: configuration.authFailureWindow,
+                                     holdBack: configuration.authHoldBack))
         hub = LogHub(storage: storage, configuration: configuration, logger: logger, threadPool: .singleton)
     }
 
@@ -53,9 +59,17 @@ public final class SyncDaemon: Service, @unchecked Sendable {
     }
 
     /// Binds and starts accepting; returns the bound port (useful with port 0).
-    /// Throws when the address cannot be bound or the daemon was already started.
+    /// Throws when the address cannot be bound, plain TCP is asked for off loopback
+    /// (``SyncDaemonError/plaintextRefused(_:)``), the TLS files are unusable (``ServerTLSError``),
+    /// or the daemon was already started.
     public func start() async throws -> Int {
         if lock.withLock({ serverChannel != nil || stopped }) { throw SyncDaemonError.alreadyStarted }
+        if let refusal = ListenPolicy.refusal(host: configuration.host, tls: configuration.tls != nil,
+                                              allowPlaintext: configuration.allowPlaintext) {
+            throw SyncDaemonError.plaintextRefused(refusal)
+        }
+        let tls = try configuration.tls.map { try ServerTLSContext(files: $0) }
+        lock.withLock { self.tls = tls }
         let quiesce = ServerQuiescingHelper(group: group)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -74,12 +88,15 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             .bind(host: configuration.host, port: configuration.port)
             .get()
         let port = channel.localAddress?.port ?? configuration.port
+        let timers = startTimers()
         lock.withLock {
             serverChannel = channel
             self.quiesce = quiesce
+            self.timers = timers
         }
         logger.info("listening on \(configuration.host):\(port)", metadata: [
             "host": "\(configuration.host)", "port": "\(port)", "max_connections": "\(configuration.maxConnections)",
+            "transport": "\(tls.map { "TLS 1.2-1.3, certificate \($0.files.certificatePath)" } ?? "plain TCP")",
         ])
         return port
     }
@@ -93,6 +110,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             return self.quiesce
         }
         guard let quiesce else { return }
+        for timer in lock.withLock({ timers }) { timer.cancel() }
         logger.info("shutting down", metadata: ["connections": "\(registry.count)"])
         let done = group.next().makePromise(of: Void.self)
         quiesce.initiateShutdown(promise: done)
@@ -113,8 +131,62 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         await shutdown()
     }
 
+    /// Why ``start()`` would refuse to listen on `host` in plain TCP, nil when it would not: for a
+    /// command line to say so before opening anything.
+    public static func listenRefusal(host: String, tls: Bool, allowPlaintext: Bool) -> String? {
+        ListenPolicy.refusal(host: host, tls: tls, allowPlaintext: allowPlaintext)
+    }
+
+    /// Loads the TLS certificate and key again (SIGHUP, or the files changed); connections
+    /// already open keep theirs. On error the previous certificate stays and the error is thrown.
+    public func reloadCertificate() throws {
+        guard let tls = lock.withLock({ tls }) else { return }
+        do {
+            try tls.reload()
+            logger.info("TLS certificate reloaded", metadata: ["certificate": "\(tls.files.certificatePath)"])
+        } catch {
+            logger.error("TLS certificate reload failed; keeping the previous one", metadata: ["error": "\(error)"])
+            throw error
+        }
+    }
+
+    /// The token re-check (revoked or expired tokens lose their connections) and the TLS file watch.
+    private func startTimers() -> [RepeatedTask] {
+        let loop = group.next()
+        var timers: [RepeatedTask] = []
+        let registry = registry, hub = hub, logger = logger
+        timers.append(loop.scheduleRepeatedAsyncTask(initialDelay: configuration.tokenRecheckInterval,
+                                                     delay: configuration.tokenRecheckInterval) { _ in
+            let tokens = registry.tokens
+            guard !tokens.isEmpty else { return loop.makeSucceededVoidFuture() }
+            return hub.recheck(tokens: tokens, on: loop).map { checks in
+                for (token, check) in checks {
+                    guard let reason = check.refusal else { continue }
+                    for channel in registry.channels(token: token) {
+                        channel.pipeline.fireUserInboundEventTriggered(TokenWithdrawn(reason: reason))
+                    }
+                }
+            }.recover { error in
+                logger.error("token re-check failed", metadata: ["error": "\(error)"])
+            }
+        })
+        if let tls = lock.withLock({ tls }) {
+            timers.append(loop.scheduleRepeatedTask(initialDelay: configuration.certificateRecheckInterval,
+                                                    delay: configuration.certificateRecheckInterval) { [weak self] _ in
+                guard tls.filesChanged else { return }
+                try? self?.reloadCertificate()
+            })
+        }
+        return timers
+    }
+
     private func initialize(_ channel: any Channel) throws {
         let sync = channel.pipeline.syncOperations
+        if let tls = lock.withLock({ tls }) {
+            // TLS first: everything after it, refusals included, reads and writes plaintext lines.
+            try sync.addHandler(NIOSSLServerHandler(context: tls.current))
+            try sync.addHandler(HandshakeDeadline(timeout: configuration.handshakeTimeout))
+        }
         guard let connection = registry.admit(channel) else {
             logger.warning("connection refused: too many connections", metadata: ["limit": "\(configuration.maxConnections)"])
             let refusal = WireError(.tooManyConnections, "the server has its maximum of \(configuration.maxConnections) connections; try again later")
@@ -122,17 +194,21 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             return
         }
         try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes)))
-        try sync.addHandler(ConnectionHandler(session: configuration.session, hub: hub, connection: connection, logger: logger))
+        try sync.addHandler(ConnectionHandler(session: configuration.session, hub: hub, connection: connection, registry: registry,
+                                            gate: gate, logger: logger))
     }
 }
 
 /// Misuse of ``SyncDaemon``.
 public enum SyncDaemonError: Error, CustomStringConvertible {
     case alreadyStarted
+    /// Plain TCP on a non-loopback address without ``SyncDaemon/Configuration/allowPlaintext``.
+    case plaintextRefused(String)
 
     public var description: String {
         switch self {
         case .alreadyStarted: "the daemon was already started"
+        case .plaintextRefused(let message): message
         }
     }
 }

@@ -79,11 +79,21 @@ final class LogHub: @unchecked Sendable {
 
     // MARK: Reads
 
-    /// The token's department (nil when unknown) and the log head.
-    func authenticate(token: String, on eventLoop: any EventLoop) -> EventLoopFuture<(department: String?, head: UInt64)> {
-        let storage = storage
+    /// What the storage says of the token now (its use noted) and the log head.
+    func authenticate(token: String, on eventLoop: any EventLoop) -> EventLoopFuture<(check: TokenCheck, head: UInt64)> {
+        let storage = storage, now = configuration.wallClock()
         return threadPool.runIfActive(eventLoop: eventLoop) {
-            (try storage.department(forToken: token), try storage.head())
+            (try storage.checkToken(token, nowMilliseconds: now, recordUse: true), try storage.head())
+        }
+    }
+
+    /// Re-checks `tokens` (revoked or expired since their `welcome`?) without noting a use.
+    func recheck(tokens: Set<String>, on eventLoop: any EventLoop) -> EventLoopFuture<[String: TokenCheck]> {
+        let storage = storage, now = configuration.wallClock()
+        return threadPool.runIfActive(eventLoop: eventLoop) {
+            var checks: [String: TokenCheck] = [:]
+            for token in tokens { checks[token] = try storage.checkToken(token, nowMilliseconds: now, recordUse: false) }
+            return checks
         }
     }
 

@@ -15,6 +15,8 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
     private var log = MemoryOpLog()
     /// SHA-256 hex of a token → department.
     private var tokens: [String: String] = [:]
+    /// Hashes of revoked tokens, so a refusal can say "revoked" rather than "unknown".
+    private var revoked: Set<String> = []
 
     public init() {}
 
@@ -35,7 +37,18 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
     /// Makes `token` unknown from now on.
     public func revokeToken(_ token: String) {
         let hash = MemoryServerLog.hash(token)
-        _ = lock.withLock { tokens.removeValue(forKey: hash) }
+        lock.withLock {
+            if tokens.removeValue(forKey: hash) != nil { revoked.insert(hash) }
+        }
+    }
+
+    /// Valid, revoked or unknown (an in-memory token never expires; its use is not recorded).
+    public func checkToken(_ token: String, nowMilliseconds: UInt64, recordUse: Bool) -> TokenCheck {
+        let hash = MemoryServerLog.hash(token)
+        return lock.withLock {
+            if let department = tokens[hash] { return .valid(department: department) }
+            return revoked.contains(hash) ? .revoked : .unknown
+        }
     }
 
     /// SHA-256 of the token's UTF-8 bytes, 64 lowercase hex digits.

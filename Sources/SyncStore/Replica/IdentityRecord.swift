@@ -9,27 +9,30 @@ struct IdentityRecord {
     var department: String
     var server: String?
     var token: String?
+    var tls: ServerTrust?
     var nextSeq: UInt64
     var hlc: HLCTimestamp
 
-    var identity: ReplicaIdentity { ReplicaIdentity(node: node, department: department, server: server, token: token) }
+    var identity: ReplicaIdentity { ReplicaIdentity(node: node, department: department, server: server, token: token, tls: tls) }
 
     static func read(_ db: Database) throws -> IdentityRecord {
-        let statement = try db.cachedStatement(sql: "SELECT node, department, server, token, next_seq, hlc FROM ps_identity WHERE id = 1")
+        let statement = try db.cachedStatement(sql: "SELECT node, department, server, token, next_seq, hlc, tls FROM ps_identity WHERE id = 1")
         guard let row = try Row.fetchOne(statement) else { throw StoreError.corrupt("no identity row") }
         let hlcText = try row.decode(String.self, atIndex: 5)
         let nextSeq = try row.decode(Int64.self, atIndex: 4)
         guard let hlc = HLCTimestamp(parsing: hlcText), nextSeq >= 1 else { throw StoreError.corrupt("identity clock or seq") }
         return IdentityRecord(node: try row.decode(String.self, atIndex: 0), department: try row.decode(String.self, atIndex: 1),
                               server: try row.decode(String?.self, atIndex: 2), token: try row.decode(String?.self, atIndex: 3),
+                              tls: try row.decode(String?.self, atIndex: 6).flatMap(ServerTrust.init(stored:)),
                               nextSeq: UInt64(nextSeq), hlc: hlc)
     }
 
     static func insert(_ db: Database, _ identity: ReplicaIdentity, schemaVersion: Int, wallMilliseconds: UInt64) throws {
         try db.execute(sql: """
-            INSERT INTO ps_identity (id, node, department, server, token, next_seq, hlc, schema_version, created_at)
-            VALUES (1, ?, ?, ?, ?, 1, ?, ?, ?)
-            """, arguments: [identity.node, identity.department, identity.server, identity.token, HLCTimestamp.zero.description,
+            INSERT INTO ps_identity (id, node, department, server, token, tls, next_seq, hlc, schema_version, created_at)
+            VALUES (1, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+            """, arguments: [identity.node, identity.department, identity.server, identity.token, identity.tls?.stored,
+                             HLCTimestamp.zero.description,
                              schemaVersion, Int64(clamping: wallMilliseconds)])
         try db.execute(sql: "INSERT INTO ps_cursor (id, position) VALUES (1, 0)")
     }

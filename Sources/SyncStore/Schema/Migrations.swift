@@ -16,6 +16,14 @@ enum Migrations {
         migrator.registerMigration("v3-access-rules") { db in
             try db.execute(sql: "CREATE TABLE ps_rules (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, json TEXT NOT NULL)")
         }
+        // Deployment (issue 12): token expiry and last use; how the replica trusts the daemon's TLS.
+        migrator.registerMigration("v3-tls-tokens") { db in
+            try db.execute(sql: """
+                ALTER TABLE ps_tokens ADD COLUMN expires_at INTEGER;
+                ALTER TABLE ps_tokens ADD COLUMN last_used_at INTEGER;
+                ALTER TABLE ps_identity ADD COLUMN tls TEXT;
+                """)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

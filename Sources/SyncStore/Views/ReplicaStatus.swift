@@ -1,3 +1,5 @@
+import SyncModel
+
 /// A replica's summary for `plansync status`.
 public struct ReplicaStatus: Hashable, Sendable {
     /// The replica's node id.
@@ -22,6 +24,8 @@ public struct ReplicaStatus: Hashable, Sendable {
     public let opsApplied: UInt64
     /// The schema version the file was built for.
     public let schemaVersion: Int
+    /// How the daemon's TLS certificate is trusted; nil: plain TCP.
+    public var tls: ServerTrust? = nil
 }
 
 /// A daemon token as listed by `plansyncd token list` (the token itself is never stored).
@@ -34,4 +38,8 @@ public struct TokenInfo: Hashable, Sendable {
     public let createdAtMilliseconds: UInt64
     /// Unix milliseconds, nil while the token is valid.
     public let revokedAtMilliseconds: UInt64?
+    /// Unix milliseconds after which hellos with it are refused; nil: never expires.
+    public var expiresAtMilliseconds: UInt64? = nil
+    /// Unix milliseconds of its last accepted hello; nil: never used.
+    public var lastUsedAtMilliseconds: UInt64? = nil
 }

@@ -8,6 +8,7 @@ import SyncStore
 /// pulls its own ops back and skips them); a second client then pulls them all. End-to-end ops/s is
 /// ops divided by the time of both syncs. Bytes per op is what the loopback interface carried
 /// (JSON lines plus TCP/IP headers) divided by the op transfers (push, echo, pull: 3 per op).
+/// Scenario `sync_tls` is the same over TLS (a pinned self-signed certificate; TLS 1.3).
 enum SyncBench {
     struct Result: Encodable {
         var ops: Int
@@ -17,9 +18,9 @@ enum SyncBench {
         var pull_s: Double
     }
 
-    static func run(rows: Int, scratch: Scratch) throws -> Result {
+    static func run(rows: Int, scratch: Scratch, tls: Bool = false) throws -> Result {
         try blocking {
-            let fixture = try await DaemonFixture(scratch: scratch)
+            let fixture = try await DaemonFixture(scratch: scratch, tls: tls)
             let writer = try fixture.replica("bench-writer", department: "planning")
             let reader = try fixture.replica("bench-reader", department: "sales")
             for i in 0..<rows {

@@ -7,24 +7,37 @@ import SyncServer
 import SyncStore
 
 /// An in-process daemon on a free loopback port over a SQLite log in the scratch folder, and
-/// replicas that sync with it.
+/// replicas that sync with it; with `tls`, over TLS with a self-signed certificate the replicas pin.
 final class DaemonFixture: Sendable {
     let log: ServerLog
     let daemon: SyncDaemon
     let port: Int
     let scratch: Scratch
+    /// The pin of the daemon's certificate when it serves TLS.
+    let trust: ServerTrust?
 
-    init(scratch: Scratch) async throws {
+    init(scratch: Scratch, tls: Bool = false) async throws {
         self.scratch = scratch
         log = try ServerLog(path: scratch.file("server.sqlite"), schema: PlanningSchema.schema)
-        daemon = DaemonFixture.daemon(log, port: 0, maxConnections: 4_096)
+        var files: ServerTLSFiles?
+        if tls {
+            let issued = try CertificateFactory.selfSigned(hosts: ["127.0.0.1"], days: 1)
+            files = ServerTLSFiles(certificatePath: scratch.file("cert.pem"), keyPath: scratch.file("key.pem"))
+            try Data(issued.certificatePEM.utf8).write(to: URL(fileURLWithPath: scratch.file("cert.pem")))
+            try Data(issued.privateKeyPEM.utf8).write(to: URL(fileURLWithPath: scratch.file("key.pem")))
+            trust = .pinned(sha256: issued.fingerprint)
+        } else {
+            trust = nil
+        }
+        daemon = DaemonFixture.daemon(log, port: 0, maxConnections: 4_096, tls: files)
         port = try await daemon.start()
     }
 
     /// A daemon on loopback `port` over `log`, with the default configuration but
-    /// `maxConnections` (when given), logging nothing.
-    static func daemon(_ log: ServerLog, port: Int, maxConnections: Int? = nil) -> SyncDaemon {
+    /// `maxConnections` (when given) and TLS (when given), logging nothing.
+    static func daemon(_ log: ServerLog, port: Int, maxConnections: Int? = nil, tls: ServerTLSFiles? = nil) -> SyncDaemon {
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: port)
+        configuration.tls = tls
         if let maxConnections { configuration.maxConnections = maxConnections }
         return SyncDaemon(storage: log, configuration: configuration, logger: .init(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() })
     }
@@ -33,7 +46,7 @@ final class DaemonFixture: Sendable {
     func replica(_ name: String, department: String) throws -> ReplicaStore {
         let token = try log.addToken(department: department)
         return try ReplicaStore.create(at: scratch.file("\(name).sqlite"),
-                                       identity: ReplicaIdentity(node: name, department: department, server: "127.0.0.1:\(port)", token: token),
+                                       identity: ReplicaIdentity(node: name, department: department, server: "127.0.0.1:\(port)", token: token, tls: trust),
                                        schema: PlanningSchema.schema)
     }
 

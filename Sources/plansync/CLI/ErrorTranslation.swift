@@ -18,6 +18,7 @@ enum ErrorTranslation {
         switch error {
         case let .server(code, message): return .network("server refused: \(code.rawValue): \(message)\(advice(code))")
         case let .network(kind, detail): return .network("cannot sync (\(kind.rawValue)): \(detail)")
+        case let .tls(detail): return .network("cannot sync (TLS): \(detail)")
         case let .protocolViolation(detail): return .network("the server broke the protocol: \(detail)")
         case let .configuration(detail): return .user(detail)
         case let .replica(detail): return .user(detail)
@@ -32,6 +33,8 @@ enum ErrorTranslation {
         case .duplicateDot:
             return "; this replica file is a copy of one that synced first: give it a new node id with "
                 + "`plansync rekey --node NEW-NODE-ID` (its unsent edits move along), then sync"
+        case .authFailed:
+            return "; ask the daemon's operator for a valid token (plansyncd token add) and set it with plansync config --token TOKEN"
         case .clockSkew:
             return "; fix this computer's clock, then sync again: the unsent ops are then re-stamped automatically"
         default:

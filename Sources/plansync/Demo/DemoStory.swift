@@ -16,6 +16,7 @@ struct DemoStory {
         let started = ContinuousClock.now
         say("PlanSync demo: four departments plan the 2027 spring campaign, work offline and reconcile.")
         say("(a daemon on 127.0.0.1:\(world.port) and four replica files in \(world.folder.path), removed at the end)")
+        say("(over TLS with a self-signed certificate made just now; the laptops pin its SHA-256 \(world.pin.prefix(16))…)")
 
         section(1, "Planning lays out the campaign")
         let plan = try DemoCampaign.layOut(on: world.laptop("planning").store)

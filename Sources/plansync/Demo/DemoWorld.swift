@@ -6,7 +6,8 @@ import SyncServer
 import SyncStore
 
 /// The demo's stage: a temporary folder holding the daemon's file and four department replicas,
-/// and an in-process daemon on a free loopback port. ``stop()`` shuts the daemon down and removes
+/// and an in-process daemon on a free loopback port, serving TLS with a self-signed certificate
+/// made on the fly that the replicas pin. ``stop()`` shuts the daemon down and removes
 /// the folder.
 final class DemoWorld: Sendable {
     /// One department's laptop.
@@ -26,8 +27,11 @@ final class DemoWorld: Sendable {
     let serverLog: ServerLog
     let port: Int
     let laptops: [String: Laptop]
+    /// SHA-256 of the daemon's certificate, which every laptop pins.
+    let pin: String
 
-    private init(folder: URL, daemon: SyncDaemon, serverLog: ServerLog, port: Int, laptops: [String: Laptop]) {
+    private init(folder: URL, daemon: SyncDaemon, serverLog: ServerLog, port: Int, laptops: [String: Laptop], pin: String) {
+        self.pin = pin
         self.folder = folder
         self.daemon = daemon
         self.serverLog = serverLog
@@ -46,20 +50,27 @@ final class DemoWorld: Sendable {
             var configuration = SyncDaemon.Configuration(schema: schema, host: "127.0.0.1", port: 0)
             configuration.shutdownGracePeriod = .seconds(2)
             configuration.rules = DemoWorld.rules
+            let certificate = try CertificateFactory.selfSigned(hosts: ["127.0.0.1", "localhost"], days: 1)
+            let certificatePath = folder.appendingPathComponent("cert.pem").path, keyPath = folder.appendingPathComponent("key.pem").path
+            try Data(certificate.certificatePEM.utf8).write(to: URL(fileURLWithPath: certificatePath))
+            try Data(certificate.privateKeyPEM.utf8).write(to: URL(fileURLWithPath: keyPath))
+            configuration.tls = ServerTLSFiles(certificatePath: certificatePath, keyPath: keyPath)
             let daemon = SyncDaemon(storage: serverLog, configuration: configuration, logger: Quiet.logger)
             let port = try await daemon.start()
             do {
                 var laptops: [String: Laptop] = [:]
                 for department in departments {
                     let token = try serverLog.addToken(department: department)
-                    let identity = ReplicaIdentity(node: "\(department)-laptop", department: department, server: "127.0.0.1:\(port)", token: token)
+                    let identity = ReplicaIdentity(node: "\(department)-laptop", department: department, server: "127.0.0.1:\(port)", token: token,
+                                                   tls: .pinned(sha256: certificate.fingerprint))
                     let store = try ReplicaStore.create(at: folder.appendingPathComponent("\(department).sqlite").path, identity: identity, schema: schema)
                     var options = SyncClientOptions()
                     options.logger = Quiet.logger
                     let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
                     laptops[department] = Laptop(department: department, node: identity.node, store: store, client: client)
                 }
-                return DemoWorld(folder: folder, daemon: daemon, serverLog: serverLog, port: port, laptops: laptops)
+                return DemoWorld(folder: folder, daemon: daemon, serverLog: serverLog, port: port, laptops: laptops,
+                                 pin: certificate.fingerprint)
             } catch {
                 await daemon.shutdown()
                 throw error

@@ -11,11 +11,12 @@ final class TestDaemon: Sendable {
     let log: ServerLog
     let port: Int
 
-    init(in folder: URL, rules: AccessRules = .open) async throws {
+    init(in folder: URL, rules: AccessRules = .open, tls: ServerTLSFiles? = nil) async throws {
         log = try ServerLog(path: folder.appendingPathComponent("server.sqlite").path, schema: PlanningSchema.schema)
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
         configuration.shutdownGracePeriod = .seconds(1)
         configuration.rules = rules
+        configuration.tls = tls
         daemon = SyncDaemon(storage: log, configuration: configuration)
         port = try await daemon.start()
     }

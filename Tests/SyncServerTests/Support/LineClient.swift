@@ -24,9 +24,12 @@ final class LineClient: @unchecked Sendable {
         self.inbox = inbox
     }
 
-    static func connect(port: Int, maxLineBytes: Int = 64 << 20) async throws -> LineClient {
+    /// Connects to 127.0.0.1:`port`, from the loopback address `from` when given (127.0.0.2: a second client address).
+    static func connect(port: Int, from: String? = nil, maxLineBytes: Int = 64 << 20) async throws -> LineClient {
         let inbox = Inbox()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let from { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: from, port: 0)) }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SyncModel
 import SyncStore
 
 /// `status [--json]`: who this replica is, what is unsent, how far it has pulled, open conflicts
@@ -21,6 +22,7 @@ struct Status: ParsableCommand {
             "node": .string(s.node),
             "department": .string(s.department),
             "server": s.server.map(JSON.string) ?? .null,
+            "tls": s.tls.map { JSON.string($0.stored) } ?? .null,
             "outbox": .integer(Int64(s.outbox)),
             "cursor": .integer(Int64(clamping: s.cursor)),
             "open_conflicts": .integer(Int64(s.openConflicts)),
@@ -38,6 +40,7 @@ struct Status: ParsableCommand {
         list.append("node", s.node)
         list.append("department", s.department)
         list.append("server", daemonFile ? "(none: this is the sync daemon's own file)" : s.server ?? "(not set; plansync sync --server HOST:PORT)")
+        if !daemonFile { list.append("transport", s.tls?.description ?? "plain TCP (plansync config --tls to encrypt)") }
         list.append("unsent ops", String(s.outbox))
         list.append("cursor", "\(s.cursor) (server log position pulled)")
         list.append("rows", "\(s.rows - s.deletedRows) live, \(s.deletedRows) deleted")
