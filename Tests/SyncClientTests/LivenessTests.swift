@@ -13,21 +13,23 @@ import Testing
 struct LivenessTests {
     @Test("a long changes line that keeps arriving is not cut by the request timeout")
     func slowPageIsNotATimeout() async throws {
-        let server = try await DribblingServer.start(pauses: 20, every: .milliseconds(50))   // ~1 s in all
+        // ~5 s in all, in pieces 250 ms apart, against a 3 s silence timeout: wide margins on a
+        // loaded machine, and still a reply that takes longer than the timeout.
+        let server = try await DribblingServer.start(pauses: 20, every: .milliseconds(250))
         defer { server.close() }
         let replica = MemoryReplica(node: "patient", department: "sales", server: "127.0.0.1:\(server.port)",
                                     token: "t", schema: PlanningSchema.schema)
-        let summary = try await client(replica, testOptions { $0.requestTimeout = .milliseconds(300) }).sync()
+        let summary = try await client(replica, testOptions { $0.requestTimeout = .seconds(3) }).sync()
         #expect(summary.pulled == 0)
     }
 
     @Test("a server that falls silent in the middle of a line still times out")
     func silenceMidLineIsATimeout() async throws {
-        let server = try await DribblingServer.start(pauses: 3, every: .milliseconds(50), stall: true)
+        let server = try await DribblingServer.start(pauses: 3, every: .milliseconds(250), stall: true)
         defer { server.close() }
         let replica = MemoryReplica(node: "patient", department: "sales", server: "127.0.0.1:\(server.port)",
                                     token: "t", schema: PlanningSchema.schema)
-        let error = await failure { _ = try await client(replica, testOptions { $0.requestTimeout = .milliseconds(300) }).sync() }
+        let error = await failure { _ = try await client(replica, testOptions { $0.requestTimeout = .seconds(3) }).sync() }
         guard case .network(.timedOut, _)? = error else { Issue.record("expected a timeout, got \(String(describing: error))"); return }
     }
 }

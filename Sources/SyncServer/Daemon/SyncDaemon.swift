@@ -26,6 +26,9 @@ public final class SyncDaemon: Service, @unchecked Sendable {
     private let registry: ConnectionRegistry
     private let gate: AuthGate
     private let group: any EventLoopGroup
+    /// The daemon's own threads for storage reads and commits: another daemon, or an app that
+    /// embeds one, blocking a shared pool cannot stall this one's hellos and pages.
+    private let threadPool: NIOThreadPool
     private var tls: ServerTLSContext?
     private var timers: [RepeatedTask] = []
     private let lock = NSLock()
@@ -41,7 +44,8 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         registry = ConnectionRegistry(limit: max(1, configuration.maxConnections))
         gate = AuthGate(AuthThrottle(limit: configuration.authFailureLimit, window: configuration.authFailureWindow,
                                      holdBack: configuration.authHoldBack))
-        hub = LogHub(storage: storage, configuration: configuration, logger: logger, threadPool: .singleton)
+        threadPool = NIOThreadPool(numberOfThreads: 2)
+        hub = LogHub(storage: storage, configuration: configuration, logger: logger, threadPool: threadPool)
     }
 
     /// Puts new access rules in force (a reload): later hellos, pushes and pages follow them;
@@ -71,22 +75,29 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         let tls = try configuration.tls.map { try ServerTLSContext(files: $0) }
         lock.withLock { self.tls = tls }
         let quiesce = ServerQuiescingHelper(group: group)
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+        threadPool.start()
+        let channel: any Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                    }
                 }
-            }
-            .childChannelOption(.socketOption(.so_keepalive), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
-            .childChannelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture { try self.initialize(channel) }
-            }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture { try self.initialize(channel) }
+                }
+                .bind(host: configuration.host, port: configuration.port)
+                .get()
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
         let port = channel.localAddress?.port ?? configuration.port
         let timers = startTimers()
         lock.withLock {
@@ -121,6 +132,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         try? await done.futureResult.get()
         deadline.cancel()
         await hub.drain()
+        try? await threadPool.shutdownGracefully()
         logger.info("stopped")
     }
 
