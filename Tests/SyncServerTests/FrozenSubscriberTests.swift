@@ -37,19 +37,22 @@ struct FrozenSubscriberTests {
     }
 
     @Test func twoFrozenSubscribersDoNotLockOthersOut() async throws {
-        // 3 s: long enough that both slots are still taken when the early client knocks, even
-        // on a loaded machine.
+        let timeout = Duration.seconds(10)
         let daemon = try await TestDaemon.start {
             $0.maxConnections = 2
-            $0.subscriberTimeout = .seconds(3)
+            $0.subscriberTimeout = .seconds(10)
         }
+        let start = ContinuousClock.now
         let frozen = [try await frozenSubscriber(daemon, node: "asleep-1"), try await frozenSubscriber(daemon, node: "asleep-2")]
-        // Both slots are taken right now…
-        let early = try await daemon.client()
-        #expect(errorCode(try await early.message(timeout: .seconds(45))) == .tooManyConnections)
-        await early.close()
+        // Both slots are taken right now, unless setting them up on a loaded machine took so long
+        // that the first one's timeout is already near (then the daemon may have freed it).
+        if ContinuousClock.now - start < timeout * 0.6 {
+            let early = try await daemon.client()
+            #expect(errorCode(try await early.message(timeout: .seconds(3))) == .tooManyConnections)
+            await early.close()
+        }
         // …and free again soon after the subscriber timeout.
-        #expect(try await admitted(daemon, node: "awake", within: 20))
+        #expect(try await admitted(daemon, node: "awake", within: 40))
         for client in frozen { await client.close() }
         await daemon.stop()
     }
