@@ -138,72 +138,95 @@ extension OpJSON {
         /// `value` of a set: required, and `null` is a value (it clears the field).
         mutating func value() throws(JSONReadError) -> Value {
             guard try seek(.value, required: true) else { throw missing(.value) }
-            switch reader.type() {
-            case .null:
-                _ = reader.readNull()
-                return .null
-            case .bool:
-                return .bool(reader.readBool() ?? false)
-            case .string:
-                return .text(reader.readString() ?? "")
-            case .number:
-                if let n = reader.readNumber() {
-                    if NumberText.isBeyondLimit(reader.digits(n)) { throw beyondLimit(.value, n) }
-                    if let i = reader.int64(n) { return .integer(i) }
-                    if let d = reader.double(n) { return .real(d) }
-                }
-                throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key("value")])
-            case .object, .array:
-                throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key("value")])
-            }
+            return try OpJSON.readValue(from: &reader, member: "value")
         }
 
         /// The array of dots at the cursor.
         mutating func dots(_ member: Member) throws(JSONReadError) -> [Dot] {
-            guard reader.enterArray() else { throw mismatch(member, expected: "an array of dots") }
-            var dots: [Dot] = []
-            var index = 0
-            while reader.nextElement() {
-                guard let raw = reader.readRawString() else {
-                    throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key("\(member)"))
-                }
-                if let bytes = reader.plainBytes(raw), let dot = OpJSON.dot(bytes) {
-                    dots.append(dot)
-                } else {
-                    let text = reader.text(raw)
-                    guard let dot = Dot(parsing: text) else {
-                        throw JSONReadError(.invalid, "invalid dot \"\(text.prefix(80))\": expected \"node:seq\"",
-                                            path: [.key("\(member)"), .index(index)])
-                    }
-                    dots.append(dot)
-                }
-                index += 1
-            }
-            return dots
+            try OpJSON.readDots(from: &reader, member: "\(member)")
         }
 
         /// `context`: absent or `null` is nil; else an object of node → seq.
         mutating func context() throws(JSONReadError) -> VersionVector? {
             guard try seek(.context) else { return nil }
-            guard reader.enterObject() else { throw mismatch(.context, expected: "an object of node → seq") }
-            var entries: [String: UInt64] = [:]
-            while let key = reader.nextMember() {
-                let node = reader.text(key)
-                let seq: UInt64
-                do throws(JSONReadError) { seq = try number(.context, "UInt64") { reader, n in reader.uint64(n) } } catch {
-                    var error = error
-                    error.path.append(.key(node))
-                    throw error
-                }
-                if entries[node] == nil { entries[node] = seq }
-            }
-            for (node, seq) in entries where !NodeID.isValid(node) || seq > Dot.maxSeq {
-                throw invalid(.context, "invalid version vector entry \"\(node.prefix(80))\": \(seq)")
-            }
-            return VersionVector(entries)
+            return try OpJSON.readVersionVector(from: &reader, member: "context")
         }
     }
 
+    // MARK: Shared readers (ops and snapshot records)
+
+    /// A register value at the cursor: a JSON scalar, `null` included; a number beyond ±2^53 as
+    /// written is invalid. Errors carry `member` in their path.
+    public static func readValue(from reader: inout JSONReader, member: String) throws(JSONReadError) -> Value {
+        switch reader.type() {
+        case .null:
+            _ = reader.readNull()
+            return .null
+        case .bool:
+            return .bool(reader.readBool() ?? false)
+        case .string:
+            return .text(reader.readString() ?? "")
+        case .number:
+            if let n = reader.readNumber() {
+                if NumberText.isBeyondLimit(reader.digits(n)) {
+                    let text = String(decoding: reader.digits(n), as: UTF8.self)
+                    throw JSONReadError(.invalid, "number \(text.prefix(40)) is beyond ±2^53", path: [.key(member)])
+                }
+                if let i = reader.int64(n) { return .integer(i) }
+                if let d = reader.double(n) { return .real(d) }
+            }
+            throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key(member)])
+        case .object, .array:
+            throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key(member)])
+        }
+    }
+
+    /// The array of dots (`"node:seq"` strings) at the cursor. Errors carry `member` in their path.
+    public static func readDots(from reader: inout JSONReader, member: String) throws(JSONReadError) -> [Dot] {
+        guard reader.enterArray() else { throw reader.mismatch(expected: "an array of dots").under(.key(member)) }
+        var dots: [Dot] = []
+        var index = 0
+        while reader.nextElement() {
+            guard let raw = reader.readRawString() else {
+                throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key(member))
+            }
+            if let bytes = reader.plainBytes(raw), let dot = OpJSON.dot(bytes) {
+                dots.append(dot)
+            } else {
+                let text = reader.text(raw)
+                guard let dot = Dot(parsing: text) else {
+                    throw JSONReadError(.invalid, "invalid dot \"\(text.prefix(80))\": expected \"node:seq\"",
+                                        path: [.key(member), .index(index)])
+                }
+                dots.append(dot)
+            }
+            index += 1
+        }
+        return dots
+    }
+
+    /// The version vector (an object of node → seq) at the cursor. A repeated node keeps its first
+    /// seq; a bad node id or a seq beyond 2^53 is invalid. Errors carry `member` in their path.
+    public static func readVersionVector(from reader: inout JSONReader, member: String) throws(JSONReadError) -> VersionVector {
+        guard reader.enterObject() else { throw reader.mismatch(expected: "an object of node → seq").under(.key(member)) }
+        var entries: [String: UInt64] = [:]
+        while let key = reader.nextMember() {
+            let node = reader.text(key)
+            guard let n = reader.readNumber() else { throw reader.mismatch(expected: "a number").under(.key(node)).under(.key(member)) }
+            let text = String(decoding: reader.digits(n), as: UTF8.self)
+            if NumberText.isBeyondLimit(reader.digits(n)) {
+                throw JSONReadError(.invalid, "number \(text.prefix(40)) is beyond ±2^53", path: [.key(member), .key(node)])
+            }
+            guard let seq = reader.uint64(n) else {
+                throw JSONReadError(.invalid, "number \(text.prefix(40)) does not fit in UInt64", path: [.key(member), .key(node)])
+            }
+            if entries[node] == nil { entries[node] = seq }
+        }
+        for (node, seq) in entries where !NodeID.isValid(node) || seq > Dot.maxSeq {
+            throw JSONReadError(.invalid, "invalid version vector entry \"\(node.prefix(80))\": \(seq)", path: [.key(member)])
+        }
+        return VersionVector(entries)
+    }
     /// 16 lowercase hex digits, straight from the bytes.
     static func hlc(_ bytes: UnsafeBufferPointer<UInt8>) -> HLCTimestamp? {
         guard bytes.count == 16 else { return nil }

@@ -30,6 +30,13 @@ struct CodableMembers: MessageMembers {
 
     func int64(_ name: String) -> Int64? { try? container.decode(Int64.self, forKey: AnyKey(name)) }
 
+    func snapshotKey(_ name: String) -> SnapshotKey? {
+        guard let object = try? container.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey(name)),
+              let collection = try? object.decode(String.self, forKey: AnyKey("collection")),
+              let row = try? object.decode(String.self, forKey: AnyKey("row")) else { return nil }
+        return SnapshotKey(collection: collection, row: row)
+    }
+
     func ops(_ name: String) throws(JSONReadError) -> [Op] {
         do {
             return try container.decode([Op].self, forKey: AnyKey(name))

@@ -17,6 +17,10 @@ public enum ClientMessage: Hashable, Sendable {
     case subscribe(Subscribe)
     /// `{"type":"ping","id":10}`: answered by `pong`.
     case ping(Ping)
+    /// `{"type":"snapshot","id":11,"horizon":120,"after":{"collection":"projects","row":"p1"},"limit":500}`:
+    /// a page of the snapshot at the log's horizon; answered by `snapshot_page`, or by
+    /// `snapshot_required` when `horizon` is no longer the daemon's.
+    case snapshot(SnapshotRequest)
 
     /// The `type` member.
     public var type: String {
@@ -26,6 +30,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull: "pull"
         case .subscribe: "subscribe"
         case .ping: "ping"
+        case .snapshot: "snapshot"
         }
     }
 
@@ -37,6 +42,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull(let m): m.id
         case .subscribe(let m): m.id
         case .ping(let m): m.id
+        case .snapshot(let m): m.id
         }
     }
 }
@@ -103,6 +109,35 @@ public struct Ping: Hashable, Sendable, Encodable {
     public init(id: Int64) { self.id = id }
 }
 
+/// A page of the snapshot after `after` (nil: from the first record), at most `limit` records.
+/// With `horizon`, only from the snapshot at that horizon (the pages of one transfer agree).
+public struct SnapshotRequest: Hashable, Sendable, Encodable {
+    public var id: Int64
+    /// The horizon of the transfer's first page; nil for whatever snapshot the daemon holds.
+    public var horizon: UInt64?
+    /// The `next` of the previous page; nil for the first page.
+    public var after: SnapshotKey?
+    /// 1…2^53, clamped by the server; nil for the server's default.
+    public var limit: Int?
+
+    public init(id: Int64, horizon: UInt64? = nil, after: SnapshotKey? = nil, limit: Int? = nil) {
+        self.id = id
+        self.horizon = horizon
+        self.after = after
+        self.limit = limit
+    }
+
+    enum CodingKeys: String, CodingKey { case id, horizon, after, limit }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(horizon, forKey: .horizon)
+        try c.encodeIfPresent(after.map { ["collection": $0.collection, "row": $0.row] }, forKey: .after)
+        try c.encodeIfPresent(limit, forKey: .limit)
+    }
+}
+
 extension ClientMessage: Codable {
     /// Decodes and classifies failures; every error thrown is a ``WireError`` (see ``MemberReader``).
     public init(from decoder: any Decoder) throws {
@@ -123,10 +158,10 @@ extension ClientMessage: Codable {
             WireError(.unknownType, message, id: members.int64("id").flatMap { idRange.contains($0) ? $0 : nil })
         }
         guard members.contains("type") else {
-            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe, ping or snapshot")
         }
         guard let type = members.string("type") else {
-            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe or ping")
+            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe, ping or snapshot")
         }
         var reader = MemberReader(members, type: type)
         let positionRange: ClosedRange<Int64> = 0...WireProtocol.maxInteger
@@ -138,7 +173,7 @@ extension ClientMessage: Codable {
             let token = try reader.text("token")
             let schema = try reader.integer("schema", in: 0...WireProtocol.maxInteger)
             return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema)))
-        case "push", "pull", "subscribe", "ping":
+        case "push", "pull", "subscribe", "ping", "snapshot":
             let id = try reader.integer("id", in: idRange)
             reader.id = id
             switch type {
@@ -150,11 +185,16 @@ extension ClientMessage: Codable {
                 return .pull(Pull(id: id, since: UInt64(since), limit: limit.map { Int($0) }))
             case "subscribe":
                 return .subscribe(Subscribe(id: id, since: UInt64(try reader.integer("since", in: positionRange))))
+            case "snapshot":
+                let horizon = try reader.optionalInteger("horizon", in: positionRange)
+                let after = try reader.snapshotKey("after")
+                let limit = try reader.optionalInteger("limit", in: 1...WireProtocol.maxInteger)
+                return .snapshot(SnapshotRequest(id: id, horizon: horizon.map { UInt64($0) }, after: after, limit: limit.map { Int($0) }))
             default:
                 return .ping(Ping(id: id))
             }
         default:
-            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe, ping or snapshot")
         }
     }
 
@@ -165,6 +205,7 @@ extension ClientMessage: Codable {
         case .pull(let m): try m.encode(to: encoder)
         case .subscribe(let m): try m.encode(to: encoder)
         case .ping(let m): try m.encode(to: encoder)
+        case .snapshot(let m): try m.encode(to: encoder)
         }
         var c = encoder.container(keyedBy: AnyKey.self)
         try c.encode(type, forKey: AnyKey("type"))

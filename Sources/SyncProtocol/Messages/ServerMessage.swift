@@ -10,6 +10,8 @@ public enum ServerMessage: Hashable, Sendable {
     case changes(Changes)
     /// Answers `ping`.
     case pong(Pong)
+    /// Answers `snapshot`: one page of the snapshot at the log's horizon.
+    case snapshotPage(SnapshotPageReply)
     /// A refusal; `fatal` says the server closes the connection after it.
     case error(ErrorReply)
 
@@ -20,6 +22,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .ack: "ack"
         case .changes: "changes"
         case .pong: "pong"
+        case .snapshotPage: "snapshot_page"
         case .error: "error"
         }
     }
@@ -96,27 +99,30 @@ public struct Pong: Hashable, Sendable, Codable {
 }
 
 /// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
-/// failing line had no readable id.
+/// failing line had no readable id. `snapshot_required` also carries `horizon`.
 public struct ErrorReply: Hashable, Sendable, Codable {
     public var id: Int64?
     public var code: ErrorCode
     public var message: String
     public var fatal: Bool
+    /// With `snapshot_required`: the log position the daemon's snapshot folds in; nil otherwise.
+    public var horizon: UInt64?
 
-    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool) {
+    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool, horizon: UInt64? = nil) {
         self.id = id
         self.code = code
         self.message = message
         self.fatal = fatal
+        self.horizon = horizon
     }
 
-    enum CodingKeys: String, CodingKey { case id, code, message, fatal }
+    enum CodingKeys: String, CodingKey { case id, code, message, fatal, horizon }
 
     /// A code this version does not know reads as `internal`, its text kept in `message`,
     /// so an older client still reads a newer server's refusals.
-    init(id: Int64?, rawCode: String, message: String, fatal: Bool) {
+    init(id: Int64?, rawCode: String, message: String, fatal: Bool, horizon: UInt64? = nil) {
         if let known = ErrorCode(rawValue: rawCode) {
-            self.init(id: id, code: known, message: message, fatal: fatal)
+            self.init(id: id, code: known, message: message, fatal: fatal, horizon: horizon)
         } else {
             self.init(id: id, code: .internal, message: "\(rawCode): \(message)", fatal: fatal)
         }
@@ -128,7 +134,8 @@ public struct ErrorReply: Hashable, Sendable, Codable {
         let id = try c.decodeIfPresent(Int64.self, forKey: .id)
         let raw = try c.decode(String.self, forKey: .code)
         let text = try c.decode(String.self, forKey: .message)
-        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal))
+        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal),
+                  horizon: try c.decodeIfPresent(UInt64.self, forKey: .horizon))
     }
 }
 
@@ -142,6 +149,7 @@ extension ServerMessage: Codable {
         case "changes": self = .changes(try Changes(from: decoder))
         case "pong": self = .pong(try Pong(from: decoder))
         case "error": self = .error(try ErrorReply(from: decoder))
+        case "snapshot_page": self = .snapshotPage(try SnapshotPageReply(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(forKey: AnyKey("type"), in: c, debugDescription: "unknown server message type \"\(type.prefix(40))\"")
         }
@@ -154,8 +162,34 @@ extension ServerMessage: Codable {
         case .changes(let m): try m.encode(to: encoder)
         case .pong(let m): try m.encode(to: encoder)
         case .error(let m): try m.encode(to: encoder)
+        case .snapshotPage(let m): try m.encode(to: encoder)
         }
         var c = encoder.container(keyedBy: AnyKey.self)
         try c.encode(type, forKey: AnyKey("type"))
+    }
+}
+
+/// `{"type":"snapshot_page","id":11,"horizon":120,"vv":{"a":7},"records":[record…],"next":{"collection":"projects","row":"p1"},"more":true}`:
+/// one page of the snapshot at `horizon` (``SyncModel/SnapshotPage``); `records` are the
+/// snapshot's record objects byte for byte (``SyncModel/SnapshotRecord``), `next` is the key to
+/// send as the next `after` (`null` before the first record), `more` whether records follow.
+///
+/// Read and written by ``WireDecoder`` and ``WireEncoder`` only: the records pass through as the
+/// bytes the daemon stored, which Foundation's coders cannot carry, so `Codable` refuses it.
+public struct SnapshotPageReply: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var page: SnapshotPage
+
+    public init(id: Int64, page: SnapshotPage) {
+        self.id = id
+        self.page = page
+    }
+
+    public init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "snapshot_page is read with WireDecoder"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "snapshot_page is written with WireEncoder"))
     }
 }

@@ -48,6 +48,10 @@ final class LogHub: @unchecked Sendable {
     private let rulesLock = NSLock()
     /// The access rules in force; replaced on reload (SIGHUP). Touched under `rulesLock`.
     private var currentRules: AccessRules
+    /// The horizon of the last compaction this process knows of: pages from below it are never
+    /// cut from the recent ops (storage answers them with ``SyncModel/SnapshotRequired``).
+    /// Touched under `rulesLock`.
+    private var knownHorizon: UInt64 = 0
 
     init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
         self.storage = storage
@@ -65,6 +69,16 @@ final class LogHub: @unchecked Sendable {
 
     /// The access rules in force.
     var rules: AccessRules { rulesLock.withLock { currentRules } }
+
+    /// Pulls from below `horizon` go to storage, which refuses them (``SyncDaemon/noteCompaction(horizon:)``).
+    func noteCompaction(horizon: UInt64) {
+        rulesLock.withLock { knownHorizon = max(knownHorizon, horizon) }
+    }
+
+    /// Whether a page after `since` may be cut from the recent ops.
+    private func servesFromMemory(since: UInt64) -> Bool {
+        rulesLock.withLock { since >= knownHorizon }
+    }
 
     /// Puts new rules in force: later pushes, pages and hellos follow them.
     func replaceRules(_ rules: AccessRules) {
@@ -100,7 +114,7 @@ final class LogHub: @unchecked Sendable {
     /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
     /// ops when they reach back that far, else read and encoded on the thread pool.
     func pull(since: UInt64, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
-        if LogHub.hidden(from: department, by: rules) == nil,
+        if LogHub.hidden(from: department, by: rules) == nil, servesFromMemory(since: since),
            let page = recent.page(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
             return eventLoop.makeSucceededFuture(page)
         }
@@ -116,7 +130,7 @@ final class LogHub: @unchecked Sendable {
         if let rules = LogHub.hidden(from: department, by: rules) {
             return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0.collection) }.page
         }
-        if let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
+        if servesFromMemory(since: since), let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
         var writer = PageWriter(limit: limit, maxBytes: maxBytes)
         var next = since
         var more = false
@@ -131,6 +145,16 @@ final class LogHub: @unchecked Sendable {
         }
         let (json, count) = writer.finish()
         return EncodedPage(json: json, count: count, next: next, more: more)
+    }
+
+    /// A page of the snapshot for `department` (only the collections it may read), read on the
+    /// thread pool; fails with ``SyncModel/SnapshotRequired`` when the snapshot is no longer at
+    /// `horizon`.
+    func snapshotPage(horizon: UInt64?, after: SnapshotKey?, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<SnapshotPage> {
+        let storage = storage, rules = rules, maxBytes = configuration.maxPageBytes
+        return threadPool.runIfActive(eventLoop: eventLoop) {
+            try storage.snapshotPage(horizon: horizon, after: after, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0) }
+        }
     }
 
     /// ``page(since:limit:department:)`` and the position a subscriber's stream goes on from:
