@@ -24,6 +24,9 @@ enum ServerLineReader {
             return .changes(Changes(id: id, ops: ops, next: try required("next", m.uint64("next")), more: try required("more", m.bool("more"))))
         case "pong":
             return .pong(Pong(id: try required("id", m.int64("id"))))
+        case "hash":
+            return .hash(HashReply(id: try required("id", m.int64("id")), hash: try required("hash", m.string("hash")),
+                                   head: try required("head", m.uint64("head"))))
         case "error":
             let id: Int64? = m.contains("id") && !m.isNull("id") ? try required("id", m.int64("id")) : nil
             return .error(ErrorReply(id: id, rawCode: try required("code", m.string("code")), message: try required("message", m.string("message")),

@@ -43,6 +43,14 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"pong\"}\n")
+        case .hash(let m):
+            out.raw("{\"hash\":")
+            out.string(m.hash)
+            out.raw(",\"head\":")
+            out.unsigned(m.head)
+            out.raw(",\"id\":")
+            out.integer(m.id)
+            out.raw(",\"type\":\"hash\"}\n")
         case .error(let m):
             out.raw("{\"code\":")
             out.string(m.code.rawValue)
@@ -100,6 +108,10 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"ping\"}\n")
+        case .stateHash(let m):
+            out.raw("{\"id\":")
+            out.integer(m.id)
+            out.raw(",\"type\":\"state_hash\"}\n")
         }
         return ByteBuffer(bytes: out.bytes)
     }

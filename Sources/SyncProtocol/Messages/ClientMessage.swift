@@ -17,6 +17,9 @@ public enum ClientMessage: Hashable, Sendable {
     case subscribe(Subscribe)
     /// `{"type":"ping","id":10}`: answered by `pong`.
     case ping(Ping)
+    /// `{"type":"state_hash","id":11}`: answered by `hash`, the daemon's state hash of what the
+    /// connection's department may read.
+    case stateHash(StateHash)
 
     /// The `type` member.
     public var type: String {
@@ -26,6 +29,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull: "pull"
         case .subscribe: "subscribe"
         case .ping: "ping"
+        case .stateHash: "state_hash"
         }
     }
 
@@ -37,6 +41,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull(let m): m.id
         case .subscribe(let m): m.id
         case .ping(let m): m.id
+        case .stateHash(let m): m.id
         }
     }
 }
@@ -103,6 +108,14 @@ public struct Ping: Hashable, Sendable, Encodable {
     public init(id: Int64) { self.id = id }
 }
 
+/// Asks for the daemon's state hash of what the connection's department may read (``HashReply``),
+/// so a replica can check that it agrees with the daemon without syncing.
+public struct StateHash: Hashable, Sendable, Encodable {
+    public var id: Int64
+
+    public init(id: Int64) { self.id = id }
+}
+
 extension ClientMessage: Codable {
     /// Decodes and classifies failures; every error thrown is a ``WireError`` (see ``MemberReader``).
     public init(from decoder: any Decoder) throws {
@@ -123,10 +136,10 @@ extension ClientMessage: Codable {
             WireError(.unknownType, message, id: members.int64("id").flatMap { idRange.contains($0) ? $0 : nil })
         }
         guard members.contains("type") else {
-            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe, ping or state_hash")
         }
         guard let type = members.string("type") else {
-            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe or ping")
+            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe, ping or state_hash")
         }
         var reader = MemberReader(members, type: type)
         let positionRange: ClosedRange<Int64> = 0...WireProtocol.maxInteger
@@ -138,7 +151,7 @@ extension ClientMessage: Codable {
             let token = try reader.text("token")
             let schema = try reader.integer("schema", in: 0...WireProtocol.maxInteger)
             return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema)))
-        case "push", "pull", "subscribe", "ping":
+        case "push", "pull", "subscribe", "ping", "state_hash":
             let id = try reader.integer("id", in: idRange)
             reader.id = id
             switch type {
@@ -150,11 +163,13 @@ extension ClientMessage: Codable {
                 return .pull(Pull(id: id, since: UInt64(since), limit: limit.map { Int($0) }))
             case "subscribe":
                 return .subscribe(Subscribe(id: id, since: UInt64(try reader.integer("since", in: positionRange))))
+            case "state_hash":
+                return .stateHash(StateHash(id: id))
             default:
                 return .ping(Ping(id: id))
             }
         default:
-            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe, ping or state_hash")
         }
     }
 
@@ -165,6 +180,7 @@ extension ClientMessage: Codable {
         case .pull(let m): try m.encode(to: encoder)
         case .subscribe(let m): try m.encode(to: encoder)
         case .ping(let m): try m.encode(to: encoder)
+        case .stateHash(let m): try m.encode(to: encoder)
         }
         var c = encoder.container(keyedBy: AnyKey.self)
         try c.encode(type, forKey: AnyKey("type"))

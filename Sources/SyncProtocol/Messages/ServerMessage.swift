@@ -10,6 +10,8 @@ public enum ServerMessage: Hashable, Sendable {
     case changes(Changes)
     /// Answers `ping`.
     case pong(Pong)
+    /// Answers `state_hash`.
+    case hash(HashReply)
     /// A refusal; `fatal` says the server closes the connection after it.
     case error(ErrorReply)
 
@@ -20,6 +22,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .ack: "ack"
         case .changes: "changes"
         case .pong: "pong"
+        case .hash: "hash"
         case .error: "error"
         }
     }
@@ -95,6 +98,24 @@ public struct Pong: Hashable, Sendable, Codable {
     public init(id: Int64) { self.id = id }
 }
 
+/// `{"type":"hash","id":11,"hash":"<64 hex digits>","head":45}`: the daemon's state hash of what the
+/// connection's department may read (protocol/PROTOCOL.md, "hash").
+public struct HashReply: Hashable, Sendable, Codable {
+    public var id: Int64
+    /// SHA-256 of the canonical form of the department's scope, 64 lowercase hex digits: what its
+    /// replicas print as `state_hash` once they hold the same ops.
+    public var hash: String
+    /// The position the hash is for: the last log position it covers that the department may read
+    /// (0 when none). A replica whose cursor is there, with an empty outbox, holds the same ops.
+    public var head: UInt64
+
+    public init(id: Int64, hash: String, head: UInt64) {
+        self.id = id
+        self.hash = hash
+        self.head = head
+    }
+}
+
 /// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
 /// failing line had no readable id.
 public struct ErrorReply: Hashable, Sendable, Codable {
@@ -141,6 +162,7 @@ extension ServerMessage: Codable {
         case "ack": self = .ack(try Ack(from: decoder))
         case "changes": self = .changes(try Changes(from: decoder))
         case "pong": self = .pong(try Pong(from: decoder))
+        case "hash": self = .hash(try HashReply(from: decoder))
         case "error": self = .error(try ErrorReply(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(forKey: AnyKey("type"), in: c, debugDescription: "unknown server message type \"\(type.prefix(40))\"")
@@ -153,6 +175,7 @@ extension ServerMessage: Codable {
         case .ack(let m): try m.encode(to: encoder)
         case .changes(let m): try m.encode(to: encoder)
         case .pong(let m): try m.encode(to: encoder)
+        case .hash(let m): try m.encode(to: encoder)
         case .error(let m): try m.encode(to: encoder)
         }
         var c = encoder.container(keyedBy: AnyKey.self)
