@@ -66,7 +66,7 @@ struct WireCodecEquivalenceTests {
         ]
         for id in 0..<300 { messages.append(.push(Push(id: Int64(id), ops: (0..<(id % 7)).map { _ in random.op() }))) }
         for message in messages {
-            let expected = Array(try Self.encoder.encode(message)) + [0x0A]
+            let expected = inPlanSyncEscaping(try Self.encoder.encode(message)) + [0x0A]
             #expect(Array(buffer: try WireEncoder.line(message)) == expected, "\(message.type)")
         }
     }
@@ -100,7 +100,7 @@ struct WireCodecEquivalenceTests {
             messages.append(.changes(Changes(id: Int64(id), ops: ops, next: UInt64(id * 3), more: id % 2 == 0)))
         }
         for message in messages {
-            let expected = Array(try Self.encoder.encode(message)) + [0x0A]
+            let expected = inPlanSyncEscaping(try Self.encoder.encode(message)) + [0x0A]
             #expect(Array(buffer: try WireEncoder.line(message)) == expected, "\(message.type)")
         }
     }
