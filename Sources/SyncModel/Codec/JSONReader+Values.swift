@@ -5,8 +5,9 @@ extension JSONReader {
     /// The JSON scalar at the cursor as a ``Value``, by the wire's number rules (protocol/PROTOCOL.md
     /// §1): any spelling of a whole number is ``Value/integer(_:)`` (`5`, `5.0`, `5e0`), other
     /// numbers ``Value/real(_:)``. Throws ``JSONReadError/Kind/wrongType`` for an object or array
-    /// and ``JSONReadError/Kind/invalid`` for a number beyond ±2^53 as written; paths are relative.
-    public mutating func readValue() throws(JSONReadError) -> Value {
+    /// and, with `limited` (input from outside), ``JSONReadError/Kind/invalid`` for a number beyond
+    /// ±2^53 as written; paths are relative.
+    public mutating func readValue(limited: Bool = true) throws(JSONReadError) -> Value {
         let scalar = "expected a JSON scalar (null, bool, number or string)"
         switch type() {
         case .null:
@@ -18,7 +19,7 @@ extension JSONReader {
             return .text(readString() ?? "")
         case .number:
             if let n = readNumber() {
-                if NumberText.isBeyondLimit(digits(n)) { throw beyondLimit(n) }
+                if limited, NumberText.isBeyondLimit(digits(n)) { throw beyondLimit(n) }
                 if let i = int64(n) { return .integer(i) }
                 if let d = double(n) { return .real(d) }
             }
@@ -70,9 +71,10 @@ extension JSONReader {
 
 extension Value {
     /// Reads ``jsonText`` back (a replica's value columns): one JSON scalar and nothing else, by the
-    /// rules of ``JSONReader/readValue()``; nil otherwise.
+    /// rules of ``JSONReader/readValue(limited:)``, without the ±2^53 limit (what a column holds
+    /// passed validation when it was written); nil otherwise.
     public init?(jsonText: String) {
-        guard let value = JSONReader.readWhole(jsonText, { (reader: inout JSONReader) throws(JSONReadError) in try reader.readValue() }) else { return nil }
+        guard let value = JSONReader.readWhole(jsonText, { (reader: inout JSONReader) throws(JSONReadError) in try reader.readValue(limited: false) }) else { return nil }
         self = value
     }
 }
