@@ -38,12 +38,12 @@ import Testing
         #expect(hr.status == 0 && hr.stdout.contains("equal to the daemon's"), "\(hr.stdout)\(hr.stderr)")
         #expect(try ws.status("hr")["state_hash"] as? String != marketing["state_hash"] as? String, "hr reads incentives, marketing does not")
 
-        // An unsent edit: not up to date, a line of its own, exit 1, nothing sent.
+        // A new row (two unsent ops): not up to date, a line of its own, exit 1, nothing sent.
         try ws.ok("marketing", "put", "projects", "name=秋季")
         let behind = try ws.on("marketing", "status", "--verify")
         #expect(behind.status == 1, "\(behind.stderr)")
-        #expect(behind.errorLines.count == 1 && behind.stderr.contains("not up to date") && behind.stderr.contains("1 unsent op"), "\(behind.stderr)")
-        #expect(try ws.status("marketing")["outbox"] as? Int == 1, "verify syncs nothing")
+        #expect(behind.errorLines.count == 1 && behind.stderr.contains("not up to date") && behind.stderr.contains("2 unsent ops"), "\(behind.stderr)")
+        #expect(try ws.status("marketing")["outbox"] as? Int == 2, "verify syncs nothing")
         try ws.ok("marketing", "sync")
         #expect(try ws.on("marketing", "status", "--verify").status == 0)
 
