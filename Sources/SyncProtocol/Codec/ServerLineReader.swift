@@ -1,7 +1,8 @@
 import SyncModel
 
-/// Reads a server line with ``LineMembers``, with the rules of `ServerMessage: Decodable`
-/// (every member required except `error.id`; an unknown error code reads as `internal`).
+/// Reads a server line with ``LineMembers``: every member required except `error.id`; an unknown
+/// error code reads as `internal`. The one server-line decoder of the product (the tests check
+/// it against a Foundation `Decodable` oracle).
 enum ServerLineReader {
     static func message(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONReadError) -> ServerMessage {
         guard var m = LineMembers(try JSONReader(validating: bytes)) else { throw JSONReadError(.wrongType, "expected a JSON object") }

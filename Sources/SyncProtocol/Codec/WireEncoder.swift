@@ -2,8 +2,8 @@ import NIOCore
 import SyncModel
 
 /// Turns messages into lines: compact JSON with sorted keys and unescaped slashes, then `\n`,
-/// written by hand (``SyncModel/JSONOutput``, ``SyncModel/OpJSON``) byte for byte as the
-/// messages' `Encodable` conformances make `JSONEncoder` write them.
+/// written by hand (``SyncModel/JSONOutput``, ``SyncModel/OpJSON``) byte for byte as `JSONEncoder`
+/// writes the messages' Codable forms (the tests' oracle), but for JSONOutput's `\u0008`, `\u000c`.
 ///
 /// Encoding fails only for values JSON cannot hold (a non-finite real), which validated ops never carry.
 public enum WireEncoder {

@@ -116,16 +116,7 @@ public struct StateHash: Hashable, Sendable, Encodable {
     public init(id: Int64) { self.id = id }
 }
 
-extension ClientMessage: Codable {
-    /// Decodes and classifies failures; every error thrown is a ``WireError`` (see ``MemberReader``).
-    public init(from decoder: any Decoder) throws {
-        let container: KeyedDecodingContainer<AnyKey>
-        do { container = try decoder.container(keyedBy: AnyKey.self) } catch {
-            throw WireError(.badJSON, "expected a JSON object")
-        }
-        self = try ClientMessage.read(CodableMembers(container: container))
-    }
-
+extension ClientMessage {
     /// The message rules, whatever reads the members: `type` first, then for requests the `id`
     /// (so that every later error echoes it), then the members of the type in a fixed order.
     static func read(_ members: some MessageMembers) throws(WireError) -> ClientMessage {
@@ -171,18 +162,5 @@ extension ClientMessage: Codable {
         default:
             throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe, ping or state_hash")
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .hello(let m): try m.encode(to: encoder)
-        case .push(let m): try m.encode(to: encoder)
-        case .pull(let m): try m.encode(to: encoder)
-        case .subscribe(let m): try m.encode(to: encoder)
-        case .ping(let m): try m.encode(to: encoder)
-        case .stateHash(let m): try m.encode(to: encoder)
-        }
-        var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(type, forKey: AnyKey("type"))
     }
 }

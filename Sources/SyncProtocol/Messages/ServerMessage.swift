@@ -118,7 +118,7 @@ public struct HashReply: Hashable, Sendable, Codable {
 
 /// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
 /// failing line had no readable id.
-public struct ErrorReply: Hashable, Sendable, Codable {
+public struct ErrorReply: Hashable, Sendable, Encodable {
     public var id: Int64?
     public var code: ErrorCode
     public var message: String
@@ -141,44 +141,5 @@ public struct ErrorReply: Hashable, Sendable, Codable {
         } else {
             self.init(id: id, code: .internal, message: "\(rawCode): \(message)", fatal: fatal)
         }
-    }
-
-    /// See ``init(id:rawCode:message:fatal:)``: unknown codes decode as `internal`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let id = try c.decodeIfPresent(Int64.self, forKey: .id)
-        let raw = try c.decode(String.self, forKey: .code)
-        let text = try c.decode(String.self, forKey: .message)
-        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal))
-    }
-}
-
-extension ServerMessage: Codable {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
-        let type = try c.decode(String.self, forKey: AnyKey("type"))
-        switch type {
-        case "welcome": self = .welcome(try Welcome(from: decoder))
-        case "ack": self = .ack(try Ack(from: decoder))
-        case "changes": self = .changes(try Changes(from: decoder))
-        case "pong": self = .pong(try Pong(from: decoder))
-        case "hash": self = .hash(try HashReply(from: decoder))
-        case "error": self = .error(try ErrorReply(from: decoder))
-        default:
-            throw DecodingError.dataCorruptedError(forKey: AnyKey("type"), in: c, debugDescription: "unknown server message type \"\(type.prefix(40))\"")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .welcome(let m): try m.encode(to: encoder)
-        case .ack(let m): try m.encode(to: encoder)
-        case .changes(let m): try m.encode(to: encoder)
-        case .pong(let m): try m.encode(to: encoder)
-        case .hash(let m): try m.encode(to: encoder)
-        case .error(let m): try m.encode(to: encoder)
-        }
-        var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(type, forKey: AnyKey("type"))
     }
 }
