@@ -9,6 +9,7 @@ public struct CommandFailure: Error, Sendable {
     /// The process's exit status.
     public let status: Int32
 
+    /// A failure printed as `line`, exiting with `status`.
     public init(line: String, status: Int32) {
         self.line = line
         self.status = status
@@ -51,6 +52,7 @@ public struct CommandRunner<Root: ParsableCommand>: Sendable {
     /// itself (the argument parser's, and any other as a user error with status 1).
     public var failure: @Sendable (any Error) -> CommandFailure?
 
+    /// A runner of the command tree `root` for the program `name`; `line` and `failure` as above.
     public init(_ root: Root.Type, name: String, line: (@Sendable (String) -> String)? = nil,
                 failure: @escaping @Sendable (any Error) -> CommandFailure?) {
         self.name = name

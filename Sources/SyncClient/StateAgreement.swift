@@ -13,6 +13,7 @@ public struct DaemonStateHash: Equatable, Sendable {
     /// rules when the daemon serves without any).
     public let rulesVersion: String
 
+    /// The answer as read from a `hash` line and its connection's `welcome`.
     public init(hash: String, head: UInt64, department: String, rulesVersion: String) {
         self.hash = hash
         self.head = head
@@ -47,6 +48,7 @@ public struct StateAgreement: Equatable, Sendable {
     /// The daemon's answer.
     public let daemon: DaemonStateHash
 
+    /// The replica's side (read from it just before asking) and the daemon's answer.
     public init(replicaHash: String, replicaCursor: UInt64, outbox: Int, replicaRulesVersion: String?, daemon: DaemonStateHash) {
         self.replicaHash = replicaHash
         self.replicaCursor = replicaCursor

@@ -7,6 +7,7 @@ public struct ScopedCanonicalForm: Hashable, Sendable {
     /// log head the form was read at (a page's `next` stops at its last readable op).
     public var head: UInt64
 
+    /// A form and the position it is for.
     public init(text: String, head: UInt64) {
         self.text = text
         self.head = head

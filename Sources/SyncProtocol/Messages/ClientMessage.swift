@@ -111,8 +111,10 @@ public struct Ping: Hashable, Sendable, Encodable {
 /// Asks for the daemon's state hash of what the connection's department may read (``HashReply``),
 /// so a replica can check that it agrees with the daemon without syncing.
 public struct StateHash: Hashable, Sendable, Encodable {
+    /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
     public var id: Int64
 
+    /// The request `id`.
     public init(id: Int64) { self.id = id }
 }
 

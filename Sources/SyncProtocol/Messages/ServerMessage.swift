@@ -109,6 +109,7 @@ public struct HashReply: Hashable, Sendable, Codable {
     /// (0 when none). A replica whose cursor is there, with an empty outbox, holds the same ops.
     public var head: UInt64
 
+    /// The reply to `state_hash` `id`.
     public init(id: Int64, hash: String, head: UInt64) {
         self.id = id
         self.hash = hash
