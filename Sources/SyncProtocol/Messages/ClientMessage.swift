@@ -64,7 +64,7 @@ public struct Hello: Hashable, Sendable, Encodable {
 }
 
 /// Own ops to append, in seq order; at most the server's `max ops per push`.
-public struct Push: Hashable, Sendable, Encodable {
+public struct Push: Hashable, Sendable {
     /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
     public var id: Int64
     public var ops: [Op]

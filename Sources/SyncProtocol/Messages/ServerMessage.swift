@@ -75,7 +75,7 @@ public struct Ack: Hashable, Sendable, Codable {
 
 /// `{"type":"changes","id":8,"ops":[op…],"next":45,"more":false}`: ops in log order, each with
 /// `department` and `log`; `next` is the position to send as the next `since`.
-public struct Changes: Hashable, Sendable, Codable {
+public struct Changes: Hashable, Sendable {
     public var id: Int64
     public var ops: [Op]
     /// Log position of the last op here, or the request's `since` when there is none.

@@ -1,5 +1,6 @@
 import Foundation
 import SyncModel
+import TestSupport
 @testable import SyncProtocol
 
 // The Foundation Codable forms of the wire messages: the oracle the hand-written codec
@@ -119,6 +120,36 @@ extension ServerMessage: Codable {
         }
         var c = encoder.container(keyedBy: AnyKey.self)
         try c.encode(type, forKey: AnyKey("type"))
+    }
+}
+
+// Ops have no Codable form in the product (TestSupport's OpCodable is the oracle), so the
+// messages that carry them get theirs here.
+extension Push: Encodable {
+    enum OracleKeys: String, CodingKey { case id, ops }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: OracleKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ops, forKey: .ops)
+    }
+}
+
+extension Changes: Codable {
+    enum OracleKeys: String, CodingKey { case id, ops, next, more }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: OracleKeys.self)
+        self.init(id: try c.decode(Int64.self, forKey: .id), ops: try c.decode([Op].self, forKey: .ops),
+                  next: try c.decode(UInt64.self, forKey: .next), more: try c.decode(Bool.self, forKey: .more))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: OracleKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(ops, forKey: .ops)
+        try c.encode(next, forKey: .next)
+        try c.encode(more, forKey: .more)
     }
 }
 
