@@ -10,7 +10,7 @@ struct Plansyncd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plansyncd",
         abstract: "The PlanSync sync daemon: one log every department replica syncs with.",
-        subcommands: [Serve.self, Token.self, Rules.self, Hash.self, Cert.self],
+        subcommands: [Serve.self, Token.self, Rules.self, Hash.self, Cert.self, Compact.self],
         defaultSubcommand: Serve.self
     )
 

@@ -136,38 +136,57 @@ extension OpJSON {
         /// `value` of a set: required, and `null` is a value (it clears the field).
         mutating func value() throws(JSONReadError) -> Value {
             guard try seek(.value, required: true) else { throw missing(.value) }
-            do throws(JSONReadError) { return try reader.readValue() } catch { throw error.under(.key("value")) }
+            return try OpJSON.readValue(from: &reader, member: "value")
         }
 
         /// The array of dots at the cursor.
         mutating func dots(_ member: Member) throws(JSONReadError) -> [Dot] {
-            guard reader.enterArray() else { throw mismatch(member, expected: "an array of dots") }
-            var dots: [Dot] = []
-            var index = 0
-            while reader.nextElement() {
-                guard let raw = reader.readRawString() else {
-                    throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key("\(member)"))
-                }
-                if let bytes = reader.plainBytes(raw), let dot = Dot(utf8: bytes) {
-                    dots.append(dot)
-                } else {
-                    let text = reader.text(raw)
-                    guard let dot = Dot(parsing: text) else {
-                        throw JSONReadError(.invalid, "invalid dot \"\(text.prefix(80))\": expected \"node:seq\"",
-                                            path: [.key("\(member)"), .index(index)])
-                    }
-                    dots.append(dot)
-                }
-                index += 1
-            }
-            return dots
+            try OpJSON.readDots(from: &reader, member: "\(member)")
         }
 
         /// `context`: absent or `null` is nil; else an object of node → seq.
         mutating func context() throws(JSONReadError) -> VersionVector? {
             guard try seek(.context) else { return nil }
-            do throws(JSONReadError) { return try reader.readVersionVector() } catch { throw error.under(.key("context")) }
+            return try OpJSON.readVersionVector(from: &reader, member: "context")
         }
+    }
+
+    // MARK: Shared readers (ops, snapshot records, request members)
+
+    /// A register value at the cursor (``JSONReader/readValue(limited:)``: a JSON scalar, `null`
+    /// included; a number beyond ±2^53 as written is invalid). Errors carry `member` in their path.
+    public static func readValue(from reader: inout JSONReader, member: String) throws(JSONReadError) -> Value {
+        do throws(JSONReadError) { return try reader.readValue() } catch { throw error.under(.key(member)) }
+    }
+
+    /// The version vector at the cursor (``JSONReader/readVersionVector()``). Errors carry
+    /// `member` in their path.
+    public static func readVersionVector(from reader: inout JSONReader, member: String) throws(JSONReadError) -> VersionVector {
+        do throws(JSONReadError) { return try reader.readVersionVector() } catch { throw error.under(.key(member)) }
+    }
+
+    /// The array of dots (`"node:seq"` strings) at the cursor. Errors carry `member` in their path.
+    public static func readDots(from reader: inout JSONReader, member: String) throws(JSONReadError) -> [Dot] {
+        guard reader.enterArray() else { throw reader.mismatch(expected: "an array of dots").under(.key(member)) }
+        var dots: [Dot] = []
+        var index = 0
+        while reader.nextElement() {
+            guard let raw = reader.readRawString() else {
+                throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key(member))
+            }
+            if let bytes = reader.plainBytes(raw), let dot = Dot(utf8: bytes) {
+                dots.append(dot)
+            } else {
+                let text = reader.text(raw)
+                guard let dot = Dot(parsing: text) else {
+                    throw JSONReadError(.invalid, "invalid dot \"\(text.prefix(80))\": expected \"node:seq\"",
+                                        path: [.key(member), .index(index)])
+                }
+                dots.append(dot)
+            }
+            index += 1
+        }
+        return dots
     }
 
     /// 16 lowercase hex digits, straight from the bytes (``Hex/uint64(digits:)``).

@@ -109,7 +109,7 @@ public enum OpJSON {
         }
     }
 
-    private static func dots(_ dots: [Dot], into out: inout JSONOutput) {
+    static func dots(_ dots: [Dot], into out: inout JSONOutput) {
         out.byte(UInt8(ascii: "["))
         for (i, dot) in dots.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }

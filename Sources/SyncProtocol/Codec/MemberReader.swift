@@ -14,6 +14,9 @@ protocol MessageMembers {
     mutating func int64(_ name: String) -> Int64?
     /// The member as an array of ops; failures carry the path below the member.
     mutating func ops(_ name: String) throws(JSONReadError) -> [Op]
+    /// The member as a snapshot key, an object of two strings `collection` and `row`; nil when it
+    /// is not one.
+    mutating func snapshotKey(_ name: String) -> SnapshotKey?
 }
 
 /// Reads the members of one client message and classifies every failure as a ``WireError``
@@ -53,6 +56,15 @@ struct MemberReader<Members: MessageMembers> {
     mutating func optionalInteger(_ name: String, in range: ClosedRange<Int64>) throws(WireError) -> Int64? {
         guard members.contains(name), !members.isNull(name) else { return nil }
         return try integer(name, in: range)
+    }
+
+    /// An optional snapshot key (`snapshot.after`): absent or `null` is nil.
+    mutating func snapshotKey(_ name: String) throws(WireError) -> SnapshotKey? {
+        guard members.contains(name), !members.isNull(name) else { return nil }
+        guard let key = members.snapshotKey(name) else {
+            throw WireError(.badRequest, "\(type).\(name) must be an object with the strings collection and row", id: id)
+        }
+        return key
     }
 
     /// The `ops` array; decoding failures name the op index and member.

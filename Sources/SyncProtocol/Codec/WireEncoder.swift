@@ -56,6 +56,10 @@ public enum WireEncoder {
             out.string(m.code.rawValue)
             out.raw(",\"fatal\":")
             out.bool(m.fatal)
+            if let horizon = m.horizon {
+                out.raw(",\"horizon\":")
+                out.unsigned(horizon)
+            }
             if let id = m.id {
                 out.raw(",\"id\":")
                 out.integer(id)
@@ -63,8 +67,41 @@ public enum WireEncoder {
             out.raw(",\"message\":")
             out.string(m.message)
             out.raw(",\"type\":\"error\"}\n")
+        case .snapshotPage(let m):
+            return snapshotPageLine(id: m.id, page: m.page)
         }
         return ByteBuffer(bytes: out.bytes)
+    }
+
+    /// The `snapshot_page` line answering request `id`: the records pass as their stored bytes.
+    public static func snapshotPageLine(id: Int64, page: SnapshotPage) -> ByteBuffer {
+        var out = JSONOutput(capacity: 96 + page.records.reduce(0) { $0 + $1.count + 1 })
+        out.raw("{\"horizon\":")
+        out.unsigned(page.horizon)
+        out.raw(",\"id\":")
+        out.integer(id)
+        out.raw(",\"more\":")
+        out.bool(page.more)
+        out.raw(",\"next\":")
+        if let next = page.next { key(next, into: &out) } else { out.raw("null") }
+        out.raw(",\"records\":[")
+        for (i, record) in page.records.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.bytes.append(contentsOf: record)
+        }
+        out.raw("],\"type\":\"snapshot_page\",\"vv\":")
+        SnapshotRecord.versionVector(page.versionVector, into: &out)
+        out.raw("}\n")
+        return ByteBuffer(bytes: out.bytes)
+    }
+
+    /// `{"collection":…,"row":…}`.
+    static func key(_ key: SnapshotKey, into out: inout JSONOutput) {
+        out.raw("{\"collection\":")
+        out.string(key.collection)
+        out.raw(",\"row\":")
+        out.string(key.row)
+        out.byte(UInt8(ascii: "}"))
     }
 
     /// One client line, `\n` included.
@@ -112,6 +149,25 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"state_hash\"}\n")
+        case .snapshot(let m):
+            out.byte(UInt8(ascii: "{"))
+            if let after = m.after {
+                out.raw("\"after\":")
+                key(after, into: &out)
+                out.byte(UInt8(ascii: ","))
+            }
+            if let horizon = m.horizon {
+                out.raw("\"horizon\":")
+                out.unsigned(horizon)
+                out.byte(UInt8(ascii: ","))
+            }
+            out.raw("\"id\":")
+            out.integer(m.id)
+            if let limit = m.limit {
+                out.raw(",\"limit\":")
+                out.integer(Int64(limit))
+            }
+            out.raw(",\"type\":\"snapshot\"}\n")
         }
         return ByteBuffer(bytes: out.bytes)
     }

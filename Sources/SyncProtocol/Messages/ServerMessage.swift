@@ -12,6 +12,8 @@ public enum ServerMessage: Hashable, Sendable {
     case pong(Pong)
     /// Answers `state_hash`.
     case hash(HashReply)
+    /// Answers `snapshot`: one page of the snapshot at the log's horizon.
+    case snapshotPage(SnapshotPageReply)
     /// A refusal; `fatal` says the server closes the connection after it.
     case error(ErrorReply)
 
@@ -23,6 +25,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .changes: "changes"
         case .pong: "pong"
         case .hash: "hash"
+        case .snapshotPage: "snapshot_page"
         case .error: "error"
         }
     }
@@ -118,29 +121,49 @@ public struct HashReply: Hashable, Sendable, Codable {
 }
 
 /// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
-/// failing line had no readable id.
+/// failing line had no readable id. `snapshot_required` also carries `horizon`.
 public struct ErrorReply: Hashable, Sendable, Encodable {
     public var id: Int64?
     public var code: ErrorCode
     public var message: String
     public var fatal: Bool
+    /// With `snapshot_required`: the log position the daemon's snapshot folds in; nil otherwise.
+    public var horizon: UInt64?
 
-    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool) {
+    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool, horizon: UInt64? = nil) {
         self.id = id
         self.code = code
         self.message = message
         self.fatal = fatal
+        self.horizon = horizon
     }
 
-    enum CodingKeys: String, CodingKey { case id, code, message, fatal }
+    enum CodingKeys: String, CodingKey { case id, code, message, fatal, horizon }
 
     /// A code this version does not know reads as `internal`, its text kept in `message`,
     /// so an older client still reads a newer server's refusals.
-    init(id: Int64?, rawCode: String, message: String, fatal: Bool) {
+    init(id: Int64?, rawCode: String, message: String, fatal: Bool, horizon: UInt64? = nil) {
         if let known = ErrorCode(rawValue: rawCode) {
-            self.init(id: id, code: known, message: message, fatal: fatal)
+            self.init(id: id, code: known, message: message, fatal: fatal, horizon: horizon)
         } else {
             self.init(id: id, code: .internal, message: "\(rawCode): \(message)", fatal: fatal)
         }
+    }
+}
+
+/// `{"type":"snapshot_page","id":11,"horizon":120,"vv":{"a":7},"records":[record…],"next":{"collection":"projects","row":"p1"},"more":true}`:
+/// one page of the snapshot at `horizon` (``SyncModel/SnapshotPage``); `records` are the
+/// snapshot's record objects byte for byte (``SyncModel/SnapshotRecord``), `next` is the key to
+/// send as the next `after` (`null` before the first record), `more` whether records follow.
+///
+/// Read and written by ``WireDecoder`` and ``WireEncoder``: the records pass through as the
+/// bytes the daemon stored.
+public struct SnapshotPageReply: Hashable, Sendable {
+    public var id: Int64
+    public var page: SnapshotPage
+
+    public init(id: Int64, page: SnapshotPage) {
+        self.id = id
+        self.page = page
     }
 }

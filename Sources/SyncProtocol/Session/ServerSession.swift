@@ -88,6 +88,10 @@ public struct ServerSession: Sendable {
         /// log position (``SyncModel/ServerLogStorage/scopedCanonicalForm(of:rules:schema:)``),
         /// then call ``ServerSession/hashed(_:head:)`` (or ``ServerSession/failed(_:)``).
         case stateHash(id: Int64, department: String)
+        /// Read a page of the snapshot (``SyncModel/ServerLogStorage/snapshotPage(horizon:after:limit:maxBytes:readable:)``),
+        /// then call ``ServerSession/snapshotRead(_:)``, or ``ServerSession/snapshotRequired(horizon:)``
+        /// when the snapshot is no longer at `horizon`.
+        case snapshot(id: Int64, horizon: UInt64?, after: SnapshotKey?, limit: Int)
         /// Close the connection (after writing what was sent before).
         case close
     }
@@ -105,6 +109,7 @@ public struct ServerSession: Sendable {
         case pull(id: Int64)
         case subscribe(id: Int64)
         case stateHash(id: Int64)
+        case snapshot(id: Int64)
     }
 
     /// A line waiting behind the request in flight, decoded already: nil for a blank line.
@@ -257,6 +262,31 @@ public struct ServerSession: Sendable {
         return [.sendChanges(id: id, page: page)] + resume()
     }
 
+    /// The snapshot request in flight read `page`.
+    public mutating func snapshotRead(_ page: SnapshotPage) -> [Action] {
+        guard case .snapshot(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.send(.snapshotPage(SnapshotPageReply(id: id, page: page)))] + resume()
+    }
+
+    /// The pull, subscription or snapshot page in flight reaches behind the log's horizon (or its
+    /// snapshot was replaced): `snapshot_required` naming `horizon`, not fatal.
+    public mutating func snapshotRequired(horizon: UInt64) -> [Action] {
+        let id: Int64
+        switch inFlight {
+        case .pull(let i)?, .snapshot(let i)?: id = i
+        case .subscribe(let i)?:
+            id = i
+            subscriptionID = nil
+        default: return []
+        }
+        inFlight = nil
+        let error = ErrorReply(id: id, code: .snapshotRequired,
+                               message: "the log is compacted through position \(horizon): fetch the snapshot at \(horizon), then pull from \(horizon)",
+                               fatal: false, horizon: horizon)
+        return [.send(.error(error))] + resume()
+    }
+
     /// The subscription in flight sent its catch-up and is registered for live commits.
     public mutating func subscribed() -> [Action] {
         guard case .subscribe? = inFlight else { return [] }
@@ -279,7 +309,7 @@ public struct ServerSession: Sendable {
         switch request {
         case .authenticate:
             return fatal(WireError(.internal, message))
-        case .push(let id), .pull(let id), .stateHash(let id):
+        case .push(let id), .pull(let id), .stateHash(let id), .snapshot(let id):
             return [.send(WireError(.internal, message, id: id).reply(fatal: false))] + resume()
         case .subscribe(let id):
             subscriptionID = nil
@@ -368,6 +398,10 @@ public struct ServerSession: Sendable {
         case .stateHash(let request):
             inFlight = .stateHash(id: request.id)
             return [.stateHash(id: request.id, department: department)]
+        case .snapshot(let request):
+            inFlight = .snapshot(id: request.id)
+            let limit = min(request.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)
+            return [.snapshot(id: request.id, horizon: request.horizon, after: request.after, limit: max(1, limit))]
         }
     }
 

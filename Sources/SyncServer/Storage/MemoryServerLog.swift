@@ -74,7 +74,33 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
         }
     }
 
-    public func ops(since: UInt64, limit: Int) -> [Op] { lock.withLock { log.ops(since: since, limit: limit) } }
+    /// Throws ``SyncModel/SnapshotRequired`` when `since` is below the horizon.
+    public func ops(since: UInt64, limit: Int) throws -> [Op] {
+        try lock.withLock {
+            if since < log.horizon { throw SnapshotRequired(horizon: log.horizon) }
+            return log.ops(since: since, limit: limit)
+        }
+    }
+
+    public func foldedSeq(of node: String) -> UInt64 { lock.withLock { log.foldedSeq(of: node) } }
+
+    public func horizon() -> UInt64 { lock.withLock { log.horizon } }
+
+    public func snapshotPage(horizon: UInt64?, after: SnapshotKey?, limit: Int, maxBytes: Int,
+                             readable: (String) -> Bool) throws -> SnapshotPage {
+        try lock.withLock {
+            if let horizon, horizon != log.horizon { throw SnapshotRequired(horizon: log.horizon) }
+            guard let snapshot = log.snapshot else {
+                return SnapshotPage(horizon: 0, versionVector: VersionVector(), records: [], next: after, more: false)
+            }
+            return try SnapshotPage.of(snapshot, after: after, limit: limit, maxBytes: maxBytes, readable: readable)
+        }
+    }
+
+    /// Folds the ops through `horizon` into the snapshot (``SyncModel/MemoryOpLog/compact(through:schema:)``).
+    public func compact(through horizon: UInt64, schema: Schema) throws {
+        try lock.withLock { try log.compact(through: horizon, schema: schema) }
+    }
 
     public func department(forToken token: String) -> String? {
         let hash = MemoryServerLog.hash(token)

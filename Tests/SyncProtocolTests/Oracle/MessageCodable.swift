@@ -38,6 +38,13 @@ struct CodableMembers: MessageMembers {
 
     func int64(_ name: String) -> Int64? { try? container.decode(Int64.self, forKey: AnyKey(name)) }
 
+    func snapshotKey(_ name: String) -> SnapshotKey? {
+        guard let object = try? container.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey(name)),
+              let collection = try? object.decode(String.self, forKey: AnyKey("collection")),
+              let row = try? object.decode(String.self, forKey: AnyKey("row")) else { return nil }
+        return SnapshotKey(collection: collection, row: row)
+    }
+
     func ops(_ name: String) throws(JSONReadError) -> [Op] {
         do {
             return try container.decode([Op].self, forKey: AnyKey(name))
@@ -87,6 +94,7 @@ extension ClientMessage: Codable {
         case .subscribe(let m): try m.encode(to: encoder)
         case .ping(let m): try m.encode(to: encoder)
         case .stateHash(let m): try m.encode(to: encoder)
+        case .snapshot(let m): try m.encode(to: encoder)
         }
         var c = encoder.container(keyedBy: AnyKey.self)
         try c.encode(type, forKey: AnyKey("type"))
@@ -117,6 +125,9 @@ extension ServerMessage: Codable {
         case .pong(let m): try m.encode(to: encoder)
         case .hash(let m): try m.encode(to: encoder)
         case .error(let m): try m.encode(to: encoder)
+        case .snapshotPage:
+            // Its records pass through as stored bytes, which Foundation's coders cannot carry.
+            throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "snapshot_page has no oracle form"))
         }
         var c = encoder.container(keyedBy: AnyKey.self)
         try c.encode(type, forKey: AnyKey("type"))
@@ -160,6 +171,7 @@ extension ErrorReply: Decodable {
         let id = try c.decodeIfPresent(Int64.self, forKey: .id)
         let raw = try c.decode(String.self, forKey: .code)
         let text = try c.decode(String.self, forKey: .message)
-        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal))
+        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal),
+                  horizon: try c.decodeIfPresent(UInt64.self, forKey: .horizon))
     }
 }
