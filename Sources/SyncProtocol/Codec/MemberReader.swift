@@ -1,8 +1,8 @@
 import SyncModel
 
-/// The members of one client line's top-level object, as ``MemberReader`` asks for them. Two
-/// sources conform: ``LineMembers`` (the fast reader of the wire) and ``CodableMembers``
-/// (Foundation's decoder, behind `ClientMessage: Codable`), so the message rules exist once.
+/// The members of one client line's top-level object, as ``MemberReader`` asks for them:
+/// ``LineMembers`` (the reader of the wire) conforms, and the tests' Foundation oracle does too,
+/// so the message rules (`ClientMessage.read`) exist once.
 protocol MessageMembers {
     /// Whether the member is present (even as `null`).
     mutating func contains(_ name: String) -> Bool

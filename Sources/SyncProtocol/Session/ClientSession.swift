@@ -39,6 +39,8 @@ public struct ClientSession: Sendable {
         /// `more` = true, `followUp` is the next pull to send.
         case changes(Changes, followUp: ClientMessage?)
         case pong(id: Int64)
+        /// The daemon's state hash of this department's scope, answering ``ClientSession/stateHash()``.
+        case stateHash(HashReply)
         /// A page of the snapshot; while `more` is true, `followUp` is the request of the next page
         /// (same horizon, after this page's `next`).
         case snapshotPage(SnapshotPage, followUp: ClientMessage?)
@@ -54,6 +56,7 @@ public struct ClientSession: Sendable {
         case pull(since: UInt64, limit: Int?)
         case subscribe
         case ping
+        case stateHash
         case snapshot(horizon: UInt64?, after: SnapshotKey?, limit: Int?)
     }
 
@@ -125,6 +128,11 @@ public struct ClientSession: Sendable {
         .ping(Ping(id: takeID(.ping)))
     }
 
+    /// Asks for the daemon's state hash of what this connection's department may read.
+    public mutating func stateHash() -> ClientMessage {
+        .stateHash(StateHash(id: takeID(.stateHash)))
+    }
+
     // MARK: Replies
 
     /// Interprets one server line.
@@ -153,6 +161,10 @@ public struct ClientSession: Sendable {
         case .pong(let pong):
             guard outstanding.removeValue(forKey: pong.id) == .ping else { return violation("pong \(pong.id) answers no ping") }
             return .pong(id: pong.id)
+        case .hash(let reply):
+            guard outstanding.removeValue(forKey: reply.id) == .stateHash else { return violation("hash \(reply.id) answers no state_hash") }
+            guard Hex.isLowercase(reply.hash, count: 64) else { return violation("hash \(reply.id) is not 64 lowercase hex digits") }
+            return .stateHash(reply)
         case .changes(let changes):
             return receiveChanges(changes)
         case .snapshotPage(let reply):

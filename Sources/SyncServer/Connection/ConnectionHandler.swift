@@ -173,6 +173,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
             case .subscribe(let id, let since):
                 subscribe(id: id, since: since, context: context)
+            case .stateHash(_, let department):
+                hub.stateHash(department: department, on: context.eventLoop).assumeIsolated().whenComplete { result in
+                    switch result {
+                    case .success(let scope):
+                        self.perform(self.session.hashed(scope.hash, head: scope.head))
+                    case .failure(let error):
+                        self.logger.error("state hash failed", metadata: ["error": "\(error)"])
+                        self.perform(self.session.failed("the server could not compute the state hash"))
+                    }
+                }
             case .snapshot(_, let horizon, let after, let limit):
                 hub.snapshotPage(horizon: horizon, after: after, limit: limit, department: session.peer?.department ?? "", on: context.eventLoop)
                     .assumeIsolated().whenComplete { result in

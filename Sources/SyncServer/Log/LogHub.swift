@@ -118,6 +118,14 @@ final class LogHub: @unchecked Sendable {
         }
     }
 
+    /// The state hash of what `department` may read under the rules in force, on the thread pool.
+    func stateHash(department: String, on eventLoop: any EventLoop) -> EventLoopFuture<ScopeHash> {
+        let storage = storage, schema = configuration.schema, rules = rules
+        return threadPool.runIfActive(eventLoop: eventLoop) {
+            try ScopeHash(of: department, rules: rules, schema: schema, in: storage)
+        }
+    }
+
     /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
     /// ops when they reach back that far, else read and encoded on the thread pool.
     func pull(since: UInt64, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
