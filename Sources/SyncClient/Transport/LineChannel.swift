@@ -43,9 +43,11 @@ final class LineChannel: Sendable {
 
     /// Connects, or throws ``SyncClientError/network(_:_:)`` within `connectTimeout`. With `tls`,
     /// TLS runs below the line framing; its handshake completes before the first line is read, and
-    /// its failures end the event stream with ``SyncClientError/tls(_:)``.
+    /// its failures end the event stream with ``SyncClientError/tls(_:)``. With
+    /// `holdFirstLine` (a `hello` that offers compression), the first line received is delivered
+    /// and nothing after it until ``streamsAfterWelcome(_:)``.
     static func connect(to address: ServerAddress, tls: ServerTrust? = nil, group: any EventLoopGroup, connectTimeout: TimeAmount,
-                        maxLineBytes: Int) async throws(SyncClientError) -> LineChannel {
+                        maxLineBytes: Int, holdFirstLine: Bool = false) async throws(SyncClientError) -> LineChannel {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self, throwing: (any Error).self)
         let activity = ReadActivity()
         let verdict = TLSVerdict()
@@ -64,7 +66,8 @@ final class LineChannel: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(tlsHandlers)
                     try channel.pipeline.syncOperations.addHandler(activity)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
+                    try channel.pipeline.syncOperations.addHandler(LineReader(maxLineBytes: maxLineBytes, holdAfterFirstLine: holdFirstLine))
+                    try channel.pipeline.syncOperations.addHandler(LineWriter())
                     try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation, tls: tls == nil ? nil : (verdict, port)))
                 }
             }
@@ -88,6 +91,20 @@ final class LineChannel: Sendable {
             try await channel.writeAndFlush(line).get()
         } catch {
             throw LineChannel.networkError(error, context: "sending")
+        }
+    }
+
+    /// After `welcome`: lines written from now on go out in `compression`, and lines received
+    /// after the welcome are read in it (nil: both stay plain); a reader that held after the
+    /// welcome goes on. Call before sending the next request.
+    func streamsAfterWelcome(_ compression: WireCompression?) async throws(SyncClientError) {
+        do {
+            if let compression {
+                try await channel.pipeline.triggerUserOutboundEvent(LineStreamSwitch.output(compression)).get()
+            }
+            try await channel.pipeline.triggerUserOutboundEvent(LineStreamSwitch.input(compression)).get()
+        } catch {
+            throw LineChannel.networkError(error, context: "starting compression")
         }
     }
 

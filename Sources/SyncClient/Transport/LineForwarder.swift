@@ -24,6 +24,9 @@ final class LineForwarder: ChannelInboundHandler, Sendable {
             context.close(promise: nil)
         case .incomplete:
             continuation.finish(throwing: SyncClientError.network(.closed, "the connection closed in the middle of a line"))
+        case .corruptStream(let reason):
+            continuation.finish(throwing: SyncClientError.protocolViolation("the server's compressed stream does not inflate: \(reason)"))
+            context.close(promise: nil)
         }
     }
 

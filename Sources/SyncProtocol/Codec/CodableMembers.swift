@@ -30,6 +30,8 @@ struct CodableMembers: MessageMembers {
 
     func int64(_ name: String) -> Int64? { try? container.decode(Int64.self, forKey: AnyKey(name)) }
 
+    func strings(_ name: String) -> [String]? { try? container.decode([String].self, forKey: AnyKey(name)) }
+
     func ops(_ name: String) throws(JSONReadError) -> [Op] {
         do {
             return try container.decode([Op].self, forKey: AnyKey(name))
