@@ -123,6 +123,7 @@ final class SessionConnection {
             throw .network(.closed, "\(error)")
         }
         guard case .line(let line) = event else { return .tick }
+        channel.lineTaken()
         let message: ServerMessage
         do { message = try WireDecoder.serverMessage(from: line) } catch {
             // Often another service on the port (an HTTP proxy answers "HTTP/1.1 400"): show its words.

@@ -29,12 +29,15 @@ final class LineChannel: Sendable {
     private let continuation: AsyncThrowingStream<Event, any Error>.Continuation
     private let channel: any Channel
     private let activity: ReadActivity
+    private let demand: ReadDemand
     /// What the TLS layer found; nil on a plain connection.
     private let verdict: TLSVerdict?
 
     private init(channel: any Channel, events: AsyncThrowingStream<Event, any Error>,
-                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity, verdict: TLSVerdict?) {
+                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity, demand: ReadDemand,
+                 verdict: TLSVerdict?) {
         self.channel = channel
+        self.demand = demand
         self.verdict = verdict
         self.events = events
         self.continuation = continuation
@@ -50,6 +53,7 @@ final class LineChannel: Sendable {
                         maxLineBytes: Int, holdFirstLine: Bool = false) async throws(SyncClientError) -> LineChannel {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self, throwing: (any Error).self)
         let activity = ReadActivity()
+        let demand = ReadDemand()
         let verdict = TLSVerdict()
         let tlsHandlers: [any ChannelHandler]
         do {
@@ -68,12 +72,12 @@ final class LineChannel: Sendable {
                     try channel.pipeline.syncOperations.addHandler(activity)
                     try channel.pipeline.syncOperations.addHandler(LineReader(maxLineBytes: maxLineBytes, holdAfterFirstLine: holdFirstLine))
                     try channel.pipeline.syncOperations.addHandler(LineWriter())
-                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation, tls: tls == nil ? nil : (verdict, port)))
+                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation, tls: tls == nil ? nil : (verdict, port), demand: demand))
                 }
             }
         do {
             let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
-            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity,
+            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity, demand: demand,
                                verdict: tls == nil ? nil : verdict)
         } catch {
             continuation.finish()
@@ -83,6 +87,12 @@ final class LineChannel: Sendable {
 
     /// Whether this is a TLS connection whose handshake has not completed.
     var tlsHandshakePending: Bool { verdict.map { !$0.handshakeDone } ?? false }
+
+    /// The consumer took a ``Event/line(_:)`` from ``events``: reading resumes if it was held for it
+    /// (``ReadDemand``). Call once per line taken.
+    func lineTaken() {
+        if demand.taken() { channel.read() }
+    }
 
     /// Writes one line, terminator included; throws ``SyncClientError/network(_:_:)`` when the
     /// connection is gone.
