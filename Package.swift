@@ -76,14 +76,19 @@ let package = Package(
             "SyncModel",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The parse/run/exit logic both executables share (swift-argument-parser).
+        .target(name: "CommandRunner", dependencies: [
+            "SyncModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "plansyncd", dependencies: [
-            "SyncModel", "SyncServer", "SyncStore", "Planning", "RulesFile",
+            "SyncModel", "SyncServer", "SyncStore", "Planning", "RulesFile", "CommandRunner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "plansync", dependencies: [
-            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning", "PlanningViews",
+            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning", "PlanningViews", "CommandRunner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -18,5 +18,10 @@ public struct SyncSummary: Equatable, Sendable {
     public var cursor: UInt64 = 0
 
     /// All zero: nothing done yet.
+    /// Snapshot rows installed by a bootstrap (the daemon's log was compacted past the cursor).
+    public var snapshotRows: Int = 0
+    /// The horizon of the snapshot this sync bootstrapped from, nil when it did not.
+    public var bootstrapped: UInt64?
+
     public init() {}
 }

@@ -36,6 +36,9 @@ struct BenchRunner {
                 try GrowthBench.run(sizes: plan.growthSizes, probeRows: plan.growthProbeRows, batch: plan.batch, scratch: $0)
             }
         }
+        if selected.contains("lagging") {
+            report.lagging = try step("lagging") { try LaggingBench.run(backlog: plan.lagBacklog, commits: plan.lagCommits, scratch: $0) }
+        }
         return report
     }
 

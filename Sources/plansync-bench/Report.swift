@@ -11,6 +11,7 @@ struct BenchReport: Encodable {
     var fanout: FanoutBench.Result?
     var memory: MemoryBench.Result?
     var growth: [GrowthBench.Point]?
+    var lagging: LaggingBench.Result?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -48,6 +49,12 @@ struct BenchReport: Encodable {
         }
         for point in growth ?? [] {
             lines.append(("growth", "\(f(point.ops_per_s)) ops/s with \(point.ops) ops held"))
+        }
+        if let l = lagging {
+            lines.append(("lagging", "writer p99 \(f(l.commit_p99_ms_alone, 2)) ms alone, \(f(l.commit_p99_ms_with_laggard, 2)) ms beside a laggard (\(f(l.ratio, 2))x; it read \(f(l.laggard_read_mib, 1)) MiB of \(l.backlog_ops) ops); daemon \(f(l.daemon_rss_mib, 1)) MiB"))
+            if let peak = l.watch_client_peak_rss_mib, let s = l.watch_client_catch_up_s {
+                lines.append(("  sync --watch catching up", "peak \(f(peak, 1)) MiB RSS, \(f(s, 1)) s"))
+            }
         }
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")

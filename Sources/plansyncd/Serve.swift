@@ -49,6 +49,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(help: "Compact the log at start and hourly, keeping the ops of the last N days (off by default).")
+    var keepDays: Int?
+
     @Flag(help: "Serve plain TCP on a non-loopback --host (tokens and data cross the network unencrypted).")
     var allowPlaintext = false
 
@@ -61,6 +64,7 @@ struct Serve: AsyncParsableCommand {
                               ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
+        if let keepDays, keepDays < 0 { throw ValidationError("--keep-days must be 0 or more") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         // `plansync sync --watch` pings after 15 s without sending; a shorter timeout would cut live watchers.
         guard subscriberTimeout >= 30 else { throw ValidationError("--subscriber-timeout must be at least 30 (watchers ping every 15 s)") }
@@ -110,6 +114,9 @@ struct Serve: AsyncParsableCommand {
         }
         hangup.resume()
         defer { hangup.cancel() }
+        let retention = keepDays.map { Retention(log: log, daemon: daemon, keepDays: $0, logger: logger) }
+        retention?.start()
+        defer { retention?.stop() }
         do {
             try await group.run()
         } catch let error as SyncDaemonError {

@@ -24,7 +24,7 @@ final class CountingLog: ServerLogStorage, @unchecked Sendable {
     func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
 
     func ops(since: UInt64, limit: Int) throws -> [Op] {
-        let ops = inner.ops(since: since, limit: limit)
+        let ops = try inner.ops(since: since, limit: limit)
         lock.withLock { read += ops.count }
         return ops
     }

@@ -18,7 +18,7 @@ final class SlowLog: ServerLogStorage, @unchecked Sendable {
     func lastSeq(of node: String) throws -> UInt64 { inner.lastSeq(of: node) }
     func storedOp(_ dot: Dot) throws -> Op? { inner.storedOp(dot) }
     func head() throws -> UInt64 { inner.head() }
-    func ops(since: UInt64, limit: Int) throws -> [Op] { inner.ops(since: since, limit: limit) }
+    func ops(since: UInt64, limit: Int) throws -> [Op] { try inner.ops(since: since, limit: limit) }
     func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
 
     func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import SyncModel
 import Testing
 @testable import SyncServer
@@ -27,6 +28,12 @@ struct TranscriptTests {
         var clients: [Character: LineClient] = [:]
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)
+            // `#! compact-through N` compacts the log through position N here (PROTOCOL.md §9).
+            if line.hasPrefix("#! compact-through "), let horizon = UInt64(line.dropFirst("#! compact-through ".count)) {
+                try daemon.log.compact(through: horizon, schema: PlanningSchema.schema)
+                daemon.daemon.noteCompaction(horizon: horizon)
+                continue
+            }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let where_ = "\(file):\(number + 1)"
             guard line.count >= 3, let name = line.first, name.isUppercase else {

@@ -21,6 +21,8 @@ final class SessionConnection {
     private let requestTimeout: TimeAmount
     /// The server's greeting.
     private(set) var welcome = Welcome(server: "", department: "", time: .zero, head: 0)
+    /// The `horizon` of the last `snapshot_required` refusal: where the daemon's snapshot stands.
+    private(set) var refusedHorizon: UInt64?
 
     private init(channel: LineChannel, session: ClientSession, requestTimeout: TimeAmount) {
         self.channel = channel
@@ -132,6 +134,7 @@ final class SessionConnection {
         }
         switch session.receive(message) {
         case .refused(let reply, _):
+            if reply.code == .snapshotRequired { refusedHorizon = reply.horizon }
             throw .server(code: reply.code, message: reply.message)
         case .violation(let text):
             throw .protocolViolation(text)

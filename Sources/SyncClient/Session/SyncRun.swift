@@ -18,7 +18,7 @@ struct SyncRun {
     let node: String
     let options: SyncClientOptions
     let welcome: Welcome
-    private(set) var summary = SyncSummary()
+    var summary = SyncSummary()
     private var meter: ProgressMeter
     /// The push's refusal, thrown once the pull ran.
     private var refusal: SyncClientError?
@@ -235,11 +235,39 @@ struct SyncRun {
     /// Pulls from the replica's cursor until the server says there is no more, applying each
     /// page with its `next` as the new cursor in one replica transaction. The next pull goes out
     /// before a page is applied, so the daemon reads it meanwhile. Own ops up to `localThrough`
-    /// are in the replica already and are not handed to it again.
+    /// are in the replica already and are not handed to it again. When the daemon answers
+    /// `snapshot_required` (its log was compacted past the cursor), the replica is bootstrapped
+    /// from the snapshot first (``bootstrap(on:horizon:)``), then the pull goes on from there.
     mutating func pullAll(on connection: SessionConnection, localThrough: UInt64 = 0) async throws(SyncClientError) {
         let since = try replicaCall("reading the cursor") { try replica.cursor() }
         // From 0 the pull reads the whole log: what it holds is checked against the replica.
         var seen: VersionVector? = since == 0 ? VersionVector() : nil
+        do throws(SyncClientError) {
+            try await pullPages(on: connection, since: since, into: .replica(localThrough: localThrough), seen: &seen)
+        } catch .server(.snapshotRequired, let message) where connection.isOpen {
+            guard let horizon = connection.refusedHorizon else { throw .server(code: .snapshotRequired, message: message) }
+            try await bootstrap(on: connection, horizon: horizon)
+            let resumed = try replicaCall("reading the cursor") { try replica.cursor() }
+            var unchecked: VersionVector?
+            try await pullPages(on: connection, since: resumed, into: .replica(localThrough: localThrough), seen: &unchecked)
+            return
+        }
+        if let seen { try checkHeld(against: seen) }
+    }
+
+    /// Where pulled pages go.
+    enum PullTarget {
+        /// The replica; own ops up to `localThrough` are in it already and are left out.
+        case replica(localThrough: UInt64)
+        /// A replica being bootstrapped: every op.
+        case bootstrap(any SnapshotBootstrap)
+    }
+
+    /// Pulls pages from `since` until `more` is false, applying each page with its `next` in one
+    /// transaction of `target`, the next pull sent before a page is applied; `seen`, when not
+    /// nil, observes every dot pulled.
+    mutating func pullPages(on connection: SessionConnection, since: UInt64, into target: PullTarget,
+                            seen: inout VersionVector?) async throws(SyncClientError) {
         let limit = max(1, options.pullLimit)
         var reply = try await connection.request({ $0.pull(since: since, limit: limit) }, awaiting: "changes")
         while true {
@@ -250,19 +278,21 @@ struct SyncRun {
             }
             if seen != nil { for op in page.ops { seen?.observe(op.dot) } }
             if !page.ops.isEmpty {
-                let node = node
-                let fresh = localThrough == 0 ? page.ops : page.ops.filter { $0.node != node || $0.seq > localThrough }
-                try replicaCall("applying \(page.ops.count) pulled ops") { try replica.applyRemote(fresh, cursor: page.next) }
+                let node = node, replica = replica
+                switch target {
+                case .replica(let localThrough):
+                    let fresh = localThrough == 0 ? page.ops : page.ops.filter { $0.node != node || $0.seq > localThrough }
+                    try replicaCall("applying \(page.ops.count) pulled ops") { try replica.applyRemote(fresh, cursor: page.next) }
+                case .bootstrap(let bootstrap):
+                    try replicaCall("applying \(page.ops.count) pulled ops to the bootstrap") { try bootstrap.applyRemote(page.ops, cursor: page.next) }
+                }
             }
             summary.pulled += page.ops.count
             summary.applied += page.ops.count(where: { $0.node != node })
             summary.head = max(summary.head, page.next)
             summary.cursor = page.next
             options.onEvent?(.progress(meter.pulled(page.ops.count)))
-            guard followUp != nil else {
-                if let seen { try checkHeld(against: seen) }
-                return
-            }
+            guard followUp != nil else { return }
             reply = try await connection.reply(awaiting: "changes")
         }
     }

@@ -45,7 +45,14 @@ struct WatchLoop {
             var push = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
             try await push.pushOnly(on: connection, greeting: greeting)
             var watch = try WatchSession(replica: replica, node: identity.node, options: options)
-            try await watch.run(on: connection)
+            do throws(SyncClientError) {
+                try await watch.run(on: connection)
+            } catch .server(.snapshotRequired, _) where connection.isOpen {
+                // The log was compacted past the cursor: bootstrap (as `sync` does), then watch again.
+                try await push.pullAll(on: connection)
+                var again = try WatchSession(replica: replica, node: identity.node, options: options)
+                try await again.run(on: connection)
+            }
         } catch {
             await connection.close()
             throw error

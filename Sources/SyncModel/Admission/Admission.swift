@@ -3,10 +3,12 @@
 /// A push is all or nothing. For each op in order:
 /// 1. it fits the schema (`invalid_op`) and was made by the pushing node (`invalid_op`);
 /// 2. a seq at or below the node's last is a duplicate when its content equals the stored op
-///    (counted, skipped) and `duplicate_dot` otherwise (a copied replica);
+///    (counted, skipped) and `duplicate_dot` otherwise (a copied replica); a dot the log has
+///    compacted (``OpLogIndex/foldedSeq(of:)``) is counted a duplicate unseen, its content gone;
 /// 3. the seq is the node's last + 1 (`seq_gap`);
 /// 4. its HLC is at most the allowed skew ahead of the server's wall clock (`clock_skew`);
-/// 5. every dot it replaces or removes is in the log or earlier in the batch (`invalid_op`).
+/// 5. every dot it replaces or removes is in the log or earlier in the batch (`invalid_op`);
+///    a compacted dot is in the log: ``OpLogIndex/lastSeq(of:)`` counts the snapshot's marks.
 ///
 /// ```swift
 /// let result = try Admission.admit(ops, pushedBy: "sales-laptop", schema: schema, log: log,
@@ -58,6 +60,14 @@ public enum Admission {
             logLast[n] = s
             return s
         }
+        var foldedSeq: UInt64?
+        func folded(_ n: String, at i: Int) throws(Refusal) -> UInt64 {
+            if let s = foldedSeq { return s }
+            let s: UInt64
+            do { s = try log.foldedSeq(of: n) } catch { throw Refusal(code: .internalError, message: "\(error)", index: i) }
+            foldedSeq = s
+            return s
+        }
         func last(_ n: String, at i: Int) throws(Refusal) -> UInt64 {
             if n == node, let s = batchLast { return s }
             return try logged(n, at: i)
@@ -71,6 +81,11 @@ public enum Admission {
             let lastSeq = try last(op.node, at: i)
             if op.seq <= lastSeq {
                 let inLog = try logged(node, at: i)
+                if op.seq <= inLog, op.seq <= (try folded(node, at: i)) {
+                    // Compacted: the dot is known, its content is gone (a lost ack, sent again).
+                    result.duplicates += 1
+                    continue
+                }
                 let stored: Op?
                 if op.seq > inLog {
                     stored = result.accepted[Int(op.seq - inLog - 1)].content

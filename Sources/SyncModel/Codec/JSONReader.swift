@@ -281,6 +281,15 @@ public struct JSONReader {
         return true
     }
 
+    /// The bytes of the value at the cursor as written (a nested object or array whole), the
+    /// cursor past it: to pass a value on without decoding it (snapshot records).
+    public mutating func readRawValue() -> [UInt8] {
+        skipSpace()
+        let start = position
+        skipValue()
+        return Array(bytes[start..<min(position, bytes.count)])
+    }
+
     /// Skips the value at the cursor, whatever it is.
     public mutating func skipValue() {
         switch type() {

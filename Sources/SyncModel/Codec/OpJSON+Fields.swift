@@ -77,11 +77,9 @@ extension OpJSON {
             return value
         }
 
-        /// A number whose exact value lies beyond ±2^53, though a double or Foundation's decoder
-        /// would round or truncate it into range (`9007199254740992.5`): refused as written.
+        /// ``JSONReader/beyondLimit(_:)`` under `member`.
         func beyondLimit(_ member: Member, _ n: JSONReader.RawNumber) -> JSONReadError {
-            let text = String(decoding: reader.digits(n), as: UTF8.self)
-            return invalid(member, "number \(text.prefix(40)) is beyond ±2^53")
+            reader.beyondLimit(n).under(.key("\(member)"))
         }
 
         // MARK: Members
@@ -138,99 +136,61 @@ extension OpJSON {
         /// `value` of a set: required, and `null` is a value (it clears the field).
         mutating func value() throws(JSONReadError) -> Value {
             guard try seek(.value, required: true) else { throw missing(.value) }
-            switch reader.type() {
-            case .null:
-                _ = reader.readNull()
-                return .null
-            case .bool:
-                return .bool(reader.readBool() ?? false)
-            case .string:
-                return .text(reader.readString() ?? "")
-            case .number:
-                if let n = reader.readNumber() {
-                    if NumberText.isBeyondLimit(reader.digits(n)) { throw beyondLimit(.value, n) }
-                    if let i = reader.int64(n) { return .integer(i) }
-                    if let d = reader.double(n) { return .real(d) }
-                }
-                throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key("value")])
-            case .object, .array:
-                throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key("value")])
-            }
+            return try OpJSON.readValue(from: &reader, member: "value")
         }
 
         /// The array of dots at the cursor.
         mutating func dots(_ member: Member) throws(JSONReadError) -> [Dot] {
-            guard reader.enterArray() else { throw mismatch(member, expected: "an array of dots") }
-            var dots: [Dot] = []
-            var index = 0
-            while reader.nextElement() {
-                guard let raw = reader.readRawString() else {
-                    throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key("\(member)"))
-                }
-                if let bytes = reader.plainBytes(raw), let dot = OpJSON.dot(bytes) {
-                    dots.append(dot)
-                } else {
-                    let text = reader.text(raw)
-                    guard let dot = Dot(parsing: text) else {
-                        throw JSONReadError(.invalid, "invalid dot \"\(text.prefix(80))\": expected \"node:seq\"",
-                                            path: [.key("\(member)"), .index(index)])
-                    }
-                    dots.append(dot)
-                }
-                index += 1
-            }
-            return dots
+            try OpJSON.readDots(from: &reader, member: "\(member)")
         }
 
         /// `context`: absent or `null` is nil; else an object of node → seq.
         mutating func context() throws(JSONReadError) -> VersionVector? {
             guard try seek(.context) else { return nil }
-            guard reader.enterObject() else { throw mismatch(.context, expected: "an object of node → seq") }
-            var entries: [String: UInt64] = [:]
-            while let key = reader.nextMember() {
-                let node = reader.text(key)
-                let seq: UInt64
-                do throws(JSONReadError) { seq = try number(.context, "UInt64") { reader, n in reader.uint64(n) } } catch {
-                    var error = error
-                    error.path.append(.key(node))
-                    throw error
+            return try OpJSON.readVersionVector(from: &reader, member: "context")
+        }
+    }
+
+    // MARK: Shared readers (ops, snapshot records, request members)
+
+    /// A register value at the cursor (``JSONReader/readValue(limited:)``: a JSON scalar, `null`
+    /// included; a number beyond ±2^53 as written is invalid). Errors carry `member` in their path.
+    public static func readValue(from reader: inout JSONReader, member: String) throws(JSONReadError) -> Value {
+        do throws(JSONReadError) { return try reader.readValue() } catch { throw error.under(.key(member)) }
+    }
+
+    /// The version vector at the cursor (``JSONReader/readVersionVector()``). Errors carry
+    /// `member` in their path.
+    public static func readVersionVector(from reader: inout JSONReader, member: String) throws(JSONReadError) -> VersionVector {
+        do throws(JSONReadError) { return try reader.readVersionVector() } catch { throw error.under(.key(member)) }
+    }
+
+    /// The array of dots (`"node:seq"` strings) at the cursor. Errors carry `member` in their path.
+    public static func readDots(from reader: inout JSONReader, member: String) throws(JSONReadError) -> [Dot] {
+        guard reader.enterArray() else { throw reader.mismatch(expected: "an array of dots").under(.key(member)) }
+        var dots: [Dot] = []
+        var index = 0
+        while reader.nextElement() {
+            guard let raw = reader.readRawString() else {
+                throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key(member))
+            }
+            if let bytes = reader.plainBytes(raw), let dot = Dot(utf8: bytes) {
+                dots.append(dot)
+            } else {
+                let text = reader.text(raw)
+                guard let dot = Dot(parsing: text) else {
+                    throw JSONReadError(.invalid, "invalid dot \"\(text.prefix(80))\": expected \"node:seq\"",
+                                        path: [.key(member), .index(index)])
                 }
-                if entries[node] == nil { entries[node] = seq }
+                dots.append(dot)
             }
-            for (node, seq) in entries where !NodeID.isValid(node) || seq > Dot.maxSeq {
-                throw invalid(.context, "invalid version vector entry \"\(node.prefix(80))\": \(seq)")
-            }
-            return VersionVector(entries)
+            index += 1
         }
+        return dots
     }
 
-    /// 16 lowercase hex digits, straight from the bytes.
+    /// 16 lowercase hex digits, straight from the bytes (``Hex/uint64(digits:)``).
     static func hlc(_ bytes: UnsafeBufferPointer<UInt8>) -> HLCTimestamp? {
-        guard bytes.count == 16 else { return nil }
-        var value: UInt64 = 0
-        for b in bytes {
-            let digit: UInt8
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(digit)
-        }
-        return HLCTimestamp(raw: value)
-    }
-
-    /// `node:seq` straight from the bytes, with the rules of ``Dot/init(parsing:)``.
-    static func dot(_ bytes: UnsafeBufferPointer<UInt8>) -> Dot? {
-        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
-        let nodeBytes = UnsafeBufferPointer(rebasing: bytes[..<colon])
-        let digits = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
-        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        var seq: UInt64 = 0
-        for d in digits { seq = seq * 10 + UInt64(d - 48) }
-        guard seq >= 1, seq <= Dot.maxSeq else { return nil }
-        let node = String(decoding: nodeBytes, as: UTF8.self)
-        guard NodeID.isValid(node) else { return nil }
-        return Dot(node: node, seq: seq)
+        Hex.uint64(digits: bytes).map(HLCTimestamp.init(raw:))
     }
 }

@@ -22,6 +22,16 @@ public protocol ServerLogStorage: OpLogIndex, Sendable {
     /// last used now (a `hello`; the daemon's periodic re-checks pass false). A requirement, so
     /// calls through `any ServerLogStorage` reach the store's own expiry and revocation.
     func checkToken(_ token: String, nowMilliseconds: UInt64, recordUse: Bool) throws -> TokenCheck
+    /// The last compacted log position, 0 when the log was never compacted. Reads of ops at or
+    /// below it (``ops(since:limit:)`` with a smaller `since`) throw ``SnapshotRequired``. A
+    /// requirement, so calls through `any ServerLogStorage` reach the store's own answer.
+    func horizon() throws -> UInt64
+    /// A page of the snapshot at the horizon (``SnapshotPage``): records after `after` in key
+    /// order, at most `limit` and about `maxBytes`, of the collections `readable` admits, read in
+    /// one transaction. Throws ``SnapshotRequired`` when `horizon` is given and is not the
+    /// snapshot's (it was replaced since the transfer began). A requirement, like ``horizon()``.
+    func snapshotPage(horizon: UInt64?, after: SnapshotKey?, limit: Int, maxBytes: Int,
+                      readable: (String) -> Bool) throws -> SnapshotPage
     /// Brings the daemon's readable replica tables up to the log head (default: nothing). A
     /// requirement, not only an extension method, so calls through `any ServerLogStorage` reach
     /// the conforming type's implementation.
@@ -45,6 +55,16 @@ public struct LogCommit: Equatable, Sendable {
 }
 
 extension ServerLogStorage {
+    /// Never compacted: 0.
+    public func horizon() throws -> UInt64 { 0 }
+
+    /// Never compacted: the empty snapshot at horizon 0 (``SnapshotRequired`` for another horizon).
+    public func snapshotPage(horizon: UInt64?, after: SnapshotKey?, limit: Int, maxBytes: Int,
+                             readable: (String) -> Bool) throws -> SnapshotPage {
+        if let horizon, horizon != 0 { throw SnapshotRequired(horizon: 0) }
+        return SnapshotPage(horizon: 0, versionVector: VersionVector(), records: [], next: after, more: false)
+    }
+
     /// Brings the daemon's own readable replica tables up to the log head. The default does nothing
     /// (an in-memory log has no tables); the SQLite log applies the ops after its replica cursor.
     public func materialize() throws {}

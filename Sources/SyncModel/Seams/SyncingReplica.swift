@@ -55,6 +55,11 @@ public protocol SyncingReplica: Sendable {
     /// Keeps the access rules of a `welcome` (the entries concerning this replica's department,
     /// with the daemon's rules version). Default: nothing kept.
     func adoptRules(_ rules: AccessRules.Wire) throws
+    /// Begins building a replica from the daemon's snapshot at `horizon` with version vector
+    /// `versionVector` beside this one, or resumes the one begun for the same snapshot (the
+    /// daemon's log was compacted past this replica's cursor). The default throws
+    /// ``RepairUnsupported``.
+    func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap
 }
 
 /// A repair the replica does not offer (see ``SyncingReplica/resetCursor(to:)``).
@@ -72,6 +77,9 @@ extension SyncingReplica {
     public func resetCursor(to position: UInt64) throws { throw RepairUnsupported(what: "move its cursor back") }
     public func appliedMarks() throws -> VersionVector? { nil }
     public func adoptRules(_ rules: AccessRules.Wire) throws {}
+    public func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap {
+        throw RepairUnsupported(what: "bootstrap from a snapshot")
+    }
 }
 
 extension SyncingReplica {

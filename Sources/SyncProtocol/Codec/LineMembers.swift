@@ -71,6 +71,42 @@ struct LineMembers: MessageMembers {
         } catch { throw error.under(.key(name)) }
     }
 
+    mutating func snapshotKey(_ name: String) -> SnapshotKey? {
+        guard seek(name), reader.enterObject() else { return nil }
+        var collection: String?, row: String?
+        while let key = reader.nextMember() {
+            if reader.matches(key, "collection"), collection == nil {
+                guard let text = reader.readString() else { return nil }
+                collection = text
+            } else if reader.matches(key, "row"), row == nil {
+                guard let text = reader.readString() else { return nil }
+                row = text
+            } else {
+                reader.skipValue()
+            }
+        }
+        guard let collection, let row else { return nil }
+        return SnapshotKey(collection: collection, row: row)
+    }
+
+    /// A version vector (`snapshot_page.vv`); throws when absent or malformed.
+    mutating func versionVector(_ name: String) throws(JSONReadError) -> VersionVector {
+        guard seek(name) else { throw JSONReadError(.missing, "\"\(name)\" is required", path: [.key(name)]) }
+        return try OpJSON.readVersionVector(from: &reader, member: name)
+    }
+
+    /// The elements of an array of objects as their bytes (`snapshot_page.records`), undecoded.
+    mutating func rawObjects(_ name: String) throws(JSONReadError) -> [[UInt8]] {
+        guard seek(name) else { throw JSONReadError(.missing, "\"\(name)\" is required", path: [.key(name)]) }
+        guard reader.enterArray() else { throw reader.mismatch(expected: "an array").under(.key(name)) }
+        var out: [[UInt8]] = []
+        while reader.nextElement() {
+            guard reader.type() == .object else { throw reader.mismatch(expected: "an object").under(.index(out.count)).under(.key(name)) }
+            out.append(reader.readRawValue())
+        }
+        return out
+    }
+
     mutating func ops(_ name: String) throws(JSONReadError) -> [Op] {
         guard seek(name) else { throw JSONReadError(.missing, "\"\(name)\" is required") }
         return try OpJSON.readArray(from: &reader)

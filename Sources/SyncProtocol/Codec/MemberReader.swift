@@ -1,8 +1,8 @@
 import SyncModel
 
-/// The members of one client line's top-level object, as ``MemberReader`` asks for them. Two
-/// sources conform: ``LineMembers`` (the fast reader of the wire) and ``CodableMembers``
-/// (Foundation's decoder, behind `ClientMessage: Codable`), so the message rules exist once.
+/// The members of one client line's top-level object, as ``MemberReader`` asks for them:
+/// ``LineMembers`` (the reader of the wire) conforms, and the tests' Foundation oracle does too,
+/// so the message rules (`ClientMessage.read`) exist once.
 protocol MessageMembers {
     /// Whether the member is present (even as `null`).
     mutating func contains(_ name: String) -> Bool
@@ -16,6 +16,9 @@ protocol MessageMembers {
     mutating func strings(_ name: String) -> [String]?
     /// The member as an array of ops; failures carry the path below the member.
     mutating func ops(_ name: String) throws(JSONReadError) -> [Op]
+    /// The member as a snapshot key, an object of two strings `collection` and `row`; nil when it
+    /// is not one.
+    mutating func snapshotKey(_ name: String) -> SnapshotKey?
 }
 
 /// Reads the members of one client message and classifies every failure as a ``WireError``
@@ -62,6 +65,15 @@ struct MemberReader<Members: MessageMembers> {
         guard members.contains(name), !members.isNull(name) else { return nil }
         guard let strings = members.strings(name) else { throw WireError(.badRequest, "\(type).\(name) must be an array of strings", id: id) }
         return strings
+    }
+
+    /// An optional snapshot key (`snapshot.after`): absent or `null` is nil.
+    mutating func snapshotKey(_ name: String) throws(WireError) -> SnapshotKey? {
+        guard members.contains(name), !members.isNull(name) else { return nil }
+        guard let key = members.snapshotKey(name) else {
+            throw WireError(.badRequest, "\(type).\(name) must be an object with the strings collection and row", id: id)
+        }
+        return key
     }
 
     /// The `ops` array; decoding failures name the op index and member.

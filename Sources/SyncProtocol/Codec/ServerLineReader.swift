@@ -1,7 +1,8 @@
 import SyncModel
 
-/// Reads a server line with ``LineMembers``, with the rules of `ServerMessage: Decodable`
-/// (every member required except `error.id`; an unknown error code reads as `internal`).
+/// Reads a server line with ``LineMembers``: every member required except `error.id`; an unknown
+/// error code reads as `internal`. The one server-line decoder of the product (the tests check
+/// it against a Foundation `Decodable` oracle).
 enum ServerLineReader {
     static func message(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONReadError) -> ServerMessage {
         guard var m = LineMembers(try JSONReader(validating: bytes)) else { throw JSONReadError(.wrongType, "expected a JSON object") }
@@ -25,10 +26,22 @@ enum ServerLineReader {
             return .changes(Changes(id: id, ops: ops, next: try required("next", m.uint64("next")), more: try required("more", m.bool("more"))))
         case "pong":
             return .pong(Pong(id: try required("id", m.int64("id"))))
+        case "hash":
+            return .hash(HashReply(id: try required("id", m.int64("id")), hash: try required("hash", m.string("hash")),
+                                   head: try required("head", m.uint64("head"))))
         case "error":
             let id: Int64? = m.contains("id") && !m.isNull("id") ? try required("id", m.int64("id")) : nil
+            let horizon: UInt64? = m.contains("horizon") && !m.isNull("horizon") ? try required("horizon", m.uint64("horizon")) : nil
             return .error(ErrorReply(id: id, rawCode: try required("code", m.string("code")), message: try required("message", m.string("message")),
-                                     fatal: try required("fatal", m.bool("fatal"))))
+                                     fatal: try required("fatal", m.bool("fatal")), horizon: horizon))
+        case "snapshot_page":
+            let id = try required("id", m.int64("id"))
+            let horizon = try required("horizon", m.uint64("horizon"))
+            let vv = try m.versionVector("vv")
+            let records = try m.rawObjects("records")
+            let next: SnapshotKey? = m.isNull("next") ? nil : try required("next", m.snapshotKey("next"))
+            let page = SnapshotPage(horizon: horizon, versionVector: vv, records: records, next: next, more: try required("more", m.bool("more")))
+            return .snapshotPage(SnapshotPageReply(id: id, page: page))
         default:
             throw JSONReadError(.invalid, "unknown server message type \"\(type.prefix(40))\"", path: [.key("type")])
         }

@@ -2,8 +2,8 @@ import NIOCore
 import SyncModel
 
 /// Turns messages into lines: compact JSON with sorted keys and unescaped slashes, then `\n`,
-/// written by hand (``SyncModel/JSONOutput``, ``SyncModel/OpJSON``) byte for byte as the
-/// messages' `Encodable` conformances make `JSONEncoder` write them.
+/// written by hand (``SyncModel/JSONOutput``, ``SyncModel/OpJSON``) byte for byte as `JSONEncoder`
+/// writes the messages' Codable forms (the tests' oracle), but for JSONOutput's `\u0008`, `\u000c`.
 ///
 /// Encoding fails only for values JSON cannot hold (a non-finite real), which validated ops never carry.
 public enum WireEncoder {
@@ -49,11 +49,23 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"pong\"}\n")
+        case .hash(let m):
+            out.raw("{\"hash\":")
+            out.string(m.hash)
+            out.raw(",\"head\":")
+            out.unsigned(m.head)
+            out.raw(",\"id\":")
+            out.integer(m.id)
+            out.raw(",\"type\":\"hash\"}\n")
         case .error(let m):
             out.raw("{\"code\":")
             out.string(m.code.rawValue)
             out.raw(",\"fatal\":")
             out.bool(m.fatal)
+            if let horizon = m.horizon {
+                out.raw(",\"horizon\":")
+                out.unsigned(horizon)
+            }
             if let id = m.id {
                 out.raw(",\"id\":")
                 out.integer(id)
@@ -61,8 +73,41 @@ public enum WireEncoder {
             out.raw(",\"message\":")
             out.string(m.message)
             out.raw(",\"type\":\"error\"}\n")
+        case .snapshotPage(let m):
+            return snapshotPageLine(id: m.id, page: m.page)
         }
         return ByteBuffer(bytes: out.bytes)
+    }
+
+    /// The `snapshot_page` line answering request `id`: the records pass as their stored bytes.
+    public static func snapshotPageLine(id: Int64, page: SnapshotPage) -> ByteBuffer {
+        var out = JSONOutput(capacity: 96 + page.records.reduce(0) { $0 + $1.count + 1 })
+        out.raw("{\"horizon\":")
+        out.unsigned(page.horizon)
+        out.raw(",\"id\":")
+        out.integer(id)
+        out.raw(",\"more\":")
+        out.bool(page.more)
+        out.raw(",\"next\":")
+        if let next = page.next { key(next, into: &out) } else { out.raw("null") }
+        out.raw(",\"records\":[")
+        for (i, record) in page.records.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.bytes.append(contentsOf: record)
+        }
+        out.raw("],\"type\":\"snapshot_page\",\"vv\":")
+        SnapshotRecord.versionVector(page.versionVector, into: &out)
+        out.raw("}\n")
+        return ByteBuffer(bytes: out.bytes)
+    }
+
+    /// `{"collection":…,"row":…}`.
+    static func key(_ key: SnapshotKey, into out: inout JSONOutput) {
+        out.raw("{\"collection\":")
+        out.string(key.collection)
+        out.raw(",\"row\":")
+        out.string(key.row)
+        out.byte(UInt8(ascii: "}"))
     }
 
     /// One client line, `\n` included.
@@ -115,6 +160,29 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"ping\"}\n")
+        case .stateHash(let m):
+            out.raw("{\"id\":")
+            out.integer(m.id)
+            out.raw(",\"type\":\"state_hash\"}\n")
+        case .snapshot(let m):
+            out.byte(UInt8(ascii: "{"))
+            if let after = m.after {
+                out.raw("\"after\":")
+                key(after, into: &out)
+                out.byte(UInt8(ascii: ","))
+            }
+            if let horizon = m.horizon {
+                out.raw("\"horizon\":")
+                out.unsigned(horizon)
+                out.byte(UInt8(ascii: ","))
+            }
+            out.raw("\"id\":")
+            out.integer(m.id)
+            if let limit = m.limit {
+                out.raw(",\"limit\":")
+                out.integer(Int64(limit))
+            }
+            out.raw(",\"type\":\"snapshot\"}\n")
         }
         return ByteBuffer(bytes: out.bytes)
     }

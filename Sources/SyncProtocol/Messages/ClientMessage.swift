@@ -18,6 +18,13 @@ public enum ClientMessage: Hashable, Sendable {
     case subscribe(Subscribe)
     /// `{"type":"ping","id":10}`: answered by `pong`.
     case ping(Ping)
+    /// `{"type":"state_hash","id":11}`: answered by `hash`, the daemon's state hash of what the
+    /// connection's department may read.
+    case stateHash(StateHash)
+    /// `{"type":"snapshot","id":11,"horizon":120,"after":{"collection":"projects","row":"p1"},"limit":500}`:
+    /// a page of the snapshot at the log's horizon; answered by `snapshot_page`, or by
+    /// `snapshot_required` when `horizon` is no longer the daemon's.
+    case snapshot(SnapshotRequest)
 
     /// The `type` member.
     public var type: String {
@@ -27,6 +34,8 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull: "pull"
         case .subscribe: "subscribe"
         case .ping: "ping"
+        case .stateHash: "state_hash"
+        case .snapshot: "snapshot"
         }
     }
 
@@ -38,6 +47,8 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull(let m): m.id
         case .subscribe(let m): m.id
         case .ping(let m): m.id
+        case .stateHash(let m): m.id
+        case .snapshot(let m): m.id
         }
     }
 }
@@ -65,7 +76,7 @@ public struct Hello: Hashable, Sendable, Encodable {
 }
 
 /// Own ops to append, in seq order; at most the server's `max ops per push`.
-public struct Push: Hashable, Sendable, Encodable {
+public struct Push: Hashable, Sendable {
     /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
     public var id: Int64
     public var ops: [Op]
@@ -109,16 +120,46 @@ public struct Ping: Hashable, Sendable, Encodable {
     public init(id: Int64) { self.id = id }
 }
 
-extension ClientMessage: Codable {
-    /// Decodes and classifies failures; every error thrown is a ``WireError`` (see ``MemberReader``).
-    public init(from decoder: any Decoder) throws {
-        let container: KeyedDecodingContainer<AnyKey>
-        do { container = try decoder.container(keyedBy: AnyKey.self) } catch {
-            throw WireError(.badJSON, "expected a JSON object")
-        }
-        self = try ClientMessage.read(CodableMembers(container: container))
+/// A page of the snapshot after `after` (nil: from the first record), at most `limit` records.
+/// With `horizon`, only from the snapshot at that horizon (the pages of one transfer agree).
+public struct SnapshotRequest: Hashable, Sendable, Encodable {
+    public var id: Int64
+    /// The horizon of the transfer's first page; nil for whatever snapshot the daemon holds.
+    public var horizon: UInt64?
+    /// The `next` of the previous page; nil for the first page.
+    public var after: SnapshotKey?
+    /// 1…2^53, clamped by the server; nil for the server's default.
+    public var limit: Int?
+
+    public init(id: Int64, horizon: UInt64? = nil, after: SnapshotKey? = nil, limit: Int? = nil) {
+        self.id = id
+        self.horizon = horizon
+        self.after = after
+        self.limit = limit
     }
 
+    enum CodingKeys: String, CodingKey { case id, horizon, after, limit }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(horizon, forKey: .horizon)
+        try c.encodeIfPresent(after.map { ["collection": $0.collection, "row": $0.row] }, forKey: .after)
+        try c.encodeIfPresent(limit, forKey: .limit)
+    }
+}
+
+/// Asks for the daemon's state hash of what the connection's department may read (``HashReply``),
+/// so a replica can check that it agrees with the daemon without syncing.
+public struct StateHash: Hashable, Sendable, Encodable {
+    /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
+    public var id: Int64
+
+    /// The request `id`.
+    public init(id: Int64) { self.id = id }
+}
+
+extension ClientMessage {
     /// The message rules, whatever reads the members: `type` first, then for requests the `id`
     /// (so that every later error echoes it), then the members of the type in a fixed order.
     static func read(_ members: some MessageMembers) throws(WireError) -> ClientMessage {
@@ -129,10 +170,10 @@ extension ClientMessage: Codable {
             WireError(.unknownType, message, id: members.int64("id").flatMap { idRange.contains($0) ? $0 : nil })
         }
         guard members.contains("type") else {
-            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe, ping, state_hash or snapshot")
         }
         guard let type = members.string("type") else {
-            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe or ping")
+            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe, ping, state_hash or snapshot")
         }
         var reader = MemberReader(members, type: type)
         let positionRange: ClosedRange<Int64> = 0...WireProtocol.maxInteger
@@ -145,7 +186,7 @@ extension ClientMessage: Codable {
             let schema = try reader.integer("schema", in: 0...WireProtocol.maxInteger)
             let compression = try reader.optionalStrings("compression")
             return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema), compression: compression))
-        case "push", "pull", "subscribe", "ping":
+        case "push", "pull", "subscribe", "ping", "state_hash", "snapshot":
             let id = try reader.integer("id", in: idRange)
             reader.id = id
             switch type {
@@ -157,23 +198,18 @@ extension ClientMessage: Codable {
                 return .pull(Pull(id: id, since: UInt64(since), limit: limit.map { Int($0) }))
             case "subscribe":
                 return .subscribe(Subscribe(id: id, since: UInt64(try reader.integer("since", in: positionRange))))
+            case "state_hash":
+                return .stateHash(StateHash(id: id))
+            case "snapshot":
+                let horizon = try reader.optionalInteger("horizon", in: positionRange)
+                let after = try reader.snapshotKey("after")
+                let limit = try reader.optionalInteger("limit", in: 1...WireProtocol.maxInteger)
+                return .snapshot(SnapshotRequest(id: id, horizon: horizon.map { UInt64($0) }, after: after, limit: limit.map { Int($0) }))
             default:
                 return .ping(Ping(id: id))
             }
         default:
-            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe or ping")
+            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe, ping, state_hash or snapshot")
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .hello(let m): try m.encode(to: encoder)
-        case .push(let m): try m.encode(to: encoder)
-        case .pull(let m): try m.encode(to: encoder)
-        case .subscribe(let m): try m.encode(to: encoder)
-        case .ping(let m): try m.encode(to: encoder)
-        }
-        var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(type, forKey: AnyKey("type"))
     }
 }

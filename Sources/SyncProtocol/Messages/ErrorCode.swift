@@ -35,6 +35,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     /// The pushing department may not write an op of the push (access rules); nothing was
     /// stored. The message names the op's index, dot, collection, field and the rule. Not fatal.
     case forbidden = "forbidden"
+    /// A `pull`, `subscribe` or `snapshot` reaches behind the log's horizon: the ops it asks for
+    /// were compacted into a snapshot (or the snapshot being paged was replaced). The reply's
+    /// `horizon` names the snapshot to take (`snapshot` requests), then pull from it. Not fatal.
+    case snapshotRequired = "snapshot_required"
     /// A push carries more ops than the server's limit.
     case tooManyOps = "too_many_ops"
     /// The server already holds its maximum number of connections.

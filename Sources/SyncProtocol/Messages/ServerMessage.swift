@@ -10,6 +10,10 @@ public enum ServerMessage: Hashable, Sendable {
     case changes(Changes)
     /// Answers `ping`.
     case pong(Pong)
+    /// Answers `state_hash`.
+    case hash(HashReply)
+    /// Answers `snapshot`: one page of the snapshot at the log's horizon.
+    case snapshotPage(SnapshotPageReply)
     /// A refusal; `fatal` says the server closes the connection after it.
     case error(ErrorReply)
 
@@ -20,6 +24,8 @@ public enum ServerMessage: Hashable, Sendable {
         case .ack: "ack"
         case .changes: "changes"
         case .pong: "pong"
+        case .hash: "hash"
+        case .snapshotPage: "snapshot_page"
         case .error: "error"
         }
     }
@@ -76,7 +82,7 @@ public struct Ack: Hashable, Sendable, Codable {
 
 /// `{"type":"changes","id":8,"ops":[op…],"next":45,"more":false}`: ops in log order, each with
 /// `department` and `log`; `next` is the position to send as the next `since`.
-public struct Changes: Hashable, Sendable, Codable {
+public struct Changes: Hashable, Sendable {
     public var id: Int64
     public var ops: [Op]
     /// Log position of the last op here, or the request's `since` when there is none.
@@ -99,67 +105,69 @@ public struct Pong: Hashable, Sendable, Codable {
     public init(id: Int64) { self.id = id }
 }
 
+/// `{"type":"hash","id":11,"hash":"<64 hex digits>","head":45}`: the daemon's state hash of what the
+/// connection's department may read (protocol/PROTOCOL.md, "hash").
+public struct HashReply: Hashable, Sendable, Codable {
+    public var id: Int64
+    /// SHA-256 of the canonical form of the department's scope, 64 lowercase hex digits: what its
+    /// replicas print as `state_hash` once they hold the same ops.
+    public var hash: String
+    /// The position the hash is for: the last log position it covers that the department may read
+    /// (0 when none). A replica whose cursor is there, with an empty outbox, holds the same ops.
+    public var head: UInt64
+
+    /// The reply to `state_hash` `id`.
+    public init(id: Int64, hash: String, head: UInt64) {
+        self.id = id
+        self.hash = hash
+        self.head = head
+    }
+}
+
 /// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
-/// failing line had no readable id.
-public struct ErrorReply: Hashable, Sendable, Codable {
+/// failing line had no readable id. `snapshot_required` also carries `horizon`.
+public struct ErrorReply: Hashable, Sendable, Encodable {
     public var id: Int64?
     public var code: ErrorCode
     public var message: String
     public var fatal: Bool
+    /// With `snapshot_required`: the log position the daemon's snapshot folds in; nil otherwise.
+    public var horizon: UInt64?
 
-    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool) {
+    public init(id: Int64?, code: ErrorCode, message: String, fatal: Bool, horizon: UInt64? = nil) {
         self.id = id
         self.code = code
         self.message = message
         self.fatal = fatal
+        self.horizon = horizon
     }
 
-    enum CodingKeys: String, CodingKey { case id, code, message, fatal }
+    enum CodingKeys: String, CodingKey { case id, code, message, fatal, horizon }
 
     /// A code this version does not know reads as `internal`, its text kept in `message`,
     /// so an older client still reads a newer server's refusals.
-    init(id: Int64?, rawCode: String, message: String, fatal: Bool) {
+    init(id: Int64?, rawCode: String, message: String, fatal: Bool, horizon: UInt64? = nil) {
         if let known = ErrorCode(rawValue: rawCode) {
-            self.init(id: id, code: known, message: message, fatal: fatal)
+            self.init(id: id, code: known, message: message, fatal: fatal, horizon: horizon)
         } else {
             self.init(id: id, code: .internal, message: "\(rawCode): \(message)", fatal: fatal)
         }
     }
-
-    /// See ``init(id:rawCode:message:fatal:)``: unknown codes decode as `internal`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let id = try c.decodeIfPresent(Int64.self, forKey: .id)
-        let raw = try c.decode(String.self, forKey: .code)
-        let text = try c.decode(String.self, forKey: .message)
-        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal))
-    }
 }
 
-extension ServerMessage: Codable {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
-        let type = try c.decode(String.self, forKey: AnyKey("type"))
-        switch type {
-        case "welcome": self = .welcome(try Welcome(from: decoder))
-        case "ack": self = .ack(try Ack(from: decoder))
-        case "changes": self = .changes(try Changes(from: decoder))
-        case "pong": self = .pong(try Pong(from: decoder))
-        case "error": self = .error(try ErrorReply(from: decoder))
-        default:
-            throw DecodingError.dataCorruptedError(forKey: AnyKey("type"), in: c, debugDescription: "unknown server message type \"\(type.prefix(40))\"")
-        }
-    }
+/// `{"type":"snapshot_page","id":11,"horizon":120,"vv":{"a":7},"records":[record…],"next":{"collection":"projects","row":"p1"},"more":true}`:
+/// one page of the snapshot at `horizon` (``SyncModel/SnapshotPage``); `records` are the
+/// snapshot's record objects byte for byte (``SyncModel/SnapshotRecord``), `next` is the key to
+/// send as the next `after` (`null` before the first record), `more` whether records follow.
+///
+/// Read and written by ``WireDecoder`` and ``WireEncoder``: the records pass through as the
+/// bytes the daemon stored.
+public struct SnapshotPageReply: Hashable, Sendable {
+    public var id: Int64
+    public var page: SnapshotPage
 
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .welcome(let m): try m.encode(to: encoder)
-        case .ack(let m): try m.encode(to: encoder)
-        case .changes(let m): try m.encode(to: encoder)
-        case .pong(let m): try m.encode(to: encoder)
-        case .error(let m): try m.encode(to: encoder)
-        }
-        var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(type, forKey: AnyKey("type"))
+    public init(id: Int64, page: SnapshotPage) {
+        self.id = id
+        self.page = page
     }
 }

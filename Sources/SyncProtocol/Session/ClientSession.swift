@@ -40,6 +40,11 @@ public struct ClientSession: Sendable {
         /// `more` = true, `followUp` is the next pull to send.
         case changes(Changes, followUp: ClientMessage?)
         case pong(id: Int64)
+        /// The daemon's state hash of this department's scope, answering ``ClientSession/stateHash()``.
+        case stateHash(HashReply)
+        /// A page of the snapshot; while `more` is true, `followUp` is the request of the next page
+        /// (same horizon, after this page's `next`).
+        case snapshotPage(SnapshotPage, followUp: ClientMessage?)
         /// The server refused a request (`request` is nil when the error carried no id we sent).
         case refused(ErrorReply, request: Request?)
         /// The server broke the protocol (unexpected message, positions going back); close.
@@ -52,6 +57,8 @@ public struct ClientSession: Sendable {
         case pull(since: UInt64, limit: Int?)
         case subscribe
         case ping
+        case stateHash
+        case snapshot(horizon: UInt64?, after: SnapshotKey?, limit: Int?)
     }
 
     public let node: String
@@ -121,8 +128,20 @@ public struct ClientSession: Sendable {
         return .subscribe(Subscribe(id: id, since: since))
     }
 
+    /// A page of the snapshot after `after` (nil: the first page); `horizon` pins the transfer to
+    /// the snapshot its first page came from (nil for the first page).
+    public mutating func snapshot(horizon: UInt64?, after: SnapshotKey?, limit: Int? = nil) -> ClientMessage {
+        let id = takeID(.snapshot(horizon: horizon, after: after, limit: limit))
+        return .snapshot(SnapshotRequest(id: id, horizon: horizon, after: after, limit: limit))
+    }
+
     public mutating func ping() -> ClientMessage {
         .ping(Ping(id: takeID(.ping)))
+    }
+
+    /// Asks for the daemon's state hash of what this connection's department may read.
+    public mutating func stateHash() -> ClientMessage {
+        .stateHash(StateHash(id: takeID(.stateHash)))
     }
 
     // MARK: Replies
@@ -157,8 +176,22 @@ public struct ClientSession: Sendable {
         case .pong(let pong):
             guard outstanding.removeValue(forKey: pong.id) == .ping else { return violation("pong \(pong.id) answers no ping") }
             return .pong(id: pong.id)
+        case .hash(let reply):
+            guard outstanding.removeValue(forKey: reply.id) == .stateHash else { return violation("hash \(reply.id) answers no state_hash") }
+            guard Hex.isLowercase(reply.hash, count: 64) else { return violation("hash \(reply.id) is not 64 lowercase hex digits") }
+            return .stateHash(reply)
         case .changes(let changes):
             return receiveChanges(changes)
+        case .snapshotPage(let reply):
+            guard case .snapshot(let horizon, let after, let limit)? = outstanding.removeValue(forKey: reply.id) else {
+                return violation("snapshot_page \(reply.id) answers no snapshot request")
+            }
+            let page = reply.page
+            if let horizon, page.horizon != horizon { return violation("snapshot_page at horizon \(page.horizon), asked for \(horizon)") }
+            if let after, let next = page.next, next < after { return violation("snapshot_page \(reply.id) goes back before \(after)") }
+            if page.more, page.records.isEmpty { return violation("snapshot_page says more but holds no records") }
+            let followUp = page.more ? snapshot(horizon: page.horizon, after: page.next, limit: limit) : nil
+            return .snapshotPage(page, followUp: followUp)
         case .error:
             return violation("unreachable")
         }

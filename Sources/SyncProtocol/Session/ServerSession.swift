@@ -4,7 +4,7 @@ import SyncModel
 /// The server side of one connection as a state machine value (protocol/PROTOCOL.md, "Session").
 /// It touches no socket and no storage: each input returns the ``Action``s for the caller to run,
 /// and the caller reports each result back (``authenticated(department:head:time:)``,
-/// ``committed(_:)``, ``pulled(ops:next:more:)``, …).
+/// ``committed(_:)``, ``pulled(ops:next:more:)``, ``hashed(_:head:)``, …).
 ///
 /// Order: `hello` first (anything else → `auth_required`, fatal), then the protocol and schema
 /// versions (`protocol_version`, fatal), then the token (`auth_failed`, fatal). After `welcome`,
@@ -96,6 +96,14 @@ public struct ServerSession: Sendable {
         /// Send `changes` after `since` tagged `id`, register for live commits, then call
         /// ``ServerSession/subscribed()``.
         case subscribe(id: Int64, since: UInt64)
+        /// Compute the state hash of what `department` may read under the rules in force, for one
+        /// log position (``SyncModel/ServerLogStorage/scopedCanonicalForm(of:rules:schema:)``),
+        /// then call ``ServerSession/hashed(_:head:)`` (or ``ServerSession/failed(_:)``).
+        case stateHash(id: Int64, department: String)
+        /// Read a page of the snapshot (``SyncModel/ServerLogStorage/snapshotPage(horizon:after:limit:maxBytes:readable:)``),
+        /// then call ``ServerSession/snapshotRead(_:)``, or ``ServerSession/snapshotRequired(horizon:)``
+        /// when the snapshot is no longer at `horizon`.
+        case snapshot(id: Int64, horizon: UInt64?, after: SnapshotKey?, limit: Int)
         /// Close the connection (after writing what was sent before).
         case close
     }
@@ -112,6 +120,8 @@ public struct ServerSession: Sendable {
         case push(id: Int64)
         case pull(id: Int64)
         case subscribe(id: Int64)
+        case stateHash(id: Int64)
+        case snapshot(id: Int64)
     }
 
     /// A line waiting behind the request in flight, decoded already: nil for a blank line.
@@ -274,11 +284,44 @@ public struct ServerSession: Sendable {
         return [.sendChanges(id: id, page: page)] + resume()
     }
 
+    /// The snapshot request in flight read `page`.
+    public mutating func snapshotRead(_ page: SnapshotPage) -> [Action] {
+        guard case .snapshot(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.send(.snapshotPage(SnapshotPageReply(id: id, page: page)))] + resume()
+    }
+
+    /// The pull, subscription or snapshot page in flight reaches behind the log's horizon (or its
+    /// snapshot was replaced): `snapshot_required` naming `horizon`, not fatal.
+    public mutating func snapshotRequired(horizon: UInt64) -> [Action] {
+        let id: Int64
+        switch inFlight {
+        case .pull(let i)?, .snapshot(let i)?: id = i
+        case .subscribe(let i)?:
+            id = i
+            subscriptionID = nil
+        default: return []
+        }
+        inFlight = nil
+        let error = ErrorReply(id: id, code: .snapshotRequired,
+                               message: "the log is compacted through position \(horizon): fetch the snapshot at \(horizon), then pull from \(horizon)",
+                               fatal: false, horizon: horizon)
+        return [.send(.error(error))] + resume()
+    }
+
     /// The subscription in flight sent its catch-up and is registered for live commits.
     public mutating func subscribed() -> [Action] {
         guard case .subscribe? = inFlight else { return [] }
         inFlight = nil
         return resume()
+    }
+
+    /// The state hash in flight is computed: `hash` (64 hex digits) for the department's scope at
+    /// position `head` (the last position it covers that the department may read).
+    public mutating func hashed(_ hash: String, head: UInt64) -> [Action] {
+        guard case .stateHash(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.send(.hash(HashReply(id: id, hash: hash, head: head)))] + resume()
     }
 
     /// The action in flight failed in storage: `internal`, fatal while authenticating, else not.
@@ -288,7 +331,7 @@ public struct ServerSession: Sendable {
         switch request {
         case .authenticate:
             return fatal(WireError(.internal, message))
-        case .push(let id), .pull(let id):
+        case .push(let id), .pull(let id), .stateHash(let id), .snapshot(let id):
             return [.send(WireError(.internal, message, id: id).reply(fatal: false))] + resume()
         case .subscribe(let id):
             subscriptionID = nil
@@ -377,6 +420,13 @@ public struct ServerSession: Sendable {
             return [.subscribe(id: subscribe.id, since: subscribe.since)]
         case .ping(let ping):
             return [.send(.pong(Pong(id: ping.id)))]
+        case .stateHash(let request):
+            inFlight = .stateHash(id: request.id)
+            return [.stateHash(id: request.id, department: department)]
+        case .snapshot(let request):
+            inFlight = .snapshot(id: request.id)
+            let limit = min(request.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)
+            return [.snapshot(id: request.id, horizon: request.horizon, after: request.after, limit: max(1, limit))]
         }
     }
 

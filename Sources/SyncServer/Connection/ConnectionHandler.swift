@@ -171,6 +171,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     switch result {
                     case .success(let page):
                         self.perform(self.session.pulled(page))
+                    case .failure(let behind as SnapshotRequired):
+                        self.perform(self.session.snapshotRequired(horizon: behind.horizon))
                     case .failure(let error):
                         self.logger.error("pull failed", metadata: ["error": "\(error)"])
                         self.perform(self.session.failed("the server could not read the log"))
@@ -178,6 +180,29 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
             case .subscribe(let id, let since):
                 subscribe(id: id, since: since, context: context)
+            case .stateHash(_, let department):
+                hub.stateHash(department: department, on: context.eventLoop).assumeIsolated().whenComplete { result in
+                    switch result {
+                    case .success(let scope):
+                        self.perform(self.session.hashed(scope.hash, head: scope.head))
+                    case .failure(let error):
+                        self.logger.error("state hash failed", metadata: ["error": "\(error)"])
+                        self.perform(self.session.failed("the server could not compute the state hash"))
+                    }
+                }
+            case .snapshot(_, let horizon, let after, let limit):
+                hub.snapshotPage(horizon: horizon, after: after, limit: limit, department: session.peer?.department ?? "", on: context.eventLoop)
+                    .assumeIsolated().whenComplete { result in
+                    switch result {
+                    case .success(let page):
+                        self.perform(self.session.snapshotRead(page))
+                    case .failure(let behind as SnapshotRequired):
+                        self.perform(self.session.snapshotRequired(horizon: behind.horizon))
+                    case .failure(let error):
+                        self.logger.error("snapshot read failed", metadata: ["error": "\(error)"])
+                        self.perform(self.session.failed("the server could not read the snapshot"))
+                    }
+                }
             case .close:
                 Linger.close(context)
             }
@@ -232,6 +257,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             case .success:
                 self.logger.debug("subscribed", metadata: ["since": "\(since)"])
                 self.perform(self.session.subscribed())
+            case .failure(let behind as SnapshotRequired):
+                self.perform(self.session.snapshotRequired(horizon: behind.horizon))
             case .failure(let error) where !channel.isActive:
                 // Closed during its catch-up (a subscriber that stopped reading, or went away).
                 self.logger.debug("subscription ended during its catch-up", metadata: ["error": "\(error)"])

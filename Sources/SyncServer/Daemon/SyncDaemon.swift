@@ -57,6 +57,13 @@ public final class SyncDaemon: Service, @unchecked Sendable {
     /// The access rules in force.
     public var rules: AccessRules { hub.rules }
 
+    /// The log was compacted through `horizon` (by this process): pulls and subscriptions from
+    /// below it are answered `snapshot_required` from now on, even while the newest ops kept in
+    /// memory still reach back that far.
+    public func noteCompaction(horizon: UInt64) {
+        hub.noteCompaction(horizon: horizon)
+    }
+
     /// The bound port once started.
     public var port: Int? {
         lock.withLock { serverChannel?.localAddress?.port }

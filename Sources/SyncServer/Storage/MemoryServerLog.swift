@@ -23,7 +23,7 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
     /// Makes a random token for `department` and returns it; only its hash is kept.
     public func addToken(department: String) -> String {
         var generator = SystemRandomNumberGenerator()
-        let token = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        let token = (0..<4).map { _ in Hex.text(generator.next() as UInt64) }.joined()
         addToken(token, department: department)
         return token
     }
@@ -53,7 +53,7 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
 
     /// SHA-256 of the token's UTF-8 bytes, 64 lowercase hex digits.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        Hex.text(bytes: SHA256.hash(data: Data(token.utf8)))
     }
 
     // MARK: ServerLogStorage
@@ -74,16 +74,36 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
         }
     }
 
-    public func ops(since: UInt64, limit: Int) -> [Op] { lock.withLock { log.ops(since: since, limit: limit) } }
+    /// Throws ``SyncModel/SnapshotRequired`` when `since` is below the horizon.
+    public func ops(since: UInt64, limit: Int) throws -> [Op] {
+        try lock.withLock {
+            if since < log.horizon { throw SnapshotRequired(horizon: log.horizon) }
+            return log.ops(since: since, limit: limit)
+        }
+    }
+
+    public func foldedSeq(of node: String) -> UInt64 { lock.withLock { log.foldedSeq(of: node) } }
+
+    public func horizon() -> UInt64 { lock.withLock { log.horizon } }
+
+    public func snapshotPage(horizon: UInt64?, after: SnapshotKey?, limit: Int, maxBytes: Int,
+                             readable: (String) -> Bool) throws -> SnapshotPage {
+        try lock.withLock {
+            if let horizon, horizon != log.horizon { throw SnapshotRequired(horizon: log.horizon) }
+            guard let snapshot = log.snapshot else {
+                return SnapshotPage(horizon: 0, versionVector: VersionVector(), records: [], next: after, more: false)
+            }
+            return try SnapshotPage.of(snapshot, after: after, limit: limit, maxBytes: maxBytes, readable: readable)
+        }
+    }
+
+    /// Folds the ops through `horizon` into the snapshot (``SyncModel/MemoryOpLog/compact(through:schema:)``).
+    public func compact(through horizon: UInt64, schema: Schema) throws {
+        try lock.withLock { try log.compact(through: horizon, schema: schema) }
+    }
 
     public func department(forToken token: String) -> String? {
         let hash = MemoryServerLog.hash(token)
         return lock.withLock { tokens[hash] }
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

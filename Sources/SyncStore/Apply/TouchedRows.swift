@@ -105,6 +105,23 @@ struct TouchedRows {
         return vv
     }
 
+    /// Puts a whole row from a snapshot record in place (a bootstrap): every field's state, the
+    /// `_deleted` register when it has been written, and the `row_vv`. Written by ``flush(_:)``.
+    mutating func install(_ record: SnapshotRecord, table: CollectionLayout, _ db: Database) throws {
+        let r = try row(record.collection, record.row, db) { table }
+        for (name, state) in record.state.fields {
+            guard let field = rows[r].table.byName[name] else { throw StoreError.corrupt("no column for \(record.collection).\(name)") }
+            _ = try self.state(row: r, column: field.index, field: field.name, family: field.family, db)
+            update(row: r, column: field.index, state)
+        }
+        if !record.state.deleted.siblings.isEmpty {
+            let column = rows[r].table.deletedIndex
+            _ = try state(row: r, column: column, field: Op.deletedField, family: .register, db)
+            update(row: r, column: column, .register(record.state.deleted))
+        }
+        for (node, seq) in record.state.vv.sorted { observe(row: r, Dot(node: node, seq: seq)) }
+    }
+
     // MARK: Writing
 
     /// Writes every touched row (field differences, shown values, `row_vv`) and forgets them.

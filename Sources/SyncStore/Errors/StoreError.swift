@@ -54,6 +54,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unrecoverable(String)
     /// The access rules this replica last received forbid the write: the message names the rule.
     case forbidden(String)
+    /// An argument out of range (a compaction position beyond the log, a bad window).
+    case invalidArgument(String)
 
     /// One line, no trailing period, suitable for `plansync: <message>`.
     public var description: String {
@@ -86,6 +88,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notImplemented(let what): return "\(what) is not implemented"
         case .unrecoverable(let message): return message
         case .forbidden(let message): return message
+        case .invalidArgument(let message): return message
         }
     }
 }

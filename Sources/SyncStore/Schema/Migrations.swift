@@ -24,6 +24,28 @@ enum Migrations {
                 ALTER TABLE ps_identity ADD COLUMN tls TEXT;
                 """)
         }
+        // Compaction (issue 14): the daemon's snapshot (one record per row, its version vector,
+        // its horizon), and on a laptop the progress of a bootstrap file being built.
+        migrator.registerMigration("v4-compaction") { db in
+            try db.execute(sql: """
+                CREATE TABLE ps_snapshot (
+                    collection TEXT NOT NULL,
+                    row_id TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    PRIMARY KEY (collection, row_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE ps_snapshot_vv (node TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE ps_horizon (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, compacted_at INTEGER NOT NULL);
+                CREATE TABLE ps_bootstrap (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    horizon INTEGER NOT NULL,
+                    vv TEXT NOT NULL,
+                    after_collection TEXT,
+                    after_row TEXT,
+                    complete INTEGER NOT NULL
+                );
+                """)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

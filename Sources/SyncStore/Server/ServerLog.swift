@@ -59,8 +59,10 @@ public final class ServerLog: ServerLogStorage, Sendable {
         try read { db in try ServerLog.head(db) }
     }
 
+    /// The last position: of the newest op, or the horizon when compaction folded every op.
     static func head(_ db: Database) throws -> UInt64 {
-        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(position), 0) FROM ps_log")) ?? 0))
+        let logged = UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(position), 0) FROM ps_log")) ?? 0))
+        return max(logged, try horizon(db))
     }
 
     /// The highest seq of `node` in the log, 0 if none.
@@ -71,6 +73,11 @@ public final class ServerLog: ServerLogStorage, Sendable {
     /// The stored content of `dot` (without department and position), nil if not in the log.
     public func storedOp(_ dot: Dot) throws -> Op? {
         try read { db in try LogIndex(db: db).storedOp(dot) }
+    }
+
+    /// The highest seq of `node` folded into the snapshot, 0 if none.
+    public func foldedSeq(of node: String) throws -> UInt64 {
+        try read { db in try LogIndex(db: db).foldedSeq(of: node) }
     }
 
     /// Admits the push with ``SyncModel/Admission`` against the log inside one IMMEDIATE write
@@ -113,9 +120,12 @@ public final class ServerLog: ServerLogStorage, Sendable {
     }
 
     /// ``ops(since:limit:)`` one op at a time from one SQLite cursor, in one read transaction:
-    /// rows after the one `body` refuses are neither read nor decoded.
+    /// rows after the one `body` refuses are neither read nor decoded. Throws
+    /// ``SyncModel/SnapshotRequired`` when `since` is below the horizon (those ops were compacted).
     public func forEachOp(since: UInt64, limit: Int, _ body: (Op) throws -> Bool) throws {
         try read { db in
+            let horizon = try ServerLog.horizon(db)
+            if since < horizon { throw SnapshotRequired(horizon: horizon) }
             let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names), department, position FROM ps_log WHERE position > ? ORDER BY position LIMIT ?")
             let rows = try Row.fetchCursor(statement, arguments: [Int64(clamping: since), max(0, limit)])
             while let row = try rows.next() {
@@ -148,8 +158,14 @@ public final class ServerLog: ServerLogStorage, Sendable {
 struct LogIndex: OpLogIndex {
     let db: Database
 
+    /// The highest seq in the log or, when all of the node's ops were compacted, in the snapshot.
     func lastSeq(of node: String) throws -> UInt64 {
-        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM ps_log WHERE node = ?"), arguments: [node]) ?? 0))
+        let logged = UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) FROM ps_log WHERE node = ?"), arguments: [node]) ?? 0))
+        return max(logged, try foldedSeq(of: node))
+    }
+
+    func foldedSeq(of node: String) throws -> UInt64 {
+        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM ps_snapshot_vv WHERE node = ?"), arguments: [node]) ?? 0))
     }
 
     func storedOp(_ dot: Dot) throws -> Op? {

@@ -28,25 +28,7 @@ struct ConvergencePropertyTests {
             if batch == 0 { replay(seed) }
             return
         }
-        var seeds = SplitMix64(seed: Self.runSeed &+ UInt64(batch) &* 0x2545_F491_4F6C_DD1D)
-        var stats = ConvergenceSimulation.Stats()
-        var failed = 0
-        for _ in 0..<Self.schedulesPerBatch {
-            let seed = seeds.next()
-            var sim = ConvergenceSimulation(seed: seed)
-            let failures = sim.run()
-            stats.add(sim.stats)
-            if !failures.isEmpty {
-                failed += 1
-                Issue.record("""
-                    schedule \(Self.hex(seed)) failed:
-                    \(failures.prefix(6).joined(separator: "\n"))
-                    replay with a trace: PLANSYNC_SEED=\(Self.hex(seed)) swift test --filter ConvergencePropertyTests
-                    """)
-                if failed == 3 { break }
-            }
-        }
-        guard failed == 0 else { return }
+        guard let stats = runBatch(seed: Self.runSeed &+ UInt64(batch) &* 0x2545_F491_4F6C_DD1D, compacting: false) else { return }
         #expect(stats.schedules == Self.schedulesPerBatch)
         // The schedules must reach the cases the properties are about, or they prove little.
         #expect(stats.duplicates > 0 && stats.lostAcks > 0 && stats.redeliveries > 0)
@@ -56,8 +38,49 @@ struct ConvergencePropertyTests {
         #expect(stats.equivalentRows > 0 && stats.equivalentElements > 0)
     }
 
-    private func replay(_ seed: UInt64) {
-        var sim = ConvergenceSimulation(seed: seed, tracing: true)
+    /// The same schedules with the server compacting at random moments: replicas offline across
+    /// a compaction (with unsent ops, open conflicts and deleted rows) bootstrap from the snapshot
+    /// or push ops naming compacted dots, and every replica ends with the state and conflict ids
+    /// of a fresh replica of the uncompacted log (``ConvergenceSimulation``, `compacting`).
+    @Test(arguments: 0..<batches)
+    func randomSchedulesConvergeAcrossCompaction(batch: Int) {
+        if let seed = Self.replaySeed {
+            if batch == 0 { replay(seed, compacting: true) }
+            return
+        }
+        guard let stats = runBatch(seed: Self.runSeed &+ UInt64(batch) &* 0x9E37_79B9_7F4A_7C15, compacting: true) else { return }
+        #expect(stats.compactions > 0 && stats.bootstraps > 0 && stats.bootstrapsWithOutbox > 0)
+        #expect(stats.restartedTransfers > 0 && stats.namedCompacted > 0)
+        #expect(stats.duplicates > 0 && stats.lostAcks > 0)
+        #expect(stats.finalRegisterConflicts > 0 && stats.finalEditOnDeleted > 0 && stats.deletes > 0)
+    }
+
+    /// Runs one batch of schedules seeded from `seed`; records each failure (the first three)
+    /// and returns the batch's statistics, nil when a schedule failed.
+    private func runBatch(seed: UInt64, compacting: Bool) -> ConvergenceSimulation.Stats? {
+        var seeds = SplitMix64(seed: seed)
+        var stats = ConvergenceSimulation.Stats()
+        var failed = 0
+        for _ in 0..<Self.schedulesPerBatch {
+            let seed = seeds.next()
+            var sim = ConvergenceSimulation(seed: seed, compacting: compacting)
+            let failures = sim.run()
+            stats.add(sim.stats)
+            if !failures.isEmpty {
+                failed += 1
+                Issue.record("""
+                    schedule \(Self.hex(seed))\(compacting ? " with compaction" : "") failed:
+                    \(failures.prefix(6).joined(separator: "\n"))
+                    replay with a trace: PLANSYNC_SEED=\(Self.hex(seed)) swift test --filter ConvergencePropertyTests
+                    """)
+                if failed == 3 { break }
+            }
+        }
+        return failed == 0 ? stats : nil
+    }
+
+    private func replay(_ seed: UInt64, compacting: Bool = false) {
+        var sim = ConvergenceSimulation(seed: seed, tracing: true, compacting: compacting)
         let failures = sim.run()
         print("schedule \(Self.hex(seed)): \(sim.replicas.map(\.node).joined(separator: ", "))")
         for line in sim.trace?.lines ?? [] { print("  " + line) }

@@ -8,6 +8,14 @@ import SyncModel
 /// pushes and pulls everything, and ``check()`` compares the replicas with each other, with a fresh
 /// replica that applies the whole log, and with ``LogOracle``.
 ///
+/// With `compacting`, the server compacts its log at random moments (``MemoryOpLog/compact(through:schema:)``)
+/// beside an uncompacted copy of the same log (``fullLog``): every push must be judged alike by
+/// both (exact admission across compaction), every snapshot must equal a fresh replica of the
+/// log's prefix, and a replica whose cursor fell behind the horizon bootstraps from snapshot
+/// pages (records through their JSON text, a compaction sometimes replacing the snapshot mid-way),
+/// pulls to the head and re-applies its unsent ops, as `plansync sync` does. At the end every
+/// replica must hold what a fresh replica of the uncompacted log holds.
+///
 /// Everything random comes from one ``SplitMix64`` seeded with ``seed``, so a schedule replays exactly.
 struct ConvergenceSimulation {
     /// Collections the schedules write: every field kind of the planning schema appears in them.
@@ -25,6 +33,10 @@ struct ConvergenceSimulation {
     let schema = PlanningSchema.schema
     var replicas: [SimulatedReplica]
     var log = MemoryOpLog()
+    /// The same log never compacted: what the schedule is "without compaction".
+    var fullLog = MemoryOpLog()
+    /// Whether the server compacts at random moments.
+    let compacting: Bool
     /// Every dot the server accepted, in order of acceptance.
     var acceptedDots: [Dot] = []
     /// True time in ms; replicas see it through their own drifting clocks, the server as is.
@@ -40,6 +52,9 @@ struct ConvergenceSimulation {
         var schedules = 0, ops = 0, pushes = 0, duplicates = 0, lostAcks = 0, redeliveries = 0
         var resolutions = 0, deletes = 0, restores = 0, removes = 0
         var finalRegisterConflicts = 0, finalEditOnDeleted = 0, deletedRegisterConflicts = 0
+        /// Compactions, bootstraps (with unsent ops carried over), restarted snapshot transfers,
+        /// and pushed ops that named a dot the server had compacted.
+        var compactions = 0, bootstraps = 0, bootstrapsWithOutbox = 0, restartedTransfers = 0, namedCompacted = 0
         /// Canonically equivalent, byte-distinct row ids and set elements held apart at the end.
         var equivalentRows = 0, equivalentElements = 0
 
@@ -49,12 +64,15 @@ struct ConvergenceSimulation {
             deletes += o.deletes; restores += o.restores; removes += o.removes
             finalRegisterConflicts += o.finalRegisterConflicts; finalEditOnDeleted += o.finalEditOnDeleted
             deletedRegisterConflicts += o.deletedRegisterConflicts
+            compactions += o.compactions; bootstraps += o.bootstraps; bootstrapsWithOutbox += o.bootstrapsWithOutbox
+            restartedTransfers += o.restartedTransfers; namedCompacted += o.namedCompacted
             equivalentRows += o.equivalentRows; equivalentElements += o.equivalentElements
         }
     }
 
-    init(seed: UInt64, tracing: Bool = false) {
+    init(seed: UInt64, tracing: Bool = false, compacting: Bool = false) {
         self.seed = seed
+        self.compacting = compacting
         var rng = SplitMix64(seed: seed)
         let departments = ["planning", "sales", "marketing", "rnd", "finance"]
         replicas = (0..<Int.random(in: 3...5, using: &rng)).map { i in
@@ -78,7 +96,9 @@ struct ConvergenceSimulation {
                 now += UInt64.random(in: 0...40, using: &rng)
                 let i = Int.random(in: 0..<replicas.count, using: &rng)
                 driftClock(i)
-                if rng.chance(writeShare) {
+                if compacting, rng.chance(0.08) {
+                    try compact()
+                } else if rng.chance(writeShare) {
                     try localWrite(i)
                 } else if rng.chance(0.5) {
                     try push(i, everything: false)
@@ -260,7 +280,7 @@ struct ConvergenceSimulation {
         batch += outbox.prefix(k)
         guard !batch.isEmpty else { return }
         let wire = try batch.map { try overTheWire($0) }
-        let known = wire.filter { log.storedOp($0.dot) != nil }
+        let known = wire.filter { fullLog.storedOp($0.dot) != nil }
         let result: Admission.Result
         do {
             result = try Admission.admit(wire, pushedBy: replicas[i].node, schema: schema, log: log,
@@ -269,10 +289,21 @@ struct ConvergenceSimulation {
             throw SimulationError("server refused a push of \(replicas[i].node) \(wire.map(\.dot)): \(error)")
         }
         guard result.duplicates == known.count,
-              result.accepted.map(\.dot) == wire.filter({ log.storedOp($0.dot) == nil }).map(\.dot) else {
+              result.accepted.map(\.dot) == wire.filter({ fullLog.storedOp($0.dot) == nil }).map(\.dot) else {
             throw SimulationError("push of \(wire.map(\.dot)): accepted \(result.accepted.map(\.dot)), \(result.duplicates) duplicates; expected \(known.count) duplicates")
         }
+        if compacting {
+            // Exact admission: the uncompacted log judges the push alike.
+            let uncompacted = try? Admission.admit(wire, pushedBy: replicas[i].node, schema: schema, log: fullLog,
+                                                   wallMilliseconds: now, maxSkewMilliseconds: HybridLogicalClock.defaultMaxSkewMilliseconds)
+            guard uncompacted == result else {
+                throw SimulationError("push of \(wire.map(\.dot)): the compacted log (horizon \(log.horizon)) judged it otherwise than the whole log")
+            }
+            let folded = log.snapshot?.versionVector ?? VersionVector()
+            stats.namedCompacted += result.accepted.count(where: { op in (op.replaces + op.removes).contains { folded.contains($0) } })
+        }
         log.append(result.accepted, department: replicas[i].department)
+        fullLog.append(result.accepted, department: replicas[i].department)
         acceptedDots += result.accepted.map(\.dot)
         stats.pushes += 1
         stats.duplicates += result.duplicates
@@ -289,6 +320,7 @@ struct ConvergenceSimulation {
     /// Pulls from the cursor in random-sized pages (all of them at the end), applying in log order;
     /// sometimes a page arrives twice.
     private mutating func pull(_ i: Int, everything: Bool) throws {
+        if replicas[i].cursor < log.horizon { try bootstrap(i) }
         var pages = everything ? Int.max : Int.random(in: 1...4, using: &rng)
         while pages > 0 {
             let page = try log.ops(since: replicas[i].cursor, limit: Int.random(in: 1...12, using: &rng)).map { try overTheWire($0) }
@@ -326,20 +358,77 @@ struct ConvergenceSimulation {
         }
     }
 
+    // MARK: compaction and bootstrap
+
+    /// The server compacts through a random position between its horizon and its head; the
+    /// snapshot must equal a fresh replica of the uncompacted log up to there.
+    private mutating func compact() throws {
+        guard log.head > log.horizon else { return }
+        let horizon = UInt64.random(in: log.horizon + 1...log.head, using: &rng)
+        do { try log.compact(through: horizon, schema: schema) } catch { throw SimulationError("compaction through \(horizon): \(error)") }
+        stats.compactions += 1
+        note("server compacts through \(horizon)")
+        var prefix = ReplicaState(schema: schema)
+        for op in fullLog.ops.prefix(Int(horizon)) { try prefix.apply(op) }
+        guard let snapshot = log.snapshot, snapshot.state == prefix, snapshot.versionVector == prefix.applied else {
+            throw SimulationError("the snapshot through \(horizon) differs from a fresh replica of the log up to there")
+        }
+    }
+
+    /// What `plansync sync` does behind the horizon: fetch the snapshot in pages (each record
+    /// through its JSON text; a page asked at a horizon that moved on starts the transfer again),
+    /// build the replica from it, pull to the head, then re-apply the unsent ops. Node, seq,
+    /// clock, outbox and acknowledged ops are kept.
+    private mutating func bootstrap(_ i: Int) throws {
+        var records: [SnapshotRecord] = []
+        var after: SnapshotKey?
+        var horizon: UInt64?
+        var vv = VersionVector()
+        while true {
+            guard let snapshot = log.snapshot else { throw SimulationError("a horizon without a snapshot") }
+            if let h = horizon, h != snapshot.horizon {
+                // snapshot_required: the snapshot moved on; start again.
+                records = []; after = nil; horizon = nil
+                stats.restartedTransfers += 1
+                continue
+            }
+            let page = try SnapshotPage.of(snapshot, after: after, limit: Int.random(in: 1...8, using: &rng), maxBytes: 4_096)
+            horizon = page.horizon
+            vv = page.versionVector
+            for json in page.records { records.append(try SnapshotRecord.decode(String(decoding: json, as: UTF8.self), schema: schema)) }
+            after = page.next
+            if !page.more { break }
+            if rng.chance(0.1) { try compact() }
+        }
+        guard let horizon else { return }
+        note("\(replicas[i].node) bootstraps from the snapshot at \(horizon) (\(records.count) rows), \(replicas[i].outbox.count) unsent ops")
+        replicas[i].state = Snapshot.bootstrap(schema: schema, versionVector: vv, records: records)
+        replicas[i].cursor = horizon
+        while true {
+            let page = try log.ops(since: replicas[i].cursor, limit: 50).map { try overTheWire($0) }
+            guard let last = page.last?.log else { break }
+            try deliver(page, to: i)
+            replicas[i].cursor = last
+        }
+        for op in replicas[i].outbox { try replicas[i].state.apply(op) }
+        stats.bootstraps += 1
+        if !replicas[i].outbox.isEmpty { stats.bootstrapsWithOutbox += 1 }
+    }
+
     // MARK: the properties
 
     /// Compares replicas, a fresh replica of the whole log, and the oracle; returns the failures.
     mutating func check() -> [String] {
         var failures: [String] = []
         var fresh = ReplicaState(schema: schema)
-        for op in log.ops {
+        for op in fullLog.ops {
             do { try fresh.apply(op) } catch { failures.append("fresh replica refused \(op.dot): \(error)") }
         }
         let expectedForm = fresh.canonicalForm()
         let expectedConflicts = fresh.openConflicts().map(ConflictView.init)
         for r in replicas {
             if !r.outbox.isEmpty { failures.append("\(r.node): outbox not empty at the end") }
-            if r.cursor != log.head { failures.append("\(r.node): cursor \(r.cursor), log head \(log.head)") }
+            if r.cursor != fullLog.head { failures.append("\(r.node): cursor \(r.cursor), log head \(log.head)") }
             let form = r.state.canonicalForm()
             if form != expectedForm {
                 failures.append("\(r.node): canonical form differs from a fresh replica of the log:\n" + firstDifference(form, expectedForm))
@@ -350,7 +439,7 @@ struct ConvergenceSimulation {
             }
         }
         // every op accepted exactly once, and every op any replica made is in the log
-        let logDots = log.ops.map(\.dot)
+        let logDots = fullLog.ops.map(\.dot)
         if Set(logDots).count != logDots.count { failures.append("a dot is in the log twice") }
         if acceptedDots != logDots { failures.append("accepted dots \(acceptedDots.count) differ from the log's \(logDots.count)") }
         for r in replicas {
@@ -358,7 +447,15 @@ struct ConvergenceSimulation {
             if mine != Array(1..<r.nextSeq) { failures.append("\(r.node): made seqs 1..<\(r.nextSeq), the log holds \(mine)") }
         }
         // the merge rules, computed from the log as a whole
-        failures += LogOracle(log: log.ops).differences(from: LogOracle.observed(fresh))
+        if compacting, let snapshot = log.snapshot {
+            // A replica made now from the snapshot and the rest of the log holds the same.
+            var late = Snapshot.bootstrap(schema: schema, versionVector: snapshot.versionVector, records: snapshot.records())
+            for op in log.ops { _ = try? late.apply(op) }
+            if late.canonicalForm() != expectedForm || late.openConflicts().map(ConflictView.init) != expectedConflicts {
+                failures.append("a replica bootstrapped at the end differs from a fresh replica of the whole log")
+            }
+        }
+        failures += LogOracle(log: fullLog.ops).differences(from: LogOracle.observed(fresh))
         let shapes = fresh.openConflicts()
         stats.finalRegisterConflicts += shapes.filter { $0.kind == .register }.count
         stats.finalEditOnDeleted += shapes.filter { $0.kind == .editOnDeleted }.count

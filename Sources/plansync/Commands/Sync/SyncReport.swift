@@ -6,6 +6,9 @@ enum SyncReport {
     /// `pushed 3 ops, received 12 from others; up to date at log position 42; 3 open conflicts (plansync conflicts)`.
     static func summary(_ s: SyncSummary, status: ReplicaStatus) -> String {
         var text = "pushed \(s.pushed) op\(s.pushed == 1 ? "" : "s")"
+        if let horizon = s.bootstrapped {
+            text = "bootstrapped from the daemon's snapshot at log position \(horizon) (\(s.snapshotRows) rows); " + text
+        }
         if s.duplicates > 0 { text += " (\(s.duplicates) already there)" }
         if s.resent > 0 { text += " (\(s.resent) the daemon had lost, sent again)" }
         if s.restamped > 0 { text += " (\(s.restamped) re-stamped with the corrected clock)" }

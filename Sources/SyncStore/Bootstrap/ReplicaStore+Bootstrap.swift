@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import SyncModel
+
+extension ReplicaStore {
+    /// The file a bootstrap builds beside the replica at `path`.
+    static func bootstrapPath(_ path: String) -> String { path + ".bootstrap" }
+
+    /// Begins building a replica from the daemon's snapshot beside this file (`<file>.bootstrap`,
+    /// same node and department), or resumes the one begun for the same snapshot; a leftover of
+    /// another snapshot is removed first (see ``SyncModel/SnapshotBootstrap``). Throws
+    /// ``StoreError/daemonFile(_:)`` or ``StoreError/readOnly(_:)`` for a file this process may
+    /// not change.
+    public func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap {
+        try checkWritable()
+        let path = pool.path
+        let side = ReplicaStore.bootstrapPath(path)
+        let identity = try identity()
+        if FileManager.default.fileExists(atPath: side) {
+            if let store = try? ReplicaStore(opening: side, schema: schema, wallClock: wallClock),
+               let progress = try? store.read({ db in try BootstrapProgress.read(db) }),
+               progress.horizon == horizon, progress.versionVector == versionVector,
+               (try? store.identity().node) == identity.node {
+                return StoreBootstrap(main: self, side: store, horizon: horizon, versionVector: versionVector)
+            }
+            try ReplicaSwap.remove(side)
+        }
+        let store = try ReplicaStore.create(at: side, identity: ReplicaIdentity(node: identity.node, department: identity.department),
+                                            schema: schema, wallClock: wallClock)
+        try store.write { db in
+            try BootstrapProgress(horizon: horizon, versionVector: versionVector, after: nil, complete: false).save(db)
+        }
+        return StoreBootstrap(main: self, side: store, horizon: horizon, versionVector: versionVector)
+    }
+
+    /// The snapshot this replica was bootstrapped from (horizon), nil when it never was.
+    public func bootstrappedFrom() throws -> UInt64? {
+        try read { db in try BootstrapProgress.read(db)?.horizon }
+    }
+}
