@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "SyncModel"),
@@ -43,6 +44,8 @@ let package = Package(
         .target(name: "SyncProtocol", dependencies: [
             "SyncModel",
             .product(name: "NIOCore", package: "swift-nio"),
+            // zlib's raw deflate for the negotiated `compression` (protocol/PROTOCOL.md §1).
+            .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         .target(name: "SyncServer", dependencies: [
             "SyncModel", "SyncProtocol",

@@ -1,6 +1,6 @@
 /// Sizes of each scenario. `full` is what docs/performance.md quotes; `quick` is a CI smoke run.
 struct BenchPlan {
-    static let scenarios = ["apply", "local_write", "sync", "sync_tls", "fanout", "memory", "growth", "lagging"]
+    static let scenarios = ["apply", "local_write", "sync", "sync_deflate", "sync_tls", "fanout", "memory", "growth", "lagging"]
 
     var applyRows: Int
     var batch: Int

@@ -17,6 +17,9 @@ struct BenchRunner {
         if selected.contains("sync") {
             report.sync = try step("sync") { try SyncBench.run(rows: plan.syncRows, scratch: $0) }
         }
+        if selected.contains("sync_deflate") {
+            report.sync_deflate = try step("sync_deflate") { try SyncBench.run(rows: plan.syncRows, scratch: $0, compression: [.deflate]) }
+        }
         if selected.contains("sync_tls") {
             report.sync_tls = try step("sync_tls") { try SyncBench.run(rows: plan.syncRows, scratch: $0, tls: true) }
         }

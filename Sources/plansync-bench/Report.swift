@@ -5,6 +5,8 @@ struct BenchReport: Encodable {
     var apply: ApplyBench.Result?
     var local_write: LocalWriteBench.Result?
     var sync: SyncBench.Result?
+    /// `sync` with deflate negotiated: bytes per op on the wire and throughput beside plain `sync`.
+    var sync_deflate: SyncBench.Result?
     var sync_tls: SyncBench.Result?
     var fanout: FanoutBench.Result?
     var memory: MemoryBench.Result?
@@ -30,6 +32,10 @@ struct BenchReport: Encodable {
         }
         if let s = sync {
             lines.append(("sync", "\(f(s.ops_per_s)) ops/s end to end, \(f(s.bytes_per_op, 1)) bytes/op (\(s.ops) ops)"))
+        }
+        if let d = sync_deflate {
+            let share = sync.map { " (\(f(100 * d.ops_per_s / $0.ops_per_s)) % of plain)" } ?? ""
+            lines.append(("sync_deflate", "\(f(d.ops_per_s)) ops/s end to end with deflate\(share), \(f(d.bytes_per_op, 1)) bytes/op"))
         }
         if let t = sync_tls {
             let share = sync.map { " (\(f(100 * t.ops_per_s / $0.ops_per_s)) % of plain TCP)" } ?? ""

@@ -59,6 +59,14 @@ func testOptions(_ edit: (inout SyncClientOptions) -> Void = { _ in }) -> SyncCl
     return options
 }
 
+/// ``testOptions(_:)`` without compression, for clients behind a relay that reads their lines (``DroppingProxy``).
+func plainOptions(_ edit: (inout SyncClientOptions) -> Void = { _ in }) -> SyncClientOptions {
+    testOptions {
+        $0.compression = []
+        edit(&$0)
+    }
+}
+
 func client(_ replica: MemoryReplica, _ options: SyncClientOptions = testOptions()) -> SyncClient {
     SyncClient(replica: replica, schemaVersion: PlanningSchema.version, options: options)
 }

@@ -61,6 +61,8 @@ struct WireCodecEquivalenceTests {
         var random = RandomOps(seed: 21)
         var messages: [ClientMessage] = [
             .hello(Hello(node: "n1", token: "t\"ok/\\\u{1}", schema: 1)), .pull(Pull(id: -3, since: 0, limit: nil)),
+            .hello(Hello(node: "n2", token: "t", schema: 1, compression: ["deflate", "z\"std"])),
+            .hello(Hello(node: "n3", token: "t", schema: 1, compression: [])),
             .pull(Pull(id: 2, since: 1 << 53, limit: 10)), .subscribe(Subscribe(id: 9, since: 4)), .ping(Ping(id: Int64.min)),
             .stateHash(StateHash(id: 11)),
         ]
@@ -90,6 +92,8 @@ struct WireCodecEquivalenceTests {
         var random = RandomOps(seed: 22)
         var messages: [ServerMessage] = [
             .welcome(Welcome(server: "plansyncd", department: "销售 \"x\"", time: HLCTimestamp(raw: 0x0193_7a8b_1c2d_0001), head: 42)),
+            .welcome(Welcome(server: "plansyncd", department: "sales", time: HLCTimestamp(raw: 0x0193_7a8b_1c2d_0001), head: 0,
+                             compression: .deflate)),
             .ack(Ack(id: 7, accepted: 3, duplicates: 1, head: 45)), .pong(Pong(id: -1)),
             .hash(HashReply(id: 11, hash: String(repeating: "0a", count: 32), head: 1 << 53)),
             .error(ErrorReply(id: nil, code: .badJSON, message: "line\n\"x\"", fatal: true)),

@@ -13,7 +13,8 @@ enum ServerLineReader {
             guard let time = HLCTimestamp(parsing: timeText) else { throw JSONReadError(.invalid, "invalid hlc \"\(timeText.prefix(80))\"", path: [.key("time")]) }
             return .welcome(Welcome(protocol: Int(try required("protocol", m.int64("protocol"))), server: try required("server", m.string("server")),
                                     department: try required("department", m.string("department")), time: time,
-                                    head: try required("head", m.uint64("head")), rules: try m.rules("rules")))
+                                    head: try required("head", m.uint64("head")), rules: try m.rules("rules"),
+                                    compression: try compression(&m)))
         case "ack":
             return .ack(Ack(id: try required("id", m.int64("id")), accepted: Int(try required("accepted", m.int64("accepted"))),
                             duplicates: Int(try required("duplicates", m.int64("duplicates"))), head: try required("head", m.uint64("head"))))
@@ -44,6 +45,17 @@ enum ServerLineReader {
         default:
             throw JSONReadError(.invalid, "unknown server message type \"\(type.prefix(40))\"", path: [.key("type")])
         }
+    }
+
+    /// `welcome.compression`: nil when absent or `null`; a name this version does not know is
+    /// an error (the client offered only names it knows).
+    private static func compression(_ m: inout LineMembers) throws(JSONReadError) -> WireCompression? {
+        guard m.contains("compression"), !m.isNull("compression") else { return nil }
+        let name = try required("compression", m.string("compression"))
+        guard let known = WireCompression(rawValue: name) else {
+            throw JSONReadError(.invalid, "unknown compression \"\(name.prefix(40))\"", path: [.key("compression")])
+        }
+        return known
     }
 
     private static func required<T>(_ name: String, _ value: T?) throws(JSONReadError) -> T {

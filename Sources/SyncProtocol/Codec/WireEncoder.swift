@@ -12,7 +12,13 @@ public enum WireEncoder {
         var out = JSONOutput(capacity: 128)
         switch message {
         case .welcome(let m):
-            out.raw("{\"department\":")
+            out.raw("{")
+            if let compression = m.compression {
+                out.raw("\"compression\":")
+                out.string(compression.rawValue)
+                out.raw(",")
+            }
+            out.raw("\"department\":")
             out.string(m.department)
             out.raw(",\"head\":")
             out.unsigned(m.head)
@@ -109,7 +115,16 @@ public enum WireEncoder {
         var out = JSONOutput(capacity: 128)
         switch message {
         case .hello(let m):
-            out.raw("{\"node\":")
+            out.raw("{")
+            if let compression = m.compression {
+                out.raw("\"compression\":[")
+                for (i, name) in compression.enumerated() {
+                    if i > 0 { out.raw(",") }
+                    out.string(name)
+                }
+                out.raw("],")
+            }
+            out.raw("\"node\":")
             out.string(m.node)
             out.raw(",\"protocol\":")
             out.integer(Int64(m.protocol))

@@ -7,7 +7,8 @@ import SyncModel
 /// if case .push(let push) = line { print(push.id, push.ops.count) }
 /// ```
 public enum ClientMessage: Hashable, Sendable {
-    /// `{"type":"hello","protocol":1,"node":"sales-laptop","token":"…","schema":1}`: must come first.
+    /// `{"type":"hello","protocol":1,"node":"sales-laptop","token":"…","schema":1,"compression":["deflate"]}`:
+    /// must come first; `compression` is optional.
     case hello(Hello)
     /// `{"type":"push","id":7,"ops":[op…]}`: append own ops, all or nothing; answered by `ack` or `error`.
     case push(Push)
@@ -60,12 +61,17 @@ public struct Hello: Hashable, Sendable, Encodable {
     public var token: String
     /// The schema version the client was built with (``SyncModel/Schema/version``).
     public var schema: Int
+    /// The stream compressions the client accepts, most wanted first (``WireCompression``
+    /// names, e.g. `["deflate"]`; names the server does not know are passed over). nil: the
+    /// member is absent, and the connection stays plain exactly as before compression existed.
+    public var compression: [String]?
 
-    public init(protocol: Int = WireProtocol.version, node: String, token: String, schema: Int) {
+    public init(protocol: Int = WireProtocol.version, node: String, token: String, schema: Int, compression: [String]? = nil) {
         self.protocol = `protocol`
         self.node = node
         self.token = token
         self.schema = schema
+        self.compression = compression
     }
 }
 
@@ -178,7 +184,8 @@ extension ClientMessage {
             guard NodeID.isValid(node) else { throw WireError(.badRequest, "hello.node: " + NodeIDError.invalid(node).description) }
             let token = try reader.text("token")
             let schema = try reader.integer("schema", in: 0...WireProtocol.maxInteger)
-            return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema)))
+            let compression = try reader.optionalStrings("compression")
+            return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema), compression: compression))
         case "push", "pull", "subscribe", "ping", "state_hash", "snapshot":
             let id = try reader.integer("id", in: idRange)
             reader.id = id

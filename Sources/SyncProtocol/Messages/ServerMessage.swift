@@ -31,7 +31,7 @@ public enum ServerMessage: Hashable, Sendable {
     }
 }
 
-/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42,"rules":{…}}`
+/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42,"rules":{…},"compression":"deflate"}`
 public struct Welcome: Hashable, Sendable, Codable {
     public var `protocol`: Int
     /// The server's node id.
@@ -46,15 +46,19 @@ public struct Welcome: Hashable, Sendable, Codable {
     /// (``SyncModel/AccessRules/concerning(_:)``). Absent when the daemon serves without rules
     /// (or predates them): then every department may read and write everything.
     public var rules: AccessRules.Wire?
+    /// The compression the server picked from `hello.compression`: after this line, both
+    /// directions of the connection are one stream of it. Absent (nil): both stay plain.
+    public var compression: WireCompression?
 
     public init(protocol: Int = WireProtocol.version, server: String, department: String, time: HLCTimestamp, head: UInt64,
-                rules: AccessRules.Wire? = nil) {
+                rules: AccessRules.Wire? = nil, compression: WireCompression? = nil) {
         self.protocol = `protocol`
         self.server = server
         self.department = department
         self.time = time
         self.head = head
         self.rules = rules
+        self.compression = compression
     }
 }
 

@@ -20,7 +20,8 @@ public struct ClientSession: Sendable {
     public enum Phase: Hashable, Sendable {
         /// `hello` not yet made.
         case start
-        /// `hello` sent; requests may already be sent, the server queues them.
+        /// `hello` sent; requests may already be sent, the server queues them (not after a
+        /// `hello` that offers compression: the welcome says how they must be sent).
         case awaitingWelcome
         /// `welcome` received.
         case ready
@@ -63,7 +64,13 @@ public struct ClientSession: Sendable {
     public let node: String
     public let token: String
     public let schema: Int
+    /// The stream compressions offered in `hello.compression`, most wanted first; empty: the
+    /// member is left out and the connection stays plain.
+    public let offeredCompression: [WireCompression]
     public private(set) var phase: Phase = .start
+    /// What `welcome.compression` picked, once welcomed: from the next line on, both directions
+    /// are a stream of it (the caller switches its reader and writer, ``LineStreamSwitch``); nil: plain.
+    public private(set) var compression: WireCompression?
     /// The welcome, once received.
     public private(set) var welcome: Welcome?
     /// The subscription's request id, once `subscribe` was sent.
@@ -73,10 +80,13 @@ public struct ClientSession: Sendable {
     private var nextID: Int64 = 1
     private var outstanding: [Int64: Request] = [:]
 
-    public init(node: String, token: String, schema: Int) {
+    /// - Parameter compression: offered in `hello.compression`; when not empty, send nothing
+    ///   after `hello` until the welcome (or a refusal) has been received.
+    public init(node: String, token: String, schema: Int, compression: [WireCompression] = []) {
         self.node = node
         self.token = token
         self.schema = schema
+        self.offeredCompression = compression
     }
 
     /// Requests sent and not yet answered (the subscription is not counted).
@@ -87,7 +97,8 @@ public struct ClientSession: Sendable {
     /// The `hello` line; call once, first.
     public mutating func hello() -> ClientMessage {
         phase = .awaitingWelcome
-        return .hello(Hello(node: node, token: token, schema: schema))
+        let offer = offeredCompression.isEmpty ? nil : offeredCompression.map(\.rawValue)
+        return .hello(Hello(node: node, token: token, schema: schema, compression: offer))
     }
 
     /// A push of own ops in seq order.
@@ -146,6 +157,10 @@ public struct ClientSession: Sendable {
             guard welcome.protocol == WireProtocol.version else {
                 return violation("server speaks protocol \(welcome.protocol), not \(WireProtocol.version)")
             }
+            if let picked = welcome.compression, !offeredCompression.contains(picked) {
+                return violation("server picked compression \(picked.rawValue), which was not offered")
+            }
+            compression = welcome.compression
             phase = .ready
             self.welcome = welcome
             return .welcomed(welcome)

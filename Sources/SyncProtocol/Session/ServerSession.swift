@@ -49,11 +49,15 @@ public struct ServerSession: Sendable {
         /// `idle_timeout` and a close, so a frozen laptop does not keep its connection slot: a live
         /// watcher pings well within it. Default 90 s.
         public var subscriberTimeout: TimeAmount
+        /// The stream compressions the server picks from when `hello.compression` offers one
+        /// (the client's order decides); empty: every connection stays plain. Default: all.
+        public var compression: [WireCompression]
 
         public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = WireProtocol.maxOpsPerPush,
                     defaultPullLimit: Int = WireProtocol.defaultPullLimit, maxPullLimit: Int = WireProtocol.maxPullLimit,
                     readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024,
-                    idleTimeout: TimeAmount = .minutes(5), subscriberTimeout: TimeAmount = .seconds(90)) {
+                    idleTimeout: TimeAmount = .minutes(5), subscriberTimeout: TimeAmount = .seconds(90),
+                    compression: [WireCompression] = WireCompression.allCases) {
             self.serverNode = serverNode
             self.schemaVersion = schemaVersion
             self.maxOpsPerPush = maxOpsPerPush
@@ -63,6 +67,7 @@ public struct ServerSession: Sendable {
             self.readAheadBytes = readAheadBytes
             self.idleTimeout = idleTimeout
             self.subscriberTimeout = subscriberTimeout
+            self.compression = compression
         }
     }
 
@@ -70,6 +75,13 @@ public struct ServerSession: Sendable {
     public enum Action: Hashable, Sendable {
         /// Write this line.
         case send(ServerMessage)
+        /// The client's bytes after its `hello` line are a stream of this compression: inflate
+        /// them before splitting lines (``LineStreamSwitch/input(_:)``). Comes before
+        /// ``authenticate(token:)``; a refused hello is then answered plain and closed.
+        case inflateInput(WireCompression)
+        /// Every line written after the `welcome` just sent goes out in this compression
+        /// (``LineStreamSwitch/output(_:)``), `changes` of the subscription included.
+        case deflateOutput(WireCompression)
         /// Look the token up, then call ``ServerSession/authenticated(department:head:time:)``
         /// (or ``ServerSession/failed(_:)``).
         case authenticate(token: String)
@@ -126,6 +138,8 @@ public struct ServerSession: Sendable {
     private var quiescing = false
     /// The id of this connection's subscription, once `subscribe` was accepted.
     public private(set) var subscriptionID: Int64?
+    /// The compression picked from `hello.compression` (sent in `welcome.compression`); nil: plain.
+    public private(set) var compression: WireCompression?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -162,6 +176,12 @@ public struct ServerSession: Sendable {
             return []
         }
         return handle(ServerSession.decode(line))
+    }
+
+    /// The client's compressed stream does not inflate (`reason` says why): `bad_compression`, fatal.
+    public mutating func corruptStream(_ reason: String) -> [Action] {
+        guard !isClosed else { return [] }
+        return fatal(WireError(.badCompression, "the compressed stream does not inflate: \(reason)"))
     }
 
     /// A line passed the limit of `limit` bytes: `line_too_long`, fatal.
@@ -222,7 +242,9 @@ public struct ServerSession: Sendable {
         state = .ready(node: node, department: department)
         // Without rules the member is left out, as a daemon without rules knowledge leaves it out.
         let concerning = rules.isOpen ? nil : AccessRules.Wire(entries: rules.concerning(department).entries, version: rules.version)
-        return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning)))] + resume()
+        let welcome = Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning,
+                              compression: compression)
+        return [.send(.welcome(welcome))] + (compression.map { [.deflateOutput($0)] } ?? []) + resume()
     }
 
     /// The token is refused (expired, revoked since `welcome`, or the address is held back after
@@ -366,7 +388,10 @@ public struct ServerSession: Sendable {
         }
         state = .authenticating(node: hello.node)
         inFlight = .authenticate
-        return [.authenticate(token: hello.token)]
+        // The client sends nothing after a hello that offers compression until it has read the
+        // welcome; what it sends then is compressed if the welcome picks a compression.
+        compression = WireCompression.choose(offered: hello.compression, accepted: configuration.compression)
+        return (compression.map { [.inflateInput($0)] } ?? []) + [.authenticate(token: hello.token)]
     }
 
     private mutating func request(_ message: ClientMessage, node: String, department: String) -> [Action] {

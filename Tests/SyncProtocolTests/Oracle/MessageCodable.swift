@@ -38,6 +38,8 @@ struct CodableMembers: MessageMembers {
 
     func int64(_ name: String) -> Int64? { try? container.decode(Int64.self, forKey: AnyKey(name)) }
 
+    func strings(_ name: String) -> [String]? { try? container.decode([String].self, forKey: AnyKey(name)) }
+
     func snapshotKey(_ name: String) -> SnapshotKey? {
         guard let object = try? container.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey(name)),
               let collection = try? object.decode(String.self, forKey: AnyKey("collection")),
