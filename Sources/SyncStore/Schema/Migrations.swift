@@ -46,6 +46,10 @@ enum Migrations {
                 );
                 """)
         }
+        // Bounded replicas (issue 14): how many days the op record and the conflict history keep.
+        migrator.registerMigration("v5-history-window") { db in
+            try db.execute(sql: "CREATE TABLE ps_history_window (id INTEGER PRIMARY KEY CHECK (id = 1), days INTEGER NOT NULL)")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
