@@ -2,10 +2,10 @@ import ArgumentParser
 import SyncModel
 import SyncStore
 
-/// `outbox [--json]`: the unsent ops, each with the rule that now forbids it, if any (rules as of
-/// the last sync). Forbidden ops stay queued: `sync` reports them (exit 3) and sends nothing.
-struct OutboxCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "outbox",
+/// `outbox [list] [--json]`: the unsent ops, each with the rule that now forbids it, if any (rules
+/// as of the last sync). Forbidden ops stay queued: `sync` reports them (exit 3) and sends nothing.
+struct OutboxList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list",
         abstract: "List the unsent ops and any that the access rules now forbid.")
 
     @OptionGroup var replica: ReplicaOptions
