@@ -78,6 +78,31 @@ import Testing
         #expect(try log.canonicalForm(of: "sales", rules: .open, schema: TestSchema.schema) == before)
     }
 
+    @Test func theMigrationMovesASnapshotOutOfTheFormerWithoutRowidTable() throws {
+        defer { dir.cleanup() }
+        try busyHistory(rows: 5, edits: 3)
+        try log.compact(.before(position: try log.head()), schema: TestSchema.schema)
+        let state = try log.canonicalForm(of: "sales", rules: .open, schema: TestSchema.schema)
+        let records = try log.read { db in try Row.fetchAll(db, sql: "SELECT collection, row_id, record FROM ps_snapshot ORDER BY 1, 2") }
+        #expect(records.count == 5)
+        // The file as the migration v4-compaction left it.
+        try log.write { db in
+            try db.execute(sql: """
+                ALTER TABLE ps_snapshot RENAME TO moved;
+                CREATE TABLE ps_snapshot (collection TEXT NOT NULL, row_id TEXT NOT NULL, record TEXT NOT NULL,
+                                          PRIMARY KEY (collection, row_id)) WITHOUT ROWID;
+                INSERT INTO ps_snapshot SELECT collection, row_id, record FROM moved;
+                DROP TABLE moved;
+                DELETE FROM grdb_migrations WHERE identifier = 'v6-snapshot-rowid';
+                """)
+        }
+        let reopened = try ServerLog(path: dir.path("server.sqlite"), schema: TestSchema.schema)
+        let sql = try reopened.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'ps_snapshot'") }
+        #expect(sql?.contains("WITHOUT ROWID") == false, "\(sql ?? "no table")")
+        #expect(try reopened.read { db in try Row.fetchAll(db, sql: "SELECT collection, row_id, record FROM ps_snapshot ORDER BY 1, 2") } == records)
+        #expect(try reopened.canonicalForm(of: "sales", rules: .open, schema: TestSchema.schema) == state)
+    }
+
     @Test func aPositionBeyondTheLogIsRefusedAndChangesNothing() throws {
         defer { dir.cleanup() }
         try commit(ServerLogTests.ops("a"), "a")
