@@ -116,7 +116,7 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncServerTests", dependencies: [
-            "SyncServer", "SyncStore", "SyncProtocol", "Planning", "RulesFile",
+            "SyncServer", "SyncStore", "SyncProtocol", "Planning", "RulesFile", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -131,7 +131,7 @@ let package = Package(
             "PlanningViews", "SyncClient", "SyncServer", "SyncStore", "SyncModel", "Planning",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

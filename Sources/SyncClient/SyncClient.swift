@@ -51,18 +51,39 @@ public final class SyncClient: Sendable {
     /// ``SyncClientError/clockBehind(milliseconds:allowedMilliseconds:)`` after the pull; a daemon
     /// log shorter than the cursor throws ``SyncClientError/lostHistory(cursor:head:resent:)``.
     public func sync() async throws(SyncClientError) -> SyncSummary {
+        try await session { run, connection, greeting throws(SyncClientError) in try await run.run(on: connection, greeting: greeting) }
+    }
+
+    /// Opens a connection, takes in the `welcome`, runs `body` and closes the connection.
+    private func session<T>(_ body: (inout SyncRun, SessionConnection, Greeting.Outcome) async throws(SyncClientError) -> T) async throws(SyncClientError) -> T {
         let identity = try replicaCall("reading the identity") { try replica.identity() }
         let target = try SessionTarget(identity: identity, options: options, schemaVersion: schemaVersion)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
             let greeting = try Greeting.accept(connection.welcome, replica: replica, options: options)
             var run = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
-            let summary = try await run.run(on: connection, greeting: greeting)
+            let result = try await body(&run, connection, greeting)
             await connection.close()
-            return summary
+            return result
         } catch {
             await connection.close()
             throw error
+        }
+    }
+
+    /// Brings the replica back to the daemon's state for its department's scope, dropping the
+    /// unsent ops `discarding` names (`plansync outbox discard`, issue 13): over one connection,
+    /// pushing nothing, it rebuilds the replica beside itself from the daemon as a bootstrap does
+    /// (the snapshot when the log is compacted, else the log from position 0), re-applies the
+    /// other unsent ops on top (renumbered around the dropped ones, ``SyncModel/OutboxDiscard``)
+    /// and swaps the new file in atomically. With nothing else unsent, the state hash then equals
+    /// the daemon's for the scope. Throws ``SyncClientError``, the replica unchanged: `.replica`
+    /// naming a dot that is not unsent or that the daemon already holds; network and server
+    /// failures as ``sync()`` (a cut-off rebuild starts over at the next call).
+    public func rebuild(discarding: [Dot]) async throws(SyncClientError) -> SyncSummary {
+        try await session { run, connection, _ throws(SyncClientError) in
+            try await run.bootstrap(on: connection, horizon: nil, rebuild: true, discarding: discarding)
+            return run.summary
         }
     }
 

@@ -10,7 +10,7 @@ struct PlanSyncCommand: AsyncParsableCommand {
         discussion: "Start with `plansync demo` to watch four departments plan a campaign and reconcile.",
         subcommands: [
             Init.self, Put.self, Get.self, List.self, Delete.self, Restore.self, Inc.self, Add.self, Remove.self,
-            Sync.self, Status.self, Config.self, Log.self, Conflicts.self, Rekey.self, RulesCommand.self, OutboxCommand.self,
+            Sync.self, Status.self, Config.self, Log.self, CompactCommand.self, Conflicts.self, Rekey.self, RulesCommand.self, OutboxCommand.self,
             GoalsCommand.self, HealthCommand.self, AgendaCommand.self, ReviewCommand.self, ReportCommand.self, Demo.self,
         ]
     )

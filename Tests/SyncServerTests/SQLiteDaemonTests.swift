@@ -3,6 +3,7 @@ import Planning
 import SyncModel
 import SyncProtocol
 import SyncStore
+import TestSupport
 import Testing
 @testable import SyncServer
 
@@ -66,10 +67,10 @@ struct SQLiteDaemonTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("server.sqlite").path
 
-        let tokenOutput = try Daemon.run(binary, ["token", "add", "--department", "sales", "--data", data])
+        let tokenOutput = try DaemonProcess.run(binary, ["token", "add", "--department", "sales", "--data", data])
         let token = try #require(tokenOutput.split(separator: "\n").last.map(String.init))
 
-        let first = try Daemon.launch(binary, data: data)
+        let first = try DaemonProcess.launch(binary, data: data)
         let client = try await LineClient.connect(port: first.port)
         try await client.hello(token: token, node: "sales-laptop")
         var acked: [Dot] = []
@@ -84,7 +85,7 @@ struct SQLiteDaemonTests {
         first.kill9()
         await client.close()
 
-        let second = try Daemon.launch(binary, data: data)
+        let second = try DaemonProcess.launch(binary, data: data)
         defer { second.terminate() }
         let reader = try await LineClient.connect(port: second.port)
         try await reader.hello(token: token, node: "reader")
@@ -102,9 +103,9 @@ extension SQLiteDaemonTests {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("server.sqlite").path
-        let daemon = try Daemon.launch(binary, data: data)
+        let daemon = try DaemonProcess.launch(binary, data: data)
         // Tokens can be made while the daemon serves the file.
-        let token = try #require(try Daemon.run(binary, ["token", "add", "--department", "rnd", "--data", data]).split(separator: "\n").last.map(String.init))
+        let token = try #require(try DaemonProcess.run(binary, ["token", "add", "--department", "rnd", "--data", data]).split(separator: "\n").last.map(String.init))
         let client = try await LineClient.connect(port: daemon.port)
         #expect(try await client.hello(token: token, node: "rnd-laptop").department == "rnd")
         kill(daemon.process.processIdentifier, SIGTERM)
@@ -112,67 +113,5 @@ extension SQLiteDaemonTests {
         #expect(try await client.closedAfterDraining())
         daemon.process.waitUntilExit()
         #expect(daemon.process.terminationStatus == 0)
-    }
-}
-
-/// A `plansyncd` child process.
-struct Daemon {
-    let process: Process
-    let port: Int
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs a command to completion and returns its stdout.
-    static func run(_ binary: URL, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(description: "plansyncd \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// Starts `plansyncd serve --port 0` and reads the bound port from its log.
-    static func launch(_ binary: URL, data: String) throws -> Daemon {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--data", data]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-            if let range = text.range(of: #"listening on [^ ]+:(\d+)"#, options: .regularExpression),
-               let port = Int(text[range].split(separator: ":").last ?? "") {
-                // Keep draining stderr so the daemon never blocks on a full pipe.
-                let handle = err.fileHandleForReading
-                handle.readabilityHandler = { h in _ = h.availableData }
-                return Daemon(process: process, port: port)
-            }
-        }
-        process.terminate()
-        throw Failure(description: "plansyncd did not report a port: \(text)")
-    }
-
-    func kill9() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    func terminate() {
-        process.terminate()
-        process.waitUntilExit()
     }
 }

@@ -23,6 +23,13 @@ public protocol SnapshotBootstrap: Sendable {
     /// Applies pulled ops to the new replica, as ``SyncingReplica/applyRemote(_:cursor:)``.
     func applyRemote(_ ops: [Op], cursor: UInt64) throws
     /// Carries the unsent ops and the identity over and swaps the new replica in; from then on
-    /// the ``SyncingReplica`` that began this bootstrap is the new replica.
-    func finish() throws
+    /// the ``SyncingReplica`` that began this bootstrap is the new replica. The unsent ops named
+    /// in `discarding` are left behind, the others renumbered around them (``OutboxDiscard``);
+    /// a dot that is not unsent, or that the daemon already holds, throws and swaps nothing.
+    func finish(discarding: [Dot]) throws
+}
+
+extension SnapshotBootstrap {
+    /// ``finish(discarding:)`` keeping every unsent op.
+    public func finish() throws { try finish(discarding: []) }
 }

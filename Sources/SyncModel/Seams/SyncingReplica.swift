@@ -57,9 +57,10 @@ public protocol SyncingReplica: Sendable {
     func adoptRules(_ rules: AccessRules.Wire) throws
     /// Begins building a replica from the daemon's snapshot at `horizon` with version vector
     /// `versionVector` beside this one, or resumes the one begun for the same snapshot (the
-    /// daemon's log was compacted past this replica's cursor). The default throws
-    /// ``RepairUnsupported``.
-    func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap
+    /// daemon's log was compacted past this replica's cursor); `afresh` never resumes (a rebuild
+    /// that discards unsent ops must not start from a file that carried them once). The default
+    /// throws ``RepairUnsupported``.
+    func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap
 }
 
 /// A repair the replica does not offer (see ``SyncingReplica/resetCursor(to:)``).
@@ -77,8 +78,13 @@ extension SyncingReplica {
     public func resetCursor(to position: UInt64) throws { throw RepairUnsupported(what: "move its cursor back") }
     public func appliedMarks() throws -> VersionVector? { nil }
     public func adoptRules(_ rules: AccessRules.Wire) throws {}
-    public func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap {
+    public func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap {
         throw RepairUnsupported(what: "bootstrap from a snapshot")
+    }
+
+    /// ``bootstrap(horizon:versionVector:afresh:)`` resuming a transfer begun before.
+    public func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap {
+        try bootstrap(horizon: horizon, versionVector: versionVector, afresh: false)
     }
 }
 

@@ -59,7 +59,8 @@ public final class SyncDaemon: Service, @unchecked Sendable {
 
     /// The log was compacted through `horizon` (by this process): pulls and subscriptions from
     /// below it are answered `snapshot_required` from now on, even while the newest ops kept in
-    /// memory still reach back that far.
+    /// memory still reach back that far. A compaction by another process on the same storage
+    /// (`plansyncd compact`) is noticed without this: every `hello` reads the horizon.
     public func noteCompaction(horizon: UInt64) {
         hub.noteCompaction(horizon: horizon)
     }

@@ -100,11 +100,16 @@ final class LogHub: @unchecked Sendable {
 
     // MARK: Reads
 
-    /// What the storage says of the token now (its use noted) and the log head.
+    /// What the storage says of the token now (its use noted) and the log head. The horizon is
+    /// read too (one row): a compaction another process made on the same file (`plansyncd
+    /// compact`) is noticed at the next hello, so that connection's pulls from below it get
+    /// `snapshot_required` even while the recent ops in memory still reach back that far.
     func authenticate(token: String, on eventLoop: any EventLoop) -> EventLoopFuture<(check: TokenCheck, head: UInt64)> {
         let storage = storage, now = configuration.wallClock()
-        return threadPool.runIfActive(eventLoop: eventLoop) {
-            (try storage.checkToken(token, nowMilliseconds: now, recordUse: true), try storage.head())
+        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in
+            let check = try storage.checkToken(token, nowMilliseconds: now, recordUse: true)
+            noteCompaction(horizon: try storage.horizon())
+            return (check, try storage.head())
         }
     }
 

@@ -88,6 +88,25 @@ struct OpRecord {
         }
     }
 
+    /// Removes the recorded ops of `collection` (one the replica may no longer read); an entry
+    /// left with none goes. Positions of the other ops are not renumbered.
+    static func drop(_ db: Database, collection: String) throws {
+        // A coarse filter; each line is checked exactly below.
+        let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops FROM ps_op_record WHERE ops LIKE ?"),
+                                       arguments: ["%\"collection\":\"\(collection)\"%"])
+        for entry in entries {
+            let id = try entry.decode(Int64.self, atIndex: 0)
+            let lines = try entry.decode(String.self, atIndex: 1).split(separator: "\n", omittingEmptySubsequences: false)
+            let kept = try lines.filter { Array(try decode($0).collection.utf8) != Array(collection.utf8) }
+            guard kept.count < lines.count else { continue }
+            if kept.isEmpty {
+                try db.execute(sql: "DELETE FROM ps_op_record WHERE entry = ?", arguments: [id])
+            } else {
+                try db.execute(sql: "UPDATE ps_op_record SET ops = ? WHERE entry = ?", arguments: [kept.joined(separator: "\n"), id])
+            }
+        }
+    }
+
     /// The op with this dot among those appended and not yet flushed.
     func find(_ dot: Dot) throws -> Op? {
         try OpRecord.find(dot, in: String(decoding: lines.bytes, as: UTF8.self))

@@ -7,17 +7,17 @@ extension ReplicaStore {
     static func bootstrapPath(_ path: String) -> String { path + ".bootstrap" }
 
     /// Begins building a replica from the daemon's snapshot beside this file (`<file>.bootstrap`,
-    /// same node and department), or resumes the one begun for the same snapshot; a leftover of
-    /// another snapshot is removed first (see ``SyncModel/SnapshotBootstrap``). Throws
-    /// ``StoreError/daemonFile(_:)`` or ``StoreError/readOnly(_:)`` for a file this process may
-    /// not change.
-    public func bootstrap(horizon: UInt64, versionVector: VersionVector) throws -> any SnapshotBootstrap {
+    /// same node and department), or resumes the one begun for the same snapshot unless `afresh`;
+    /// a leftover of another snapshot (or any, `afresh`) is removed first (see
+    /// ``SyncModel/SnapshotBootstrap``). Throws ``StoreError/daemonFile(_:)`` or
+    /// ``StoreError/readOnly(_:)`` for a file this process may not change.
+    public func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap {
         try checkWritable()
         let path = pool.path
         let side = ReplicaStore.bootstrapPath(path)
         let identity = try identity()
         if FileManager.default.fileExists(atPath: side) {
-            if let store = try? ReplicaStore(opening: side, schema: schema, wallClock: wallClock),
+            if !afresh, let store = try? ReplicaStore(opening: side, schema: schema, wallClock: wallClock),
                let progress = try? store.read({ db in try BootstrapProgress.read(db) }),
                progress.horizon == horizon, progress.versionVector == versionVector,
                (try? store.identity().node) == identity.node {

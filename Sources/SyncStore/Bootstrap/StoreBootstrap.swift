@@ -70,20 +70,34 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
     func applyRemote(_ ops: [Op], cursor: UInt64) throws { try side.applyRemote(ops, cursor: cursor) }
 
     /// Under the old file's write lock, carries its unsent ops (re-applied on top of the new
-    /// state), next seq, clock, server, token, trust and rules into the new file in one
+    /// state; those in `discarding` left behind and the rest renumbered, ``SyncModel/OutboxDiscard``),
+    /// next seq, clock, server, token, trust, rules and history window into the new file in one
     /// transaction; then swaps the files (``ReplicaSwap/swap(old:newPool:at:)``) and reopens.
-    func finish() throws {
+    /// Throws ``StoreError/invalidArgument(_:)``, swapping nothing, for a dot to discard that is not
+    /// unsent or that the daemon already holds (its `ack` was lost).
+    func finish(discarding: [Dot]) throws {
         guard try isComplete() else { throw StoreError.corrupt("the snapshot is not complete; nothing was swapped") }
         try main.write { old in
             let identity = try IdentityRecord.read(old)
-            let outbox = try Row.fetchAll(old, sql: "SELECT seq, op, created_at FROM ps_outbox ORDER BY seq")
+            let outbox = try OutboxRows.all(old)
             let rules = try Row.fetchOne(old, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
+            let historyDays = try Int.fetchOne(old, sql: "SELECT days FROM ps_history_window WHERE id = 1")
             try side.write { db in
                 var carried = try IdentityRecord.read(db)
+                // What the daemon holds of this node's ops: the new file learnt it from the log.
+                let held = UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT seq FROM ps_applied WHERE node = ?", arguments: [carried.node]) ?? 0))
+                if let taken = discarding.first(where: { $0.node == carried.node && $0.seq <= held }) {
+                    throw StoreError.invalidArgument("\(taken) was accepted by the daemon already (its acknowledgement was lost); it cannot be discarded")
+                }
+                let kept: [Op]
+                do throws(ValidationError) { kept = try OutboxDiscard.remaining(outbox.map { $0.op }, discarding: discarding) } catch {
+                    throw StoreError.invalidArgument(error.message)
+                }
+                let createdAt = Dictionary(outbox.map { ($0.op.hlc, $0.createdAt) }, uniquingKeysWith: { first, _ in first })
                 carried.server = identity.server
                 carried.token = identity.token
                 carried.tls = identity.tls
-                carried.nextSeq = max(carried.nextSeq, identity.nextSeq)
+                carried.nextSeq = max(carried.nextSeq, identity.nextSeq - UInt64(outbox.count - kept.count))
                 carried.hlc = max(carried.hlc, identity.hlc)
                 try db.execute(sql: "UPDATE ps_identity SET server = ?, token = ?, tls = ? WHERE id = 1",
                                arguments: [carried.server, carried.token, carried.tls?.stored])
@@ -92,19 +106,19 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
                     try db.execute(sql: "INSERT INTO ps_rules (id, version, json) VALUES (1, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version, json = excluded.json",
                                    arguments: [rules[0] as String, rules[1] as String])
                 }
+                if let historyDays {
+                    try db.execute(sql: "INSERT OR REPLACE INTO ps_history_window (id, days) VALUES (1, ?)", arguments: [historyDays])
+                }
                 // The unsent ops, as the old file holds them (a finish tried before may have
                 // carried an older outbox), re-applied locally: those the snapshot or the log
                 // already held are skipped by their dots.
                 try db.execute(sql: "DELETE FROM ps_outbox")
                 var applier = try OpApplier(db: db, layout: side.layout, ownNode: carried.node, ownDepartment: identity.department,
                                             origin: .local, wallMilliseconds: side.wallClock.milliseconds())
-                let insert = try db.cachedStatement(sql: "INSERT INTO ps_outbox (seq, op, created_at) VALUES (?, ?, ?)")
-                for row in outbox {
-                    let seq: Int64 = row[0], text: String = row[1], created: Int64 = row[2]
-                    let op: Op
-                    do { op = try OpJSON.decode(text) } catch { throw StoreError.corrupt("outbox row \(seq): \(error)") }
+                var json = JSONOutput()
+                for op in kept {
                     try applier.apply(op)
-                    try insert.execute(arguments: [seq, text, created])
+                    try OutboxRows.insert(db, op, json: &json, createdAt: UInt64(max(0, createdAt[op.hlc] ?? 0)))
                 }
                 try applier.finish()
             }

@@ -32,9 +32,15 @@ extension ReplicaStore {
     }
 
     /// Keeps the rules of a `welcome`, so local writes they forbid are refused before they enter
-    /// the outbox and the state hash covers what the department may read.
+    /// the outbox and the state hash covers what the department may read; in the same
+    /// transaction, drops the rows of every collection the department may no longer read
+    /// (``HiddenCollections``).
     public func adoptRules(_ rules: AccessRules.Wire) throws {
-        try write { db in try AccessRulesRecord.save(db, AccessRules(rules.entries), version: rules.version) }
+        try write { db in
+            let adopted = AccessRules(rules.entries)
+            try AccessRulesRecord.save(db, adopted, version: rules.version)
+            _ = try HiddenCollections.drop(db, layout: layout, department: try IdentityRecord.read(db).department, rules: adopted)
+        }
     }
 
     /// The version of the daemon's rules this replica last received, nil before any.

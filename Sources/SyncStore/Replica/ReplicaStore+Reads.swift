@@ -105,7 +105,8 @@ extension ReplicaStore {
                 rows: rows, deletedRows: deleted,
                 opsApplied: UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT coalesce(sum(seq), 0) FROM ps_applied") ?? 0)),
                 schemaVersion: try Int.fetchOne(db, sql: "SELECT schema_version FROM ps_identity") ?? schema.version,
-                tls: identity.tls)
+                tls: identity.tls,
+                history: try ReplicaStore.historyReach(db))
         }
     }
 }

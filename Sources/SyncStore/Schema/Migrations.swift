@@ -46,6 +46,22 @@ enum Migrations {
                 );
                 """)
         }
+        // Bounded replicas (issue 14): how many days the op record and the conflict history keep.
+        migrator.registerMigration("v5-history-window") { db in
+            try db.execute(sql: "CREATE TABLE ps_history_window (id INTEGER PRIMARY KEY CHECK (id = 1), days INTEGER NOT NULL)")
+        }
+        // Snapshot records are 1–2 KB: in the WITHOUT ROWID table of v4 each one over about 1 KB
+        // spilled into an overflow page of its own (about 4 KB a row on disk). A rowid table keeps
+        // records of up to about 4 KB in its leaf pages; the unique index keeps the key order.
+        migrator.registerMigration("v6-snapshot-rowid") { db in
+            try db.execute(sql: """
+                CREATE TABLE ps_snapshot_rows (collection TEXT NOT NULL, row_id TEXT NOT NULL, record TEXT NOT NULL,
+                                               UNIQUE (collection, row_id));
+                INSERT INTO ps_snapshot_rows (collection, row_id, record) SELECT collection, row_id, record FROM ps_snapshot;
+                DROP TABLE ps_snapshot;
+                ALTER TABLE ps_snapshot_rows RENAME TO ps_snapshot;
+                """)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

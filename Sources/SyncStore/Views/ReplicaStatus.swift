@@ -26,6 +26,8 @@ public struct ReplicaStatus: Hashable, Sendable {
     public let schemaVersion: Int
     /// How the daemon's TLS certificate is trusted; nil: plain TCP.
     public var tls: ServerTrust? = nil
+    /// How far back the op record and the conflict history reach, and the window they keep.
+    public var history: HistoryReach? = nil
 }
 
 /// A daemon token as listed by `plansyncd token list` (the token itself is never stored).

@@ -9,7 +9,7 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the replica's identity, sync position, conflicts and state hash.")
 
     @OptionGroup var replica: ReplicaOptions
-    @Flag(help: "Print JSON with node, department, server, outbox, cursor, open_conflicts, state_hash, …")
+    @Flag(help: "Print JSON with node, department, server, outbox, cursor, open_conflicts, state_hash, log_since, …")
     var json = false
 
     @Flag(help: "Ask the daemon for its state hash of this department's scope and compare (syncs nothing): exit 0 equal, 1 not up to date, 3 different although up to date.")
@@ -49,6 +49,9 @@ struct Status: AsyncParsableCommand {
             "deleted_rows": .integer(Int64(s.deletedRows)),
             "ops_applied": .integer(Int64(clamping: s.opsApplied)),
             "schema_version": .integer(Int64(s.schemaVersion)),
+            "history_keep_days": s.history.map { JSON.integer(Int64($0.keepDays)) } ?? .null,
+            "log_since": s.history?.opRecordSince.map { JSON.string(TimeText.utc(milliseconds: $0)) } ?? .null,
+            "conflict_history_since": s.history?.conflictHistorySince.map { JSON.string(TimeText.utc(milliseconds: $0)) } ?? .null,
         ])
     }
 
@@ -69,6 +72,7 @@ struct Status: AsyncParsableCommand {
         list.append("rows", "\(s.rows - s.deletedRows) live, \(s.deletedRows) deleted")
         list.append("open conflicts", s.openConflicts == 0 ? "0" : "\(s.openConflicts) (plansync conflicts)")
         list.append("state hash", s.stateHash)
+        if let history = s.history, !daemonFile { list.append("history", HistoryText.reach(history)) }
         return list
     }
 }

@@ -46,6 +46,10 @@ struct Sync: AsyncParsableCommand {
             }
             SyncReport.event(event, progress: progress)
         }
+        // The local records keep their window (plansync compact); trimming never blocks a sync.
+        do { try store.trimHistory() } catch {
+            Console.err("plansync: warning: could not trim the op record and conflict history: \(CLIError.from(error)?.message ?? "\(error)")")
+        }
         let client = SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options)
         if watch {
             try await WatchRun.run(client)

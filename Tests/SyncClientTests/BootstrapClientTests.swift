@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+import Planning
+import SyncClient
+import SyncModel
+import SyncStore
+import Testing
+
+/// The client's bootstrap from a compacted daemon over the wire, into a SQLite replica (issue 14).
+@Suite("bootstrap over the wire", .timeLimit(.minutes(1)))
+struct BootstrapClientTests {
+    /// Counts the snapshot pages a proxy passes on.
+    final class PageCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pages = 0
+        /// Counts `line` when it is a snapshot page; true for the `cutAt`-th one.
+        func cut(_ line: String, at cutAt: Int) -> Bool {
+            guard line.contains("\"type\":\"snapshot_page\"") else { return false }
+            return lock.withLock { pages += 1; return pages == cutAt }
+        }
+    }
+
+    @Test("a bootstrap cut off between snapshot pages resumes at the next sync from the last page installed")
+    func resumesAfterALostConnection() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bootstrap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withDaemon { daemon in
+            let writer = daemon.replica("planning-laptop", department: "planning")
+            for i in 0..<12 { _ = try writer.create("projects", ["name": .text("项目 \(i)")]) }
+            _ = try await client(writer).sync()
+            let horizon = try daemon.log.head()
+            try daemon.log.compact(through: horizon, schema: PlanningSchema.schema)
+            daemon.daemon.noteCompaction(horizon: horizon)
+
+            let counter = PageCounter()
+            let proxy = try await DroppingProxy.start(to: daemon.port) { counter.cut($0, at: 3) }
+            let path = folder.appendingPathComponent("laptop.sqlite").path
+            let laptop = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "sales-laptop", department: "sales",
+                server: "127.0.0.1:\(proxy.port)", token: daemon.log.addToken(department: "sales")), schema: PlanningSchema.schema)
+            let local = try laptop.create("projects", fields: ["name": .text("离线的")])
+            let options = testOptions { $0.pullLimit = 4 }     // 12 snapshot rows: 3 pages
+
+            let cut = await failure { _ = try await SyncClient(replica: laptop, schemaVersion: PlanningSchema.version, options: options).sync() }
+            #expect(cut?.isTransient == true, "\(String(describing: cut))")
+            // Two pages are in the file beside; the replica in use is as it was.
+            #expect(FileManager.default.fileExists(atPath: path + ".bootstrap"))
+            #expect(try laptop.cursor() == 0 && laptop.bootstrappedFrom() == nil)
+            #expect(try laptop.row("projects", id: local) != nil)
+
+            try laptop.setServer(daemon.address, token: try laptop.identity().token)
+            let summary = try await SyncClient(replica: laptop, schemaVersion: PlanningSchema.version, options: options).sync()
+            #expect(summary.bootstrapped == horizon)
+            #expect(summary.snapshotRows == 4, "the resumed transfer fetched the installed pages again")
+            #expect(try laptop.bootstrappedFrom() == horizon)
+            #expect(!FileManager.default.fileExists(atPath: path + ".bootstrap"))
+            #expect(try laptop.outboxCount() == 0 && laptop.cursor() == daemon.log.head())
+            #expect(try laptop.rows("projects").count == 13)
+            let daemonForm = try daemon.log.canonicalForm(of: "sales", rules: .open, schema: PlanningSchema.schema)
+            #expect(try laptop.stateHash() == SHA256.hash(data: Data(daemonForm.utf8)).map { String(format: "%02x", $0) }.joined())
+        }
+    }
+}
