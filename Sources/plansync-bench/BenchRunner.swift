@@ -33,6 +33,11 @@ struct BenchRunner {
                 try GrowthBench.run(sizes: plan.growthSizes, probeRows: plan.growthProbeRows, batch: plan.batch, scratch: $0)
             }
         }
+        if selected.contains("bootstrap") {
+            report.bootstrap = try step("bootstrap") {
+                try BootstrapBench.run(rows: plan.bootstrapRows, opsPerRow: plan.bootstrapOpsPerRow, scratch: $0)
+            }
+        }
         return report
     }
 

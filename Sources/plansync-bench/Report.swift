@@ -9,6 +9,7 @@ struct BenchReport: Encodable {
     var fanout: FanoutBench.Result?
     var memory: MemoryBench.Result?
     var growth: [GrowthBench.Point]?
+    var bootstrap: BootstrapBench.Result?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -42,6 +43,10 @@ struct BenchReport: Encodable {
         }
         for point in growth ?? [] {
             lines.append(("growth", "\(f(point.ops_per_s)) ops/s with \(point.ops) ops held"))
+        }
+        if let b = bootstrap {
+            lines.append(("bootstrap", "new replica ready in \(f(b.snapshot_s, 2)) s by snapshot, \(f(b.replay_s, 2)) s by replay (\(f(b.speedup, 1))x; \(b.ops) ops on \(b.rows) rows)"))
+            lines.append(("  daemon file", "\(b.file_bytes_before) → \(b.file_bytes_after) bytes after compaction (\(f(100 * b.size_ratio, 1)) %)"))
         }
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
