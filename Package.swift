@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "SyncModel"),
@@ -43,6 +44,8 @@ let package = Package(
         .target(name: "SyncProtocol", dependencies: [
             "SyncModel",
             .product(name: "NIOCore", package: "swift-nio"),
+            // zlib's raw deflate for the negotiated `compression` (protocol/PROTOCOL.md §1).
+            .product(name: "CompressNIO", package: "compress-nio"),
         ]),
         .target(name: "SyncServer", dependencies: [
             "SyncModel", "SyncProtocol",
@@ -73,14 +76,19 @@ let package = Package(
             "SyncModel",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The parse/run/exit logic both executables share (swift-argument-parser).
+        .target(name: "CommandRunner", dependencies: [
+            "SyncModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "plansyncd", dependencies: [
-            "SyncModel", "SyncServer", "SyncStore", "Planning", "RulesFile",
+            "SyncModel", "SyncServer", "SyncStore", "Planning", "RulesFile", "CommandRunner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "plansync", dependencies: [
-            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning", "PlanningViews",
+            "SyncModel", "SyncClient", "SyncServer", "SyncStore", "Planning", "PlanningViews", "CommandRunner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,5 +1,5 @@
 // libFuzzer harness: one op as a stranger sends it. The fast codec (OpJSON) against the oracle
-// (Foundation's JSONDecoder through `Op: Codable`), and its own round trip. Built and run by
+// (Foundation's JSONDecoder through `Op: Codable`, Tests/TestSupport/OpCodable.swift), and its own round trip. Built and run by
 // Fuzz/run.sh; see docs/fuzzing.md.
 import Foundation
 

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 out=.build-fuzz
 mkdir -p "$out/findings"
-sources=$(find Sources/SyncModel Sources/Planning -name '*.swift' | sort)
+# Op's Codable form, the oracle of wire-op, lives with the tests (Tests/TestSupport/OpCodable.swift).
+sources="$(find Sources/SyncModel Sources/Planning -name '*.swift' | sort) Tests/TestSupport/OpCodable.swift"
 
 # Seed corpus: every op and every push of the conformance transcripts.
 python3 - "$out" <<'PY'

@@ -19,10 +19,10 @@ import SyncProtocol
 /// (``SyncClientOptions/requestTimeout``). Outbox ops are dropped only after the daemon's `ack`,
 /// and the cursor moves only with an applied batch, so no failure loses or doubles an op.
 public final class SyncClient: Sendable {
-    private let replica: any SyncingReplica
-    private let schemaVersion: Int
-    private let group: any EventLoopGroup
-    private let options: SyncClientOptions
+    let replica: any SyncingReplica
+    let schemaVersion: Int
+    let group: any EventLoopGroup
+    let options: SyncClientOptions
 
     /// - Parameters:
     ///   - replica: the local replica; its identity gives node, server and token.

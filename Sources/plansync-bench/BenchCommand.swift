@@ -7,7 +7,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plansync-bench",
-        abstract: "Measure PlanSync's apply, local write, sync, fan-out, memory and growth figures.",
+        abstract: "Measure PlanSync's apply, local write, sync, fan-out, memory, growth and lagging figures.",
         discussion: "Build in release first: swift build -c release --product plansync-bench")
 
     @Flag(help: "Small sizes, under a minute: a smoke run, not figures to quote.")
@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "Run only these scenarios (comma-separated): apply, local_write, sync, sync_tls, fanout, memory, growth, bootstrap.")
+    @Option(help: "Run only these scenarios (comma-separated): apply, local_write, sync, sync_deflate, sync_tls, fanout, memory, growth, lagging, bootstrap.")
     var only: String?
 
     @Option(help: .hidden)
@@ -47,6 +47,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         Interruption.shared.install()
+        FileLimit.raise()
         let plan = quick ? BenchPlan.quick : BenchPlan.full
         let report = try BenchRunner(plan: plan, selected: selected, progress: !json).run()
         print(json ? report.json() : report.table(plan: plan))

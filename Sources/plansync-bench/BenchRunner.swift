@@ -17,6 +17,9 @@ struct BenchRunner {
         if selected.contains("sync") {
             report.sync = try step("sync") { try SyncBench.run(rows: plan.syncRows, scratch: $0) }
         }
+        if selected.contains("sync_deflate") {
+            report.sync_deflate = try step("sync_deflate") { try SyncBench.run(rows: plan.syncRows, scratch: $0, compression: [.deflate]) }
+        }
         if selected.contains("sync_tls") {
             report.sync_tls = try step("sync_tls") { try SyncBench.run(rows: plan.syncRows, scratch: $0, tls: true) }
         }
@@ -32,6 +35,9 @@ struct BenchRunner {
             report.growth = try step("growth") {
                 try GrowthBench.run(sizes: plan.growthSizes, probeRows: plan.growthProbeRows, batch: plan.batch, scratch: $0)
             }
+        }
+        if selected.contains("lagging") {
+            report.lagging = try step("lagging") { try LaggingBench.run(backlog: plan.lagBacklog, commits: plan.lagCommits, scratch: $0) }
         }
         if selected.contains("bootstrap") {
             report.bootstrap = try step("bootstrap") {

@@ -5,10 +5,13 @@ struct BenchReport: Encodable {
     var apply: ApplyBench.Result?
     var local_write: LocalWriteBench.Result?
     var sync: SyncBench.Result?
+    /// `sync` with deflate negotiated: bytes per op on the wire and throughput beside plain `sync`.
+    var sync_deflate: SyncBench.Result?
     var sync_tls: SyncBench.Result?
     var fanout: FanoutBench.Result?
     var memory: MemoryBench.Result?
     var growth: [GrowthBench.Point]?
+    var lagging: LaggingBench.Result?
     var bootstrap: BootstrapBench.Result?
 
     func json() -> String {
@@ -31,6 +34,10 @@ struct BenchReport: Encodable {
         if let s = sync {
             lines.append(("sync", "\(f(s.ops_per_s)) ops/s end to end, \(f(s.bytes_per_op, 1)) bytes/op (\(s.ops) ops)"))
         }
+        if let d = sync_deflate {
+            let share = sync.map { " (\(f(100 * d.ops_per_s / $0.ops_per_s)) % of plain)" } ?? ""
+            lines.append(("sync_deflate", "\(f(d.ops_per_s)) ops/s end to end with deflate\(share), \(f(d.bytes_per_op, 1)) bytes/op"))
+        }
         if let t = sync_tls {
             let share = sync.map { " (\(f(100 * t.ops_per_s / $0.ops_per_s)) % of plain TCP)" } ?? ""
             lines.append(("sync_tls", "\(f(t.ops_per_s)) ops/s end to end over TLS\(share), \(f(t.bytes_per_op, 1)) bytes/op"))
@@ -43,6 +50,12 @@ struct BenchReport: Encodable {
         }
         for point in growth ?? [] {
             lines.append(("growth", "\(f(point.ops_per_s)) ops/s with \(point.ops) ops held"))
+        }
+        if let l = lagging {
+            lines.append(("lagging", "writer p99 \(f(l.commit_p99_ms_alone, 2)) ms alone, \(f(l.commit_p99_ms_with_laggard, 2)) ms beside a laggard (\(f(l.ratio, 2))x; it read \(f(l.laggard_read_mib, 1)) MiB of \(l.backlog_ops) ops); daemon \(f(l.daemon_rss_mib, 1)) MiB"))
+            if let peak = l.watch_client_peak_rss_mib, let s = l.watch_client_catch_up_s {
+                lines.append(("  sync --watch catching up", "peak \(f(peak, 1)) MiB RSS, \(f(s, 1)) s"))
+            }
         }
         if let b = bootstrap {
             lines.append(("bootstrap", "new replica ready in \(f(b.snapshot_s, 2)) s by snapshot, \(f(b.replay_s, 2)) s by replay (\(f(b.speedup, 1))x; \(b.ops) ops on \(b.rows) rows)"))

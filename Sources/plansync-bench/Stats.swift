@@ -16,9 +16,14 @@ func percentile(_ samples: [Double], _ p: Double) -> Double {
 }
 
 /// Resident memory of a process in MiB, from /proc/PID/status (Linux); nil when unreadable.
-func residentMiB(pid: Int32) -> Double? {
+func residentMiB(pid: Int32) -> Double? { statusMiB(pid: pid, field: "VmRSS:") }
+
+/// Peak resident memory (VmHWM) of process `pid` in MiB, from /proc (Linux); nil elsewhere.
+func peakResidentMiB(pid: Int32) -> Double? { statusMiB(pid: pid, field: "VmHWM:") }
+
+private func statusMiB(pid: Int32, field: String) -> Double? {
     guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    for line in text.split(separator: "\n") where line.hasPrefix(field) {
         let kib = line.split(separator: " ").compactMap { Double($0) }.first
         return kib.map { $0 / 1024 }
     }

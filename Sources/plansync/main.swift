@@ -1,10 +1,6 @@
-import Foundation
-import SyncModel
+import CommandRunner
 
-switch TextInput.arguments() {
-case .success(let arguments):
-    exit(await Runner.run(arguments))
-case .failure(let bad):
-    Console.err(CLIError.user(bad.description).line)
-    exit(CLIError.Status.user.rawValue)
-}
+// Exit statuses: 0 success, 1 user error, 2 usage, 3 network or server refusal (CLIError).
+await CommandRunner(PlanSyncCommand.self, name: "plansync", line: { CLIError.user($0).line }) { error in
+    CLIError.from(error).map { CommandFailure(line: $0.line, status: $0.status.rawValue) }
+}.main()

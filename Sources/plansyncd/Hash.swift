@@ -1,8 +1,10 @@
 import ArgumentParser
 import Planning
+import SyncServer
 import SyncStore
 
-/// `plansyncd hash --department D`: the state hash a department's replicas print once synced.
+/// `plansyncd hash --department D`: the state hash a department's replicas print once synced,
+/// computed as the wire request `state_hash` computes it (``SyncServer/ScopeHash``).
 struct Hash: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the daemon's state hash for what a department may read (last line).")
@@ -22,8 +24,9 @@ struct Hash: ParsableCommand {
         do { log = try ServerLog(path: store.data, schema: schema) } catch { throw UserError("cannot open \(store.data): \(error)") }
         do {
             let access = try rules.map { path throws in try loadRules(path, schema: schema) } ?? log.storedRules()
-            print("rules \(access.version), department \(department), head \(try log.head())")
-            print(try log.stateHash(of: department, rules: access))
+            let scope = try ScopeHash(of: department, rules: access, schema: schema, in: log)
+            print("rules \(access.version), department \(department), head \(scope.head)")
+            print(scope.hash)
         } catch let error as UserError {
             throw error
         } catch {

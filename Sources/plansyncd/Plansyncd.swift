@@ -1,6 +1,6 @@
 import ArgumentParser
+import CommandRunner
 import Foundation
-import SyncModel
 
 /// `plansyncd`: the central sync daemon of PlanSync and its token administration.
 ///
@@ -14,35 +14,11 @@ struct Plansyncd: AsyncParsableCommand {
         defaultSubcommand: Serve.self
     )
 
-    /// Runs the command line with the exit codes above (argument-parser's own usage code is 64).
+    /// Runs the command line with the exit codes above (``CommandRunner/CommandRunner``).
     static func main() async {
-        let arguments: [String]
-        switch TextInput.arguments() {
-        case .success(let checked): arguments = checked
-        case .failure(let bad):
-            FileHandle.standardError.write(Data("plansyncd: \(bad)\n".utf8))
-            Foundation.exit(1)
-        }
-        do {
-            var command = try parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let error as UserError {
-            FileHandle.standardError.write(Data("plansyncd: \(error.message)\n".utf8))
-            Foundation.exit(1)
-        } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { print(message) }
-                Foundation.exit(0)
-            }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
-        }
+        await CommandRunner(Plansyncd.self, name: "plansyncd") { error in
+            (error as? UserError).map { CommandFailure(line: "plansyncd: \($0.message)", status: ExitStatus.user) }
+        }.main()
     }
 }
 

@@ -55,6 +55,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Serve plain TCP on a non-loopback --host (tokens and data cross the network unencrypted).")
     var allowPlaintext = false
 
+    @Flag(help: "Refuse compression: clients that ask for deflate (hello.compression) are answered plain.")
+    var noCompression = false
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
@@ -95,6 +98,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000
         configuration.tls = tls
         configuration.allowPlaintext = allowPlaintext
+        if noCompression { configuration.compression = [] }
         logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
         if let rules { logger.info("access rules \(accessRules.version) from \(rules)", metadata: ["entries": "\(accessRules.entries.count)"]) }
         let daemon = SyncDaemon(storage: log, configuration: configuration, logger: logger)

@@ -1,7 +1,8 @@
 import Foundation
-import SyncModel
-import SyncStore
 import Planning
+import SyncModel
+import SyncServer
+import SyncStore
 import Testing
 
 /// Access rules as department users meet them through the `plansync` binary and the real daemon.
@@ -49,7 +50,7 @@ import Testing
         }
         // hr's replica equals the daemon's hash for hr's scope.
         try ws.ok("hr", "sync")
-        #expect(try ws.status("hr")["state_hash"] as? String == (try daemon.log.stateHash(of: "hr", rules: Self.rules)))
+        #expect(try ws.status("hr")["state_hash"] as? String == (try ScopeHash(of: "hr", rules: Self.rules, schema: PlanningSchema.schema, in: daemon.log).hash))
     }
 
     /// `plansync init` of one laptop per department (replica and node named after it) on `daemon`.
@@ -88,7 +89,7 @@ import Testing
         #expect(discard.status == 0, "\(discard.stderr)")
         #expect(discard.output.hasPrefix("discarded 1 unsent op; rebuilt from the daemon"), "\(discard.output)")
         #expect(try outbox(ws, "marketing").isEmpty)
-        let scoped = try daemon.log.stateHash(of: "marketing", rules: Self.rules)
+        let scoped = try ScopeHash(of: "marketing", rules: Self.rules, schema: PlanningSchema.schema, in: daemon.log).hash
         #expect(try ws.status("marketing")["state_hash"] as? String == scoped)
         let row = try ws.json("marketing", "get", "projects", project, "--json") as? [String: Any]
         let planned = (row?["fields"] as? [String: Any])?["budget_planned"]
@@ -109,7 +110,7 @@ import Testing
         let left = try outbox(ws, "marketing")
         #expect(left.count == 1 && left.first?["seq"] as? Int == seqs.first && left.first?["field"] as? String == "name")
         try ws.ok("marketing", "sync")
-        #expect(try ws.status("marketing")["state_hash"] as? String == (try daemon.log.stateHash(of: "marketing", rules: Self.rules)))
+        #expect(try ws.status("marketing")["state_hash"] as? String == (try ScopeHash(of: "marketing", rules: Self.rules, schema: PlanningSchema.schema, in: daemon.log).hash))
         let again = try ws.on("marketing", "outbox", "discard", "--refused")
         #expect(again.status == 1 && again.stderr.contains("nothing was discarded"), "\(again.stderr)")
     }
@@ -133,6 +134,6 @@ import Testing
         #expect(try store.rows("incentives", includeDeleted: true).isEmpty)
         #expect(try store.recentOps(limit: 10_000).allSatisfy { $0.op.collection != "incentives" })
         #expect(try store.rows("projects").count == 1)
-        #expect(try ws.status("marketing")["state_hash"] as? String == (try daemon.log.stateHash(of: "marketing", rules: Self.rules)))
+        #expect(try ws.status("marketing")["state_hash"] as? String == (try ScopeHash(of: "marketing", rules: Self.rules, schema: PlanningSchema.schema, in: daemon.log).hash))
     }
 }

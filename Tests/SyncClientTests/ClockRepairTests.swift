@@ -90,16 +90,16 @@ struct ClockRepairTests {
             let other = try Self.store("other", "planning", daemon, in: folder)
             let project = try laptop.create("projects", fields: ["name": .text("Z")])
             try laptop.increment("projects", id: project, field: "budget_spent", by: 100)
-            #expect(await failure { _ = try await Self.sync(laptop) } != nil)   // stored, but the ack is lost
+            #expect(await failure { _ = try await Self.sync(laptop, plainOptions()) } != nil)   // stored, but the ack is lost
             #expect(try laptop.outboxCount() == 3 && daemon.log.head() == 3)
 
             clock.set(3_600_000)
             try laptop.increment("projects", id: project, field: "budget_spent", by: 5)
-            #expect(await failure { _ = try await Self.sync(laptop) }?.serverCode == .clockSkew)
+            #expect(await failure { _ = try await Self.sync(laptop, plainOptions()) }?.serverCode == .clockSkew)
             #expect(try laptop.outboxCount() == 1, "the three stored ops were settled as duplicates, not re-stamped")
 
             clock.set(0)
-            let fixed = try await Self.sync(laptop)
+            let fixed = try await Self.sync(laptop, plainOptions())
             #expect(fixed.restamped == 1 && fixed.pushed == 1)
             _ = try await Self.sync(other)
             #expect(try other.row("projects", id: project)?.fields["budget_spent"] == .counter(105))

@@ -4,7 +4,8 @@ import NIOPosix
 import SyncProtocol
 
 /// A TCP relay between a client and the daemon that cuts both connections instead of passing on
-/// the server line that `rule` picks: the way a network drop looks to each side.
+/// the server line that `rule` picks: the way a network drop looks to each side. It reads plain
+/// lines: its clients must not ask for compression (``plainOptions(_:)``).
 final class DroppingProxy: @unchecked Sendable {
     private let channel: any Channel
     let port: Int

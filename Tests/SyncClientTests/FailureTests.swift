@@ -110,12 +110,12 @@ struct FailureTests {
             let id = try writer.create("projects", ["name": .text("Q3"), "budget_planned": .integer(80_000_000)])
             try writer.inc("projects", id, "budget_spent", by: 5)
 
-            let error = await failure { _ = try await client(writer).sync() }
+            let error = await failure { _ = try await client(writer, plainOptions()).sync() }
             guard case .network(.closed, _)? = error else { Issue.record("expected connection lost, got \(String(describing: error))"); return }
             #expect(daemon.log.head() == 4)            // committed before the ack was lost
             #expect(try writer.outboxCount() == 4)      // so still unacknowledged here
 
-            let resync = try await client(writer).sync()
+            let resync = try await client(writer, plainOptions()).sync()
             #expect(resync.pushed == 0 && resync.duplicates == 4)
             #expect(try writer.outboxCount() == 0)
             #expect(daemon.log.head() == 4)            // no op twice in the log
@@ -137,7 +137,7 @@ struct FailureTests {
             let proxy = try await DroppingProxy.start(to: daemon.port, rule: CutAt(3, linesContaining: "\"type\":\"changes\"").rule)
             defer { Task { await proxy.stop() } }
             let reader = daemon.replica("reader", department: "sales", server: proxy.address)
-            let options = testOptions { $0.pullLimit = 3 }
+            let options = plainOptions { $0.pullLimit = 3 }
             let error = await failure { _ = try await client(reader, options).sync() }
             guard case .network(.closed, _)? = error else { Issue.record("expected connection lost, got \(String(describing: error))"); return }
             #expect(try reader.cursor() == 6)          // two pages applied, the third lost

@@ -59,12 +59,22 @@ func testOptions(_ edit: (inout SyncClientOptions) -> Void = { _ in }) -> SyncCl
     return options
 }
 
+/// ``testOptions(_:)`` without compression, for clients behind a relay that reads their lines (``DroppingProxy``).
+func plainOptions(_ edit: (inout SyncClientOptions) -> Void = { _ in }) -> SyncClientOptions {
+    testOptions {
+        $0.compression = []
+        edit(&$0)
+    }
+}
+
 func client(_ replica: MemoryReplica, _ options: SyncClientOptions = testOptions()) -> SyncClient {
     SyncClient(replica: replica, schemaVersion: PlanningSchema.version, options: options)
 }
 
-/// Polls `condition` every 20 ms for up to `seconds`; returns whether it became true.
-func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) async throws -> Bool {
+/// Polls `condition` every 20 ms for up to `seconds`; returns whether it became true. The default
+/// is wide because it is only paid on failure: a full parallel run on two cores has made a TLS
+/// watch take more than 10 s to connect.
+func eventually(within seconds: Double = 60, _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try condition() { return true }

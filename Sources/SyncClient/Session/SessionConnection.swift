@@ -36,13 +36,15 @@ final class SessionConnection {
     /// ``SyncClientError/network(_:_:)`` when it cannot be reached within the timeouts.
     static func open(_ target: SessionTarget, group: any EventLoopGroup, options: SyncClientOptions) async throws(SyncClientError) -> SessionConnection {
         let channel = try await LineChannel.connect(to: target.address, tls: target.tls, group: group, connectTimeout: options.connectTimeout,
-                                                    maxLineBytes: options.maxLineBytes)
-        let session = ClientSession(node: target.hello.node, token: target.hello.token, schema: target.hello.schema)
+                                                    maxLineBytes: options.maxLineBytes, holdFirstLine: !options.compression.isEmpty)
+        let session = ClientSession(node: target.hello.node, token: target.hello.token, schema: target.hello.schema,
+                                    compression: options.compression)
         let connection = SessionConnection(channel: channel, session: session, requestTimeout: options.requestTimeout)
         do throws(SyncClientError) {
             let reply = try await connection.request({ $0.hello() }, awaiting: "welcome", within: options.handshakeTimeout)
             guard case .welcomed(let welcome) = reply else { throw .protocolViolation("expected welcome after hello") }
             connection.welcome = welcome
+            try await channel.streamsAfterWelcome(connection.session.compression)
             return connection
         } catch .network(.timedOut, let detail) where channel.tlsHandshakePending {
             await channel.close()
@@ -58,6 +60,9 @@ final class SessionConnection {
             throw error
         }
     }
+
+    /// The stream compression `welcome` picked (nil: plain).
+    var compression: WireCompression? { session.compression }
 
     /// Whether the session goes on: no fatal refusal or protocol violation ended it. After a
     /// non-fatal refusal (`seq_gap`, `clock_skew`, …) further requests are answered.
@@ -120,6 +125,7 @@ final class SessionConnection {
             throw .network(.closed, "\(error)")
         }
         guard case .line(let line) = event else { return .tick }
+        channel.lineTaken()
         let message: ServerMessage
         do { message = try WireDecoder.serverMessage(from: line) } catch {
             // Often another service on the port (an HTTP proxy answers "HTTP/1.1 400"): show its words.

@@ -63,7 +63,7 @@ struct WatchSession {
             try await pushIfNeeded(on: connection)
         case .pong:
             ping = nil
-        case .welcomed, .refused, .violation, .snapshotPage:
+        case .welcomed, .stateHash, .refused, .violation, .snapshotPage:
             throw .protocolViolation("unexpected message while watching")
         }
     }

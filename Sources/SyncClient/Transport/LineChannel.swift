@@ -29,12 +29,15 @@ final class LineChannel: Sendable {
     private let continuation: AsyncThrowingStream<Event, any Error>.Continuation
     private let channel: any Channel
     private let activity: ReadActivity
+    private let demand: ReadDemand
     /// What the TLS layer found; nil on a plain connection.
     private let verdict: TLSVerdict?
 
     private init(channel: any Channel, events: AsyncThrowingStream<Event, any Error>,
-                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity, verdict: TLSVerdict?) {
+                 continuation: AsyncThrowingStream<Event, any Error>.Continuation, activity: ReadActivity, demand: ReadDemand,
+                 verdict: TLSVerdict?) {
         self.channel = channel
+        self.demand = demand
         self.verdict = verdict
         self.events = events
         self.continuation = continuation
@@ -43,11 +46,14 @@ final class LineChannel: Sendable {
 
     /// Connects, or throws ``SyncClientError/network(_:_:)`` within `connectTimeout`. With `tls`,
     /// TLS runs below the line framing; its handshake completes before the first line is read, and
-    /// its failures end the event stream with ``SyncClientError/tls(_:)``.
+    /// its failures end the event stream with ``SyncClientError/tls(_:)``. With
+    /// `holdFirstLine` (a `hello` that offers compression), the first line received is delivered
+    /// and nothing after it until ``streamsAfterWelcome(_:)``.
     static func connect(to address: ServerAddress, tls: ServerTrust? = nil, group: any EventLoopGroup, connectTimeout: TimeAmount,
-                        maxLineBytes: Int) async throws(SyncClientError) -> LineChannel {
+                        maxLineBytes: Int, holdFirstLine: Bool = false) async throws(SyncClientError) -> LineChannel {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: Event.self, throwing: (any Error).self)
         let activity = ReadActivity()
+        let demand = ReadDemand()
         let verdict = TLSVerdict()
         let tlsHandlers: [any ChannelHandler]
         do {
@@ -64,13 +70,14 @@ final class LineChannel: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(tlsHandlers)
                     try channel.pipeline.syncOperations.addHandler(activity)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
-                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation, tls: tls == nil ? nil : (verdict, port)))
+                    try channel.pipeline.syncOperations.addHandler(LineReader(maxLineBytes: maxLineBytes, holdAfterFirstLine: holdFirstLine))
+                    try channel.pipeline.syncOperations.addHandler(LineWriter())
+                    try channel.pipeline.syncOperations.addHandler(LineForwarder(continuation, tls: tls == nil ? nil : (verdict, port), demand: demand))
                 }
             }
         do {
             let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
-            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity,
+            return LineChannel(channel: channel, events: events, continuation: continuation, activity: activity, demand: demand,
                                verdict: tls == nil ? nil : verdict)
         } catch {
             continuation.finish()
@@ -81,6 +88,12 @@ final class LineChannel: Sendable {
     /// Whether this is a TLS connection whose handshake has not completed.
     var tlsHandshakePending: Bool { verdict.map { !$0.handshakeDone } ?? false }
 
+    /// The consumer took a ``Event/line(_:)`` from ``events``: reading resumes if it was held for it
+    /// (``ReadDemand``). Call once per line taken.
+    func lineTaken() {
+        if demand.taken() { channel.read() }
+    }
+
     /// Writes one line, terminator included; throws ``SyncClientError/network(_:_:)`` when the
     /// connection is gone.
     func send(_ line: ByteBuffer) async throws(SyncClientError) {
@@ -88,6 +101,20 @@ final class LineChannel: Sendable {
             try await channel.writeAndFlush(line).get()
         } catch {
             throw LineChannel.networkError(error, context: "sending")
+        }
+    }
+
+    /// After `welcome`: lines written from now on go out in `compression`, and lines received
+    /// after the welcome are read in it (nil: both stay plain); a reader that held after the
+    /// welcome goes on. Call before sending the next request.
+    func streamsAfterWelcome(_ compression: WireCompression?) async throws(SyncClientError) {
+        do {
+            if let compression {
+                try await channel.pipeline.triggerUserOutboundEvent(LineStreamSwitch.output(compression)).get()
+            }
+            try await channel.pipeline.triggerUserOutboundEvent(LineStreamSwitch.input(compression)).get()
+        } catch {
+            throw LineChannel.networkError(error, context: "starting compression")
         }
     }
 

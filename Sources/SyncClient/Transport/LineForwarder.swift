@@ -2,28 +2,43 @@ import NIOCore
 import SyncProtocol
 
 /// The last handler of a client pipeline: hands each framed line to the async side and turns the
-/// end of the connection into the end of the stream. No session logic here.
-final class LineForwarder: ChannelInboundHandler, Sendable {
+/// end of the connection into the end of the stream. It holds `read()` while the async side has
+/// ``ReadDemand/limit`` lines it has not taken (backpressure). No session logic here.
+final class LineForwarder: ChannelDuplexHandler, Sendable {
     typealias InboundIn = LineFrame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let continuation: AsyncThrowingStream<LineChannel.Event, any Error>.Continuation
     /// On a TLS connection: what the TLS layer found, and the port (for messages).
     private let tls: (verdict: TLSVerdict, port: Int)?
+    private let demand: ReadDemand
 
-    init(_ continuation: AsyncThrowingStream<LineChannel.Event, any Error>.Continuation, tls: (TLSVerdict, Int)? = nil) {
+    init(_ continuation: AsyncThrowingStream<LineChannel.Event, any Error>.Continuation, tls: (TLSVerdict, Int)? = nil,
+         demand: ReadDemand = ReadDemand()) {
         self.continuation = continuation
         self.tls = tls
+        self.demand = demand
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Held reads are issued again by LineChannel when the consumer takes a line.
+        if demand.mayRead() { context.read() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .line(let line):
+            demand.handedOver()
             continuation.yield(.line(line))
         case .tooLong(let limit):
             continuation.finish(throwing: SyncClientError.protocolViolation("the server sent a line over \(limit) bytes"))
             context.close(promise: nil)
         case .incomplete:
             continuation.finish(throwing: SyncClientError.network(.closed, "the connection closed in the middle of a line"))
+        case .corruptStream(let reason):
+            continuation.finish(throwing: SyncClientError.protocolViolation("the server's compressed stream does not inflate: \(reason)"))
+            context.close(promise: nil)
         }
     }
 

@@ -129,7 +129,6 @@ public struct AccessRules: Sendable, Equatable {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return Hex.text(hash)
     }
 }

@@ -30,25 +30,14 @@ public struct HLCTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     /// Logical counter within one millisecond.
     public var counter: UInt16 { UInt16(truncatingIfNeeded: raw) }
 
-    /// Parses exactly 16 lowercase hex digits.
+    /// Parses exactly 16 lowercase hex digits (``Hex/uint64(parsing:)``).
     public init?(parsing text: String) {
-        let utf8 = text.utf8
-        guard utf8.count == 16 else { return nil }
-        var value: UInt64 = 0
-        for b in utf8 {
-            let digit: UInt64
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(b - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(b - UInt8(ascii: "a") + 10)
-            default: return nil
-            }
-            value = value << 4 | digit
-        }
+        guard let value = Hex.uint64(parsing: text) else { return nil }
         raw = value
     }
 
     /// 16 lowercase hex digits.
-    public var description: String { Hex16.text(raw) }
+    public var description: String { Hex.text(raw) }
 
     public static func < (lhs: HLCTimestamp, rhs: HLCTimestamp) -> Bool { lhs.raw < rhs.raw }
 }

@@ -1,8 +1,11 @@
-/// Compact JSON written straight into a byte array, byte for byte what Foundation's `JSONEncoder`
-/// writes with `[.sortedKeys, .withoutEscapingSlashes]`: strings escape `"`, `\` and control
-/// characters (`\b \t \n \f \r`, others as lowercase `\u00xx`) and nothing else; integers in
-/// decimal; doubles as their shortest round-trip `description` without a trailing `.0`.
-/// Callers write members in sorted key order themselves.
+/// Compact JSON written straight into a byte array: the one JSON writer of PlanSync (the wire,
+/// the outbox, the canonical form's quoted texts, the CLI's `--json`). Strings escape `"`, `\`
+/// and control characters and nothing else: `\t \n \r`, and lowercase `\u00xx` for the other
+/// bytes below 0x20 (`\u0008`, `\u000c` too: the spelling docs/merge-semantics.md §8 fixes for
+/// the canonical form, where Foundation's `JSONEncoder` writes `\b`, `\f`); integers in decimal;
+/// doubles as their shortest round-trip `description` without a trailing `.0`. Otherwise byte for
+/// byte what `JSONEncoder` writes with `[.sortedKeys, .withoutEscapingSlashes]`. Callers write
+/// members in sorted key order themselves.
 ///
 /// ```swift
 /// var out = JSONOutput()
@@ -56,17 +59,15 @@ public struct JSONOutput: Sendable {
         bytes.append(0x5C)
         switch b {
         case 0x22, 0x5C: bytes.append(b)
-        case 0x08: bytes.append(UInt8(ascii: "b"))
         case 0x09: bytes.append(UInt8(ascii: "t"))
         case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
         case 0x0D: bytes.append(UInt8(ascii: "r"))
         default:
             bytes.append(UInt8(ascii: "u"))
             bytes.append(UInt8(ascii: "0"))
             bytes.append(UInt8(ascii: "0"))
-            bytes.append(JSONOutput.hex(b >> 4))
-            bytes.append(JSONOutput.hex(b & 0xF))
+            bytes.append(Hex.digit(of: b >> 4))
+            bytes.append(Hex.digit(of: b & 0xF))
         }
     }
 
@@ -111,10 +112,9 @@ public struct JSONOutput: Sendable {
     /// Writes 16 lowercase hex digits in quotes: the wire form of an HLC reading.
     public mutating func hlc(_ t: HLCTimestamp) {
         bytes.append(0x22)
-        var shift = 60
-        while shift >= 0 {
-            bytes.append(JSONOutput.hex(UInt8(truncatingIfNeeded: t.raw >> UInt64(shift)) & 0xF))
-            shift -= 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+            Hex.write(t.raw, into: digits)
+            bytes.append(contentsOf: digits)
         }
         bytes.append(0x22)
     }
@@ -134,11 +134,6 @@ public struct JSONOutput: Sendable {
         bytes.append(UInt8(ascii: ":"))
         unsigned(dot.seq)
         bytes.append(0x22)
-    }
-
-    /// The lowercase hex digit of `nibble` (0…15).
-    static func hex(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }
 

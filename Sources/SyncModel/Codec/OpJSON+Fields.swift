@@ -77,11 +77,9 @@ extension OpJSON {
             return value
         }
 
-        /// A number whose exact value lies beyond ±2^53, though a double or Foundation's decoder
-        /// would round or truncate it into range (`9007199254740992.5`): refused as written.
+        /// ``JSONReader/beyondLimit(_:)`` under `member`.
         func beyondLimit(_ member: Member, _ n: JSONReader.RawNumber) -> JSONReadError {
-            let text = String(decoding: reader.digits(n), as: UTF8.self)
-            return invalid(member, "number \(text.prefix(40)) is beyond ±2^53")
+            reader.beyondLimit(n).under(.key("\(member)"))
         }
 
         // MARK: Members
@@ -153,32 +151,18 @@ extension OpJSON {
         }
     }
 
-    // MARK: Shared readers (ops and snapshot records)
+    // MARK: Shared readers (ops, snapshot records, request members)
 
-    /// A register value at the cursor: a JSON scalar, `null` included; a number beyond ±2^53 as
-    /// written is invalid. Errors carry `member` in their path.
+    /// A register value at the cursor (``JSONReader/readValue(limited:)``: a JSON scalar, `null`
+    /// included; a number beyond ±2^53 as written is invalid). Errors carry `member` in their path.
     public static func readValue(from reader: inout JSONReader, member: String) throws(JSONReadError) -> Value {
-        switch reader.type() {
-        case .null:
-            _ = reader.readNull()
-            return .null
-        case .bool:
-            return .bool(reader.readBool() ?? false)
-        case .string:
-            return .text(reader.readString() ?? "")
-        case .number:
-            if let n = reader.readNumber() {
-                if NumberText.isBeyondLimit(reader.digits(n)) {
-                    let text = String(decoding: reader.digits(n), as: UTF8.self)
-                    throw JSONReadError(.invalid, "number \(text.prefix(40)) is beyond ±2^53", path: [.key(member)])
-                }
-                if let i = reader.int64(n) { return .integer(i) }
-                if let d = reader.double(n) { return .real(d) }
-            }
-            throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key(member)])
-        case .object, .array:
-            throw JSONReadError(.wrongType, "expected a JSON scalar (null, bool, number or string)", path: [.key(member)])
-        }
+        do throws(JSONReadError) { return try reader.readValue() } catch { throw error.under(.key(member)) }
+    }
+
+    /// The version vector at the cursor (``JSONReader/readVersionVector()``). Errors carry
+    /// `member` in their path.
+    public static func readVersionVector(from reader: inout JSONReader, member: String) throws(JSONReadError) -> VersionVector {
+        do throws(JSONReadError) { return try reader.readVersionVector() } catch { throw error.under(.key(member)) }
     }
 
     /// The array of dots (`"node:seq"` strings) at the cursor. Errors carry `member` in their path.
@@ -190,7 +174,7 @@ extension OpJSON {
             guard let raw = reader.readRawString() else {
                 throw reader.mismatch(expected: "a dot string").under(.index(index)).under(.key(member))
             }
-            if let bytes = reader.plainBytes(raw), let dot = OpJSON.dot(bytes) {
+            if let bytes = reader.plainBytes(raw), let dot = Dot(utf8: bytes) {
                 dots.append(dot)
             } else {
                 let text = reader.text(raw)
@@ -205,55 +189,8 @@ extension OpJSON {
         return dots
     }
 
-    /// The version vector (an object of node → seq) at the cursor. A repeated node keeps its first
-    /// seq; a bad node id or a seq beyond 2^53 is invalid. Errors carry `member` in their path.
-    public static func readVersionVector(from reader: inout JSONReader, member: String) throws(JSONReadError) -> VersionVector {
-        guard reader.enterObject() else { throw reader.mismatch(expected: "an object of node → seq").under(.key(member)) }
-        var entries: [String: UInt64] = [:]
-        while let key = reader.nextMember() {
-            let node = reader.text(key)
-            guard let n = reader.readNumber() else { throw reader.mismatch(expected: "a number").under(.key(node)).under(.key(member)) }
-            let text = String(decoding: reader.digits(n), as: UTF8.self)
-            if NumberText.isBeyondLimit(reader.digits(n)) {
-                throw JSONReadError(.invalid, "number \(text.prefix(40)) is beyond ±2^53", path: [.key(member), .key(node)])
-            }
-            guard let seq = reader.uint64(n) else {
-                throw JSONReadError(.invalid, "number \(text.prefix(40)) does not fit in UInt64", path: [.key(member), .key(node)])
-            }
-            if entries[node] == nil { entries[node] = seq }
-        }
-        for (node, seq) in entries where !NodeID.isValid(node) || seq > Dot.maxSeq {
-            throw JSONReadError(.invalid, "invalid version vector entry \"\(node.prefix(80))\": \(seq)", path: [.key(member)])
-        }
-        return VersionVector(entries)
-    }
-    /// 16 lowercase hex digits, straight from the bytes.
+    /// 16 lowercase hex digits, straight from the bytes (``Hex/uint64(digits:)``).
     static func hlc(_ bytes: UnsafeBufferPointer<UInt8>) -> HLCTimestamp? {
-        guard bytes.count == 16 else { return nil }
-        var value: UInt64 = 0
-        for b in bytes {
-            let digit: UInt8
-            switch b {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(digit)
-        }
-        return HLCTimestamp(raw: value)
-    }
-
-    /// `node:seq` straight from the bytes, with the rules of ``Dot/init(parsing:)``.
-    static func dot(_ bytes: UnsafeBufferPointer<UInt8>) -> Dot? {
-        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
-        let nodeBytes = UnsafeBufferPointer(rebasing: bytes[..<colon])
-        let digits = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
-        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        var seq: UInt64 = 0
-        for d in digits { seq = seq * 10 + UInt64(d - 48) }
-        guard seq >= 1, seq <= Dot.maxSeq else { return nil }
-        let node = String(decoding: nodeBytes, as: UTF8.self)
-        guard NodeID.isValid(node) else { return nil }
-        return Dot(node: node, seq: seq)
+        Hex.uint64(digits: bytes).map(HLCTimestamp.init(raw:))
     }
 }

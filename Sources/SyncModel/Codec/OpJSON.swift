@@ -47,17 +47,8 @@ public enum OpJSON {
         out.raw("{\"collection\":")
         out.string(op.collection)
         if op.kind == .set, let context = op.context {
-            out.raw(",\"context\":{")
-            var first = true
-            // Foundation sorts keys by their UTF-8 bytes; String's `<` agrees on node ids (ASCII).
-            for (node, seq) in context.entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-                if !first { out.byte(UInt8(ascii: ",")) }
-                first = false
-                out.string(node)
-                out.byte(UInt8(ascii: ":"))
-                out.unsigned(seq)
-            }
-            out.byte(UInt8(ascii: "}"))
+            out.raw(",\"context\":")
+            out.versionVector(context)
         }
         if op.kind == .inc {
             out.raw(",\"delta\":")

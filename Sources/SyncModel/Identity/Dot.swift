@@ -20,12 +20,22 @@ public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `"node:seq"`; returns nil for a bad node id, a seq of 0 or above 2^53.
     public init?(parsing text: String) {
-        guard let colon = text.lastIndex(of: ":") else { return nil }
-        let node = String(text[..<colon])
-        let digits = text[text.index(after: colon)...]
-        guard NodeID.isValid(node), !digits.isEmpty, digits.count <= 16,
-              digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              let seq = UInt64(digits), seq >= 1, seq <= Dot.maxSeq else { return nil }
+        var text = text
+        guard let dot = text.withUTF8({ Dot(utf8: $0) }) else { return nil }
+        self = dot
+    }
+
+    /// ``init(parsing:)`` of UTF-8 bytes (the one reader of the text form; the op codec reads
+    /// dots straight from the line's bytes).
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        let digits = UnsafeBufferPointer(rebasing: bytes[(colon + 1)...])
+        guard !digits.isEmpty, digits.count <= 16, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        var seq: UInt64 = 0
+        for d in digits { seq = seq * 10 + UInt64(d - 48) }
+        guard seq >= 1, seq <= Dot.maxSeq else { return nil }
+        let node = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+        guard NodeID.isValid(node) else { return nil }
         self.init(node: node, seq: seq)
     }
 

@@ -26,7 +26,7 @@ public enum RowID {
         let high = time << 16 | 0x7000 | (highRandom & 0x0FFF)
         // 2 bits variant (10) | 62 bits random
         let low = (lowRandom & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        var text = Hex16.text(high) + Hex16.text(low)
+        var text = Hex.text(high) + Hex.text(low)
         for offset in [20, 16, 12, 8] {
             text.insert("-", at: text.index(text.startIndex, offsetBy: offset))
         }

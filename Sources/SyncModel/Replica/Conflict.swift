@@ -58,6 +58,6 @@ public struct Conflict: Hashable, Sendable {
             h ^= UInt64(b)
             h = h &* 0x0000_0100_0000_01b3
         }
-        return String(Hex16.text(h).prefix(12))
+        return String(Hex.text(h).prefix(12))
     }
 }

@@ -12,7 +12,7 @@ public enum ServerTrust: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Parses a pin: 64 hex digits, colons allowed (`AB:CD:…`); nil otherwise.
     public static func pin(parsing text: String) -> ServerTrust? {
         let hex = text.lowercased().filter { $0 != ":" }
-        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit && $0.isASCII }) else { return nil }
+        guard Hex.isLowercase(hex, count: 64) else { return nil }
         return .pinned(sha256: hex)
     }
 

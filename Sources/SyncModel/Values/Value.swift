@@ -91,31 +91,16 @@ extension Value: Codable {
 
 /// JSON text helpers for canonical forms (RFC 8259 string escaping).
 public enum JSONText {
-    /// `s` as a JSON string literal with the minimal escapes.
+    /// `s` as a JSON string literal with the minimal escapes, exactly as ``JSONOutput`` writes it
+    /// (docs/merge-semantics.md §8: `\"`, `\\`, `\n`, `\r`, `\t`, lowercase `\u00xx` for the other
+    /// bytes below 0x20; everything else as its own UTF-8 bytes).
     public static func quote(_ s: String) -> String {
         // Most text needs no escape: one scan of the UTF-8 bytes, then a single copy.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             return "\"" + s + "\""
         }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 8)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-        return out
+        var out = JSONOutput(capacity: s.utf8.count + 8)
+        out.string(s)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }

@@ -47,6 +47,16 @@ struct LineMembers: MessageMembers {
         return reader.uint64(n)
     }
 
+    mutating func strings(_ name: String) -> [String]? {
+        guard seek(name), reader.enterArray() else { return nil }
+        var strings: [String] = []
+        while reader.nextElement() {
+            guard let string = reader.readString() else { return nil }
+            strings.append(string)
+        }
+        return strings
+    }
+
     mutating func bool(_ name: String) -> Bool? {
         guard seek(name) else { return nil }
         return reader.readBool()

@@ -1,8 +1,8 @@
 import SyncModel
 
-/// The members of one client line's top-level object, as ``MemberReader`` asks for them. Two
-/// sources conform: ``LineMembers`` (the fast reader of the wire) and ``CodableMembers``
-/// (Foundation's decoder, behind `ClientMessage: Codable`), so the message rules exist once.
+/// The members of one client line's top-level object, as ``MemberReader`` asks for them:
+/// ``LineMembers`` (the reader of the wire) conforms, and the tests' Foundation oracle does too,
+/// so the message rules (`ClientMessage.read`) exist once.
 protocol MessageMembers {
     /// Whether the member is present (even as `null`).
     mutating func contains(_ name: String) -> Bool
@@ -12,6 +12,8 @@ protocol MessageMembers {
     mutating func string(_ name: String) -> String?
     /// The member as a whole number within Int64; nil when it is not one.
     mutating func int64(_ name: String) -> Int64?
+    /// The member as an array of strings; nil when it is not one.
+    mutating func strings(_ name: String) -> [String]?
     /// The member as an array of ops; failures carry the path below the member.
     mutating func ops(_ name: String) throws(JSONReadError) -> [Op]
     /// The member as a snapshot key, an object of two strings `collection` and `row`; nil when it
@@ -56,6 +58,13 @@ struct MemberReader<Members: MessageMembers> {
     mutating func optionalInteger(_ name: String, in range: ClosedRange<Int64>) throws(WireError) -> Int64? {
         guard members.contains(name), !members.isNull(name) else { return nil }
         return try integer(name, in: range)
+    }
+
+    /// An optional array of strings: nil when absent or `null`, `bad_request` when of another type.
+    mutating func optionalStrings(_ name: String) throws(WireError) -> [String]? {
+        guard members.contains(name), !members.isNull(name) else { return nil }
+        guard let strings = members.strings(name) else { throw WireError(.badRequest, "\(type).\(name) must be an array of strings", id: id) }
+        return strings
     }
 
     /// An optional snapshot key (`snapshot.after`): absent or `null` is nil.

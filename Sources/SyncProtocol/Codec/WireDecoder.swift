@@ -8,7 +8,7 @@ public enum WireDecoder {
     /// Decodes a client line, classifying every failure as the ``WireError`` to answer with:
     /// invalid UTF-8, not RFC 8259 JSON (``SyncModel/JSONSyntax``: also trailing commas, lone
     /// surrogate escapes, nesting deeper than 512) or a non-object → `bad_json`; no or unknown
-    /// `type` → `unknown_type`; then see ``ClientMessage/init(from:)``.
+    /// `type` → `unknown_type`; then the message rules of `ClientMessage.read`.
     public static func clientMessage(from line: ByteBuffer) throws(WireError) -> ClientMessage {
         try line.withUnsafeReadableBytes { raw in
             Result { () throws(WireError) -> ClientMessage in try clientMessage(from: raw.assumingMemoryBound(to: UInt8.self)) }

@@ -2,8 +2,8 @@ import NIOCore
 import SyncModel
 
 /// Turns messages into lines: compact JSON with sorted keys and unescaped slashes, then `\n`,
-/// written by hand (``SyncModel/JSONOutput``, ``SyncModel/OpJSON``) byte for byte as the
-/// messages' `Encodable` conformances make `JSONEncoder` write them.
+/// written by hand (``SyncModel/JSONOutput``, ``SyncModel/OpJSON``) byte for byte as `JSONEncoder`
+/// writes the messages' Codable forms (the tests' oracle), but for JSONOutput's `\u0008`, `\u000c`.
 ///
 /// Encoding fails only for values JSON cannot hold (a non-finite real), which validated ops never carry.
 public enum WireEncoder {
@@ -12,7 +12,13 @@ public enum WireEncoder {
         var out = JSONOutput(capacity: 128)
         switch message {
         case .welcome(let m):
-            out.raw("{\"department\":")
+            out.raw("{")
+            if let compression = m.compression {
+                out.raw("\"compression\":")
+                out.string(compression.rawValue)
+                out.raw(",")
+            }
+            out.raw("\"department\":")
             out.string(m.department)
             out.raw(",\"head\":")
             out.unsigned(m.head)
@@ -43,6 +49,14 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"pong\"}\n")
+        case .hash(let m):
+            out.raw("{\"hash\":")
+            out.string(m.hash)
+            out.raw(",\"head\":")
+            out.unsigned(m.head)
+            out.raw(",\"id\":")
+            out.integer(m.id)
+            out.raw(",\"type\":\"hash\"}\n")
         case .error(let m):
             out.raw("{\"code\":")
             out.string(m.code.rawValue)
@@ -101,7 +115,16 @@ public enum WireEncoder {
         var out = JSONOutput(capacity: 128)
         switch message {
         case .hello(let m):
-            out.raw("{\"node\":")
+            out.raw("{")
+            if let compression = m.compression {
+                out.raw("\"compression\":[")
+                for (i, name) in compression.enumerated() {
+                    if i > 0 { out.raw(",") }
+                    out.string(name)
+                }
+                out.raw("],")
+            }
+            out.raw("\"node\":")
             out.string(m.node)
             out.raw(",\"protocol\":")
             out.integer(Int64(m.protocol))
@@ -137,6 +160,10 @@ public enum WireEncoder {
             out.raw("{\"id\":")
             out.integer(m.id)
             out.raw(",\"type\":\"ping\"}\n")
+        case .stateHash(let m):
+            out.raw("{\"id\":")
+            out.integer(m.id)
+            out.raw(",\"type\":\"state_hash\"}\n")
         case .snapshot(let m):
             out.byte(UInt8(ascii: "{"))
             if let after = m.after {

@@ -8,6 +8,8 @@ public enum LineFrame: Hashable, Sendable {
     case tooLong(limit: Int)
     /// The peer closed the connection in the middle of a line of `bytes` bytes (which are dropped).
     case incomplete(bytes: Int)
+    /// The negotiated compressed stream does not inflate (``LineReader``); nothing follows.
+    case corruptStream(reason: String)
 }
 
 /// Splits a byte stream into lines ending in `\n` (a `\r` before it is removed), with a maximum
@@ -42,14 +44,20 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         while let frame = nextFrame(&buffer) {
             context.fireChannelRead(wrapInboundOut(frame))
         }
-        if buffer.readableBytes > 0 {
-            let dropped = buffer.readableBytes
-            buffer.moveReaderIndex(forwardBy: dropped)
-            scanned = 0
-            if !discarding { context.fireChannelRead(wrapInboundOut(.incomplete(bytes: dropped))) }
-        }
-        discarding = false
+        if let frame = leftover(&buffer) { context.fireChannelRead(wrapInboundOut(frame)) }
         return .needMoreData
+    }
+
+    /// At the end of the stream, once ``nextFrame(_:)`` found no more lines: drops the partial
+    /// line left in `buffer` and reports it as ``LineFrame/incomplete(bytes:)`` (nil when
+    /// nothing is left, or what is left is the rest of a line too long, reported already).
+    mutating func leftover(_ buffer: inout ByteBuffer) -> LineFrame? {
+        defer { discarding = false }
+        guard buffer.readableBytes > 0 else { return nil }
+        let dropped = buffer.readableBytes
+        buffer.moveReaderIndex(forwardBy: dropped)
+        scanned = 0
+        return discarding ? nil : .incomplete(bytes: dropped)
     }
 
     /// The next frame in `buffer`, consuming its bytes; nil when more bytes are needed.

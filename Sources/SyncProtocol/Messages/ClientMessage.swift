@@ -7,7 +7,8 @@ import SyncModel
 /// if case .push(let push) = line { print(push.id, push.ops.count) }
 /// ```
 public enum ClientMessage: Hashable, Sendable {
-    /// `{"type":"hello","protocol":1,"node":"sales-laptop","token":"…","schema":1}`: must come first.
+    /// `{"type":"hello","protocol":1,"node":"sales-laptop","token":"…","schema":1,"compression":["deflate"]}`:
+    /// must come first; `compression` is optional.
     case hello(Hello)
     /// `{"type":"push","id":7,"ops":[op…]}`: append own ops, all or nothing; answered by `ack` or `error`.
     case push(Push)
@@ -17,6 +18,9 @@ public enum ClientMessage: Hashable, Sendable {
     case subscribe(Subscribe)
     /// `{"type":"ping","id":10}`: answered by `pong`.
     case ping(Ping)
+    /// `{"type":"state_hash","id":11}`: answered by `hash`, the daemon's state hash of what the
+    /// connection's department may read.
+    case stateHash(StateHash)
     /// `{"type":"snapshot","id":11,"horizon":120,"after":{"collection":"projects","row":"p1"},"limit":500}`:
     /// a page of the snapshot at the log's horizon; answered by `snapshot_page`, or by
     /// `snapshot_required` when `horizon` is no longer the daemon's.
@@ -30,6 +34,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull: "pull"
         case .subscribe: "subscribe"
         case .ping: "ping"
+        case .stateHash: "state_hash"
         case .snapshot: "snapshot"
         }
     }
@@ -42,6 +47,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .pull(let m): m.id
         case .subscribe(let m): m.id
         case .ping(let m): m.id
+        case .stateHash(let m): m.id
         case .snapshot(let m): m.id
         }
     }
@@ -55,17 +61,22 @@ public struct Hello: Hashable, Sendable, Encodable {
     public var token: String
     /// The schema version the client was built with (``SyncModel/Schema/version``).
     public var schema: Int
+    /// The stream compressions the client accepts, most wanted first (``WireCompression``
+    /// names, e.g. `["deflate"]`; names the server does not know are passed over). nil: the
+    /// member is absent, and the connection stays plain exactly as before compression existed.
+    public var compression: [String]?
 
-    public init(protocol: Int = WireProtocol.version, node: String, token: String, schema: Int) {
+    public init(protocol: Int = WireProtocol.version, node: String, token: String, schema: Int, compression: [String]? = nil) {
         self.protocol = `protocol`
         self.node = node
         self.token = token
         self.schema = schema
+        self.compression = compression
     }
 }
 
 /// Own ops to append, in seq order; at most the server's `max ops per push`.
-public struct Push: Hashable, Sendable, Encodable {
+public struct Push: Hashable, Sendable {
     /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
     public var id: Int64
     public var ops: [Op]
@@ -138,16 +149,17 @@ public struct SnapshotRequest: Hashable, Sendable, Encodable {
     }
 }
 
-extension ClientMessage: Codable {
-    /// Decodes and classifies failures; every error thrown is a ``WireError`` (see ``MemberReader``).
-    public init(from decoder: any Decoder) throws {
-        let container: KeyedDecodingContainer<AnyKey>
-        do { container = try decoder.container(keyedBy: AnyKey.self) } catch {
-            throw WireError(.badJSON, "expected a JSON object")
-        }
-        self = try ClientMessage.read(CodableMembers(container: container))
-    }
+/// Asks for the daemon's state hash of what the connection's department may read (``HashReply``),
+/// so a replica can check that it agrees with the daemon without syncing.
+public struct StateHash: Hashable, Sendable, Encodable {
+    /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
+    public var id: Int64
 
+    /// The request `id`.
+    public init(id: Int64) { self.id = id }
+}
+
+extension ClientMessage {
     /// The message rules, whatever reads the members: `type` first, then for requests the `id`
     /// (so that every later error echoes it), then the members of the type in a fixed order.
     static func read(_ members: some MessageMembers) throws(WireError) -> ClientMessage {
@@ -158,10 +170,10 @@ extension ClientMessage: Codable {
             WireError(.unknownType, message, id: members.int64("id").flatMap { idRange.contains($0) ? $0 : nil })
         }
         guard members.contains("type") else {
-            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe, ping or snapshot")
+            throw unknownType("the object has no \"type\"; expected hello, push, pull, subscribe, ping, state_hash or snapshot")
         }
         guard let type = members.string("type") else {
-            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe, ping or snapshot")
+            throw unknownType("\"type\" must be a string: hello, push, pull, subscribe, ping, state_hash or snapshot")
         }
         var reader = MemberReader(members, type: type)
         let positionRange: ClosedRange<Int64> = 0...WireProtocol.maxInteger
@@ -172,8 +184,9 @@ extension ClientMessage: Codable {
             guard NodeID.isValid(node) else { throw WireError(.badRequest, "hello.node: " + NodeIDError.invalid(node).description) }
             let token = try reader.text("token")
             let schema = try reader.integer("schema", in: 0...WireProtocol.maxInteger)
-            return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema)))
-        case "push", "pull", "subscribe", "ping", "snapshot":
+            let compression = try reader.optionalStrings("compression")
+            return .hello(Hello(protocol: Int(version), node: node, token: token, schema: Int(schema), compression: compression))
+        case "push", "pull", "subscribe", "ping", "state_hash", "snapshot":
             let id = try reader.integer("id", in: idRange)
             reader.id = id
             switch type {
@@ -185,6 +198,8 @@ extension ClientMessage: Codable {
                 return .pull(Pull(id: id, since: UInt64(since), limit: limit.map { Int($0) }))
             case "subscribe":
                 return .subscribe(Subscribe(id: id, since: UInt64(try reader.integer("since", in: positionRange))))
+            case "state_hash":
+                return .stateHash(StateHash(id: id))
             case "snapshot":
                 let horizon = try reader.optionalInteger("horizon", in: positionRange)
                 let after = try reader.snapshotKey("after")
@@ -194,20 +209,7 @@ extension ClientMessage: Codable {
                 return .ping(Ping(id: id))
             }
         default:
-            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe, ping or snapshot")
+            throw unknownType("unknown type \"\(type.prefix(40))\"; expected hello, push, pull, subscribe, ping, state_hash or snapshot")
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .hello(let m): try m.encode(to: encoder)
-        case .push(let m): try m.encode(to: encoder)
-        case .pull(let m): try m.encode(to: encoder)
-        case .subscribe(let m): try m.encode(to: encoder)
-        case .ping(let m): try m.encode(to: encoder)
-        case .snapshot(let m): try m.encode(to: encoder)
-        }
-        var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(type, forKey: AnyKey("type"))
     }
 }

@@ -16,6 +16,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case badRequest = "bad_request"
     /// `hello.protocol` is not a version the server speaks, or `hello.schema` is newer than the server's.
     case protocolVersion = "protocol_version"
+    /// The negotiated compressed stream (`welcome.compression`) does not inflate: corrupt data,
+    /// or bytes after the end of the stream; always fatal. (A line that inflates to more than the
+    /// limit is `line_too_long`.)
+    case badCompression = "bad_compression"
     /// A request came before `hello`.
     case authRequired = "auth_required"
     /// The token is unknown or revoked.

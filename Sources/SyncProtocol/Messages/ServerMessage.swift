@@ -10,6 +10,8 @@ public enum ServerMessage: Hashable, Sendable {
     case changes(Changes)
     /// Answers `ping`.
     case pong(Pong)
+    /// Answers `state_hash`.
+    case hash(HashReply)
     /// Answers `snapshot`: one page of the snapshot at the log's horizon.
     case snapshotPage(SnapshotPageReply)
     /// A refusal; `fatal` says the server closes the connection after it.
@@ -22,13 +24,14 @@ public enum ServerMessage: Hashable, Sendable {
         case .ack: "ack"
         case .changes: "changes"
         case .pong: "pong"
+        case .hash: "hash"
         case .snapshotPage: "snapshot_page"
         case .error: "error"
         }
     }
 }
 
-/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42,"rules":{…}}`
+/// `{"type":"welcome","protocol":1,"server":"plansyncd","department":"sales","time":"0193…","head":42,"rules":{…},"compression":"deflate"}`
 public struct Welcome: Hashable, Sendable, Codable {
     public var `protocol`: Int
     /// The server's node id.
@@ -43,15 +46,19 @@ public struct Welcome: Hashable, Sendable, Codable {
     /// (``SyncModel/AccessRules/concerning(_:)``). Absent when the daemon serves without rules
     /// (or predates them): then every department may read and write everything.
     public var rules: AccessRules.Wire?
+    /// The compression the server picked from `hello.compression`: after this line, both
+    /// directions of the connection are one stream of it. Absent (nil): both stay plain.
+    public var compression: WireCompression?
 
     public init(protocol: Int = WireProtocol.version, server: String, department: String, time: HLCTimestamp, head: UInt64,
-                rules: AccessRules.Wire? = nil) {
+                rules: AccessRules.Wire? = nil, compression: WireCompression? = nil) {
         self.protocol = `protocol`
         self.server = server
         self.department = department
         self.time = time
         self.head = head
         self.rules = rules
+        self.compression = compression
     }
 }
 
@@ -75,7 +82,7 @@ public struct Ack: Hashable, Sendable, Codable {
 
 /// `{"type":"changes","id":8,"ops":[op…],"next":45,"more":false}`: ops in log order, each with
 /// `department` and `log`; `next` is the position to send as the next `since`.
-public struct Changes: Hashable, Sendable, Codable {
+public struct Changes: Hashable, Sendable {
     public var id: Int64
     public var ops: [Op]
     /// Log position of the last op here, or the request's `since` when there is none.
@@ -98,9 +105,28 @@ public struct Pong: Hashable, Sendable, Codable {
     public init(id: Int64) { self.id = id }
 }
 
+/// `{"type":"hash","id":11,"hash":"<64 hex digits>","head":45}`: the daemon's state hash of what the
+/// connection's department may read (protocol/PROTOCOL.md, "hash").
+public struct HashReply: Hashable, Sendable, Codable {
+    public var id: Int64
+    /// SHA-256 of the canonical form of the department's scope, 64 lowercase hex digits: what its
+    /// replicas print as `state_hash` once they hold the same ops.
+    public var hash: String
+    /// The position the hash is for: the last log position it covers that the department may read
+    /// (0 when none). A replica whose cursor is there, with an empty outbox, holds the same ops.
+    public var head: UInt64
+
+    /// The reply to `state_hash` `id`.
+    public init(id: Int64, hash: String, head: UInt64) {
+        self.id = id
+        self.hash = hash
+        self.head = head
+    }
+}
+
 /// `{"type":"error","id":7,"code":"seq_gap","message":"…","fatal":false}`; `id` is absent when the
 /// failing line had no readable id. `snapshot_required` also carries `horizon`.
-public struct ErrorReply: Hashable, Sendable, Codable {
+public struct ErrorReply: Hashable, Sendable, Encodable {
     public var id: Int64?
     public var code: ErrorCode
     public var message: String
@@ -127,46 +153,6 @@ public struct ErrorReply: Hashable, Sendable, Codable {
             self.init(id: id, code: .internal, message: "\(rawCode): \(message)", fatal: fatal)
         }
     }
-
-    /// See ``init(id:rawCode:message:fatal:)``: unknown codes decode as `internal`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let id = try c.decodeIfPresent(Int64.self, forKey: .id)
-        let raw = try c.decode(String.self, forKey: .code)
-        let text = try c.decode(String.self, forKey: .message)
-        self.init(id: id, rawCode: raw, message: text, fatal: try c.decode(Bool.self, forKey: .fatal),
-                  horizon: try c.decodeIfPresent(UInt64.self, forKey: .horizon))
-    }
-}
-
-extension ServerMessage: Codable {
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: AnyKey.self)
-        let type = try c.decode(String.self, forKey: AnyKey("type"))
-        switch type {
-        case "welcome": self = .welcome(try Welcome(from: decoder))
-        case "ack": self = .ack(try Ack(from: decoder))
-        case "changes": self = .changes(try Changes(from: decoder))
-        case "pong": self = .pong(try Pong(from: decoder))
-        case "error": self = .error(try ErrorReply(from: decoder))
-        case "snapshot_page": self = .snapshotPage(try SnapshotPageReply(from: decoder))
-        default:
-            throw DecodingError.dataCorruptedError(forKey: AnyKey("type"), in: c, debugDescription: "unknown server message type \"\(type.prefix(40))\"")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .welcome(let m): try m.encode(to: encoder)
-        case .ack(let m): try m.encode(to: encoder)
-        case .changes(let m): try m.encode(to: encoder)
-        case .pong(let m): try m.encode(to: encoder)
-        case .error(let m): try m.encode(to: encoder)
-        case .snapshotPage(let m): try m.encode(to: encoder)
-        }
-        var c = encoder.container(keyedBy: AnyKey.self)
-        try c.encode(type, forKey: AnyKey("type"))
-    }
 }
 
 /// `{"type":"snapshot_page","id":11,"horizon":120,"vv":{"a":7},"records":[record…],"next":{"collection":"projects","row":"p1"},"more":true}`:
@@ -174,22 +160,14 @@ extension ServerMessage: Codable {
 /// snapshot's record objects byte for byte (``SyncModel/SnapshotRecord``), `next` is the key to
 /// send as the next `after` (`null` before the first record), `more` whether records follow.
 ///
-/// Read and written by ``WireDecoder`` and ``WireEncoder`` only: the records pass through as the
-/// bytes the daemon stored, which Foundation's coders cannot carry, so `Codable` refuses it.
-public struct SnapshotPageReply: Hashable, Sendable, Codable {
+/// Read and written by ``WireDecoder`` and ``WireEncoder``: the records pass through as the
+/// bytes the daemon stored.
+public struct SnapshotPageReply: Hashable, Sendable {
     public var id: Int64
     public var page: SnapshotPage
 
     public init(id: Int64, page: SnapshotPage) {
         self.id = id
         self.page = page
-    }
-
-    public init(from decoder: any Decoder) throws {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "snapshot_page is read with WireDecoder"))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "snapshot_page is written with WireEncoder"))
     }
 }

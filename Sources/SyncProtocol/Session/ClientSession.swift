@@ -20,7 +20,8 @@ public struct ClientSession: Sendable {
     public enum Phase: Hashable, Sendable {
         /// `hello` not yet made.
         case start
-        /// `hello` sent; requests may already be sent, the server queues them.
+        /// `hello` sent; requests may already be sent, the server queues them (not after a
+        /// `hello` that offers compression: the welcome says how they must be sent).
         case awaitingWelcome
         /// `welcome` received.
         case ready
@@ -39,6 +40,8 @@ public struct ClientSession: Sendable {
         /// `more` = true, `followUp` is the next pull to send.
         case changes(Changes, followUp: ClientMessage?)
         case pong(id: Int64)
+        /// The daemon's state hash of this department's scope, answering ``ClientSession/stateHash()``.
+        case stateHash(HashReply)
         /// A page of the snapshot; while `more` is true, `followUp` is the request of the next page
         /// (same horizon, after this page's `next`).
         case snapshotPage(SnapshotPage, followUp: ClientMessage?)
@@ -54,13 +57,20 @@ public struct ClientSession: Sendable {
         case pull(since: UInt64, limit: Int?)
         case subscribe
         case ping
+        case stateHash
         case snapshot(horizon: UInt64?, after: SnapshotKey?, limit: Int?)
     }
 
     public let node: String
     public let token: String
     public let schema: Int
+    /// The stream compressions offered in `hello.compression`, most wanted first; empty: the
+    /// member is left out and the connection stays plain.
+    public let offeredCompression: [WireCompression]
     public private(set) var phase: Phase = .start
+    /// What `welcome.compression` picked, once welcomed: from the next line on, both directions
+    /// are a stream of it (the caller switches its reader and writer, ``LineStreamSwitch``); nil: plain.
+    public private(set) var compression: WireCompression?
     /// The welcome, once received.
     public private(set) var welcome: Welcome?
     /// The subscription's request id, once `subscribe` was sent.
@@ -70,10 +80,13 @@ public struct ClientSession: Sendable {
     private var nextID: Int64 = 1
     private var outstanding: [Int64: Request] = [:]
 
-    public init(node: String, token: String, schema: Int) {
+    /// - Parameter compression: offered in `hello.compression`; when not empty, send nothing
+    ///   after `hello` until the welcome (or a refusal) has been received.
+    public init(node: String, token: String, schema: Int, compression: [WireCompression] = []) {
         self.node = node
         self.token = token
         self.schema = schema
+        self.offeredCompression = compression
     }
 
     /// Requests sent and not yet answered (the subscription is not counted).
@@ -84,7 +97,8 @@ public struct ClientSession: Sendable {
     /// The `hello` line; call once, first.
     public mutating func hello() -> ClientMessage {
         phase = .awaitingWelcome
-        return .hello(Hello(node: node, token: token, schema: schema))
+        let offer = offeredCompression.isEmpty ? nil : offeredCompression.map(\.rawValue)
+        return .hello(Hello(node: node, token: token, schema: schema, compression: offer))
     }
 
     /// A push of own ops in seq order.
@@ -125,6 +139,11 @@ public struct ClientSession: Sendable {
         .ping(Ping(id: takeID(.ping)))
     }
 
+    /// Asks for the daemon's state hash of what this connection's department may read.
+    public mutating func stateHash() -> ClientMessage {
+        .stateHash(StateHash(id: takeID(.stateHash)))
+    }
+
     // MARK: Replies
 
     /// Interprets one server line.
@@ -138,6 +157,10 @@ public struct ClientSession: Sendable {
             guard welcome.protocol == WireProtocol.version else {
                 return violation("server speaks protocol \(welcome.protocol), not \(WireProtocol.version)")
             }
+            if let picked = welcome.compression, !offeredCompression.contains(picked) {
+                return violation("server picked compression \(picked.rawValue), which was not offered")
+            }
+            compression = welcome.compression
             phase = .ready
             self.welcome = welcome
             return .welcomed(welcome)
@@ -153,6 +176,10 @@ public struct ClientSession: Sendable {
         case .pong(let pong):
             guard outstanding.removeValue(forKey: pong.id) == .ping else { return violation("pong \(pong.id) answers no ping") }
             return .pong(id: pong.id)
+        case .hash(let reply):
+            guard outstanding.removeValue(forKey: reply.id) == .stateHash else { return violation("hash \(reply.id) answers no state_hash") }
+            guard Hex.isLowercase(reply.hash, count: 64) else { return violation("hash \(reply.id) is not 64 lowercase hex digits") }
+            return .stateHash(reply)
         case .changes(let changes):
             return receiveChanges(changes)
         case .snapshotPage(let reply):

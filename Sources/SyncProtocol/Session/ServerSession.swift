@@ -4,7 +4,7 @@ import SyncModel
 /// The server side of one connection as a state machine value (protocol/PROTOCOL.md, "Session").
 /// It touches no socket and no storage: each input returns the ``Action``s for the caller to run,
 /// and the caller reports each result back (``authenticated(department:head:time:)``,
-/// ``committed(_:)``, ``pulled(ops:next:more:)``, …).
+/// ``committed(_:)``, ``pulled(ops:next:more:)``, ``hashed(_:head:)``, …).
 ///
 /// Order: `hello` first (anything else → `auth_required`, fatal), then the protocol and schema
 /// versions (`protocol_version`, fatal), then the token (`auth_failed`, fatal). After `welcome`,
@@ -49,11 +49,15 @@ public struct ServerSession: Sendable {
         /// `idle_timeout` and a close, so a frozen laptop does not keep its connection slot: a live
         /// watcher pings well within it. Default 90 s.
         public var subscriberTimeout: TimeAmount
+        /// The stream compressions the server picks from when `hello.compression` offers one
+        /// (the client's order decides); empty: every connection stays plain. Default: all.
+        public var compression: [WireCompression]
 
         public init(serverNode: String, schemaVersion: Int, maxOpsPerPush: Int = WireProtocol.maxOpsPerPush,
                     defaultPullLimit: Int = WireProtocol.defaultPullLimit, maxPullLimit: Int = WireProtocol.maxPullLimit,
                     readAheadLines: Int = 1, readAheadBytes: Int = 4 * 1024 * 1024,
-                    idleTimeout: TimeAmount = .minutes(5), subscriberTimeout: TimeAmount = .seconds(90)) {
+                    idleTimeout: TimeAmount = .minutes(5), subscriberTimeout: TimeAmount = .seconds(90),
+                    compression: [WireCompression] = WireCompression.allCases) {
             self.serverNode = serverNode
             self.schemaVersion = schemaVersion
             self.maxOpsPerPush = maxOpsPerPush
@@ -63,6 +67,7 @@ public struct ServerSession: Sendable {
             self.readAheadBytes = readAheadBytes
             self.idleTimeout = idleTimeout
             self.subscriberTimeout = subscriberTimeout
+            self.compression = compression
         }
     }
 
@@ -70,6 +75,13 @@ public struct ServerSession: Sendable {
     public enum Action: Hashable, Sendable {
         /// Write this line.
         case send(ServerMessage)
+        /// The client's bytes after its `hello` line are a stream of this compression: inflate
+        /// them before splitting lines (``LineStreamSwitch/input(_:)``). Comes before
+        /// ``authenticate(token:)``; a refused hello is then answered plain and closed.
+        case inflateInput(WireCompression)
+        /// Every line written after the `welcome` just sent goes out in this compression
+        /// (``LineStreamSwitch/output(_:)``), `changes` of the subscription included.
+        case deflateOutput(WireCompression)
         /// Look the token up, then call ``ServerSession/authenticated(department:head:time:)``
         /// (or ``ServerSession/failed(_:)``).
         case authenticate(token: String)
@@ -84,6 +96,10 @@ public struct ServerSession: Sendable {
         /// Send `changes` after `since` tagged `id`, register for live commits, then call
         /// ``ServerSession/subscribed()``.
         case subscribe(id: Int64, since: UInt64)
+        /// Compute the state hash of what `department` may read under the rules in force, for one
+        /// log position (``SyncModel/ServerLogStorage/scopedCanonicalForm(of:rules:schema:)``),
+        /// then call ``ServerSession/hashed(_:head:)`` (or ``ServerSession/failed(_:)``).
+        case stateHash(id: Int64, department: String)
         /// Read a page of the snapshot (``SyncModel/ServerLogStorage/snapshotPage(horizon:after:limit:maxBytes:readable:)``),
         /// then call ``ServerSession/snapshotRead(_:)``, or ``ServerSession/snapshotRequired(horizon:)``
         /// when the snapshot is no longer at `horizon`.
@@ -104,6 +120,7 @@ public struct ServerSession: Sendable {
         case push(id: Int64)
         case pull(id: Int64)
         case subscribe(id: Int64)
+        case stateHash(id: Int64)
         case snapshot(id: Int64)
     }
 
@@ -121,6 +138,8 @@ public struct ServerSession: Sendable {
     private var quiescing = false
     /// The id of this connection's subscription, once `subscribe` was accepted.
     public private(set) var subscriptionID: Int64?
+    /// The compression picked from `hello.compression` (sent in `welcome.compression`); nil: plain.
+    public private(set) var compression: WireCompression?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -157,6 +176,12 @@ public struct ServerSession: Sendable {
             return []
         }
         return handle(ServerSession.decode(line))
+    }
+
+    /// The client's compressed stream does not inflate (`reason` says why): `bad_compression`, fatal.
+    public mutating func corruptStream(_ reason: String) -> [Action] {
+        guard !isClosed else { return [] }
+        return fatal(WireError(.badCompression, "the compressed stream does not inflate: \(reason)"))
     }
 
     /// A line passed the limit of `limit` bytes: `line_too_long`, fatal.
@@ -217,7 +242,9 @@ public struct ServerSession: Sendable {
         state = .ready(node: node, department: department)
         // Without rules the member is left out, as a daemon without rules knowledge leaves it out.
         let concerning = rules.isOpen ? nil : AccessRules.Wire(entries: rules.concerning(department).entries, version: rules.version)
-        return [.send(.welcome(Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning)))] + resume()
+        let welcome = Welcome(server: configuration.serverNode, department: department, time: time, head: head, rules: concerning,
+                              compression: compression)
+        return [.send(.welcome(welcome))] + (compression.map { [.deflateOutput($0)] } ?? []) + resume()
     }
 
     /// The token is refused (expired, revoked since `welcome`, or the address is held back after
@@ -289,6 +316,14 @@ public struct ServerSession: Sendable {
         return resume()
     }
 
+    /// The state hash in flight is computed: `hash` (64 hex digits) for the department's scope at
+    /// position `head` (the last position it covers that the department may read).
+    public mutating func hashed(_ hash: String, head: UInt64) -> [Action] {
+        guard case .stateHash(let id)? = inFlight else { return [] }
+        inFlight = nil
+        return [.send(.hash(HashReply(id: id, hash: hash, head: head)))] + resume()
+    }
+
     /// The action in flight failed in storage: `internal`, fatal while authenticating, else not.
     public mutating func failed(_ message: String) -> [Action] {
         guard let request = inFlight else { return [] }
@@ -296,7 +331,7 @@ public struct ServerSession: Sendable {
         switch request {
         case .authenticate:
             return fatal(WireError(.internal, message))
-        case .push(let id), .pull(let id), .snapshot(let id):
+        case .push(let id), .pull(let id), .stateHash(let id), .snapshot(let id):
             return [.send(WireError(.internal, message, id: id).reply(fatal: false))] + resume()
         case .subscribe(let id):
             subscriptionID = nil
@@ -353,7 +388,10 @@ public struct ServerSession: Sendable {
         }
         state = .authenticating(node: hello.node)
         inFlight = .authenticate
-        return [.authenticate(token: hello.token)]
+        // The client sends nothing after a hello that offers compression until it has read the
+        // welcome; what it sends then is compressed if the welcome picks a compression.
+        compression = WireCompression.choose(offered: hello.compression, accepted: configuration.compression)
+        return (compression.map { [.inflateInput($0)] } ?? []) + [.authenticate(token: hello.token)]
     }
 
     private mutating func request(_ message: ClientMessage, node: String, department: String) -> [Action] {
@@ -382,6 +420,9 @@ public struct ServerSession: Sendable {
             return [.subscribe(id: subscribe.id, since: subscribe.since)]
         case .ping(let ping):
             return [.send(.pong(Pong(id: ping.id)))]
+        case .stateHash(let request):
+            inFlight = .stateHash(id: request.id)
+            return [.stateHash(id: request.id, department: department)]
         case .snapshot(let request):
             inFlight = .snapshot(id: request.id)
             let limit = min(request.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)

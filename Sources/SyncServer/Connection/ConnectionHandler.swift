@@ -4,7 +4,8 @@ import SyncModel
 import SyncProtocol
 
 /// Moves lines between one TCP connection and its ``ServerSession``, and runs the session's
-/// actions against the ``LogHub``. It decides nothing itself.
+/// actions against the ``LogHub``. It decides nothing itself: when the session picks a
+/// compression it tells the ``LineReader`` and ``LineWriter`` before it (``LineStreamSwitch``).
 ///
 /// Backpressure: the socket is read only while the session wants input (no request in flight,
 /// or room for one more line behind it) and the connection is writable, so a client that
@@ -94,6 +95,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             perform(session.lineTooLong(limit: limit))
         case .incomplete(let bytes):
             logger.notice("peer hung up in the middle of a line", metadata: ["bytes": "\(bytes)"])
+        case .corruptStream(let reason):
+            perform(session.corruptStream(reason))
         }
     }
 
@@ -143,6 +146,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             switch action {
             case .send(let message):
                 send(message, context: context)
+            case .inflateInput(let compression):
+                context.triggerUserOutboundEvent(LineStreamSwitch.input(compression), promise: nil)
+            case .deflateOutput(let compression):
+                context.triggerUserOutboundEvent(LineStreamSwitch.output(compression), promise: nil)
             case .sendChanges(let id, let page):
                 context.write(wrapOutboundOut(WireEncoder.changesLine(id: id, page: page)), promise: nil)
             case .authenticate(let token):
@@ -173,6 +180,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 }
             case .subscribe(let id, let since):
                 subscribe(id: id, since: since, context: context)
+            case .stateHash(_, let department):
+                hub.stateHash(department: department, on: context.eventLoop).assumeIsolated().whenComplete { result in
+                    switch result {
+                    case .success(let scope):
+                        self.perform(self.session.hashed(scope.hash, head: scope.head))
+                    case .failure(let error):
+                        self.logger.error("state hash failed", metadata: ["error": "\(error)"])
+                        self.perform(self.session.failed("the server could not compute the state hash"))
+                    }
+                }
             case .snapshot(_, let horizon, let after, let limit):
                 hub.snapshotPage(horizon: horizon, after: after, limit: limit, department: session.peer?.department ?? "", on: context.eventLoop)
                     .assumeIsolated().whenComplete { result in

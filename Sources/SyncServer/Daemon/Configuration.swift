@@ -46,6 +46,10 @@ extension SyncDaemon {
         public var materializeMaxDelay: TimeAmount = .seconds(5)
         /// On shutdown, connections still open after this are closed without waiting.
         public var shutdownGracePeriod: TimeAmount = .seconds(10)
+        /// The stream compressions a client may ask for in `hello.compression` (`welcome.compression`
+        /// picks the first the client offers); empty turns compression off (`plansyncd serve
+        /// --no-compression`), so every connection stays plain. Default: `deflate`.
+        public var compression: [WireCompression] = WireCompression.allCases
         /// Who may read and write what (``SyncModel/AccessRules``); ``SyncDaemon/replaceRules(_:)``
         /// changes them while serving. Default: none, everyone reads and writes everything.
         public var rules: AccessRules = .open
@@ -80,7 +84,7 @@ extension SyncDaemon {
         var session: ServerSession.Configuration {
             ServerSession.Configuration(serverNode: serverNode, schemaVersion: schema.version, maxOpsPerPush: maxOpsPerPush,
                                         defaultPullLimit: defaultPullLimit, maxPullLimit: maxPullLimit,
-                                        idleTimeout: idleTimeout, subscriberTimeout: subscriberTimeout)
+                                        idleTimeout: idleTimeout, subscriberTimeout: subscriberTimeout, compression: compression)
         }
     }
 }

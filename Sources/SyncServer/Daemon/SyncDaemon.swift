@@ -213,7 +213,9 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             try sync.addHandler(RefusingHandler(line: try WireEncoder.line(refusal.reply(fatal: true))))
             return
         }
-        try sync.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes)))
+        // Plain lines until the session picks a compression; then these two inflate and deflate.
+        try sync.addHandler(LineWriter())
+        try sync.addHandler(LineReader(maxLineBytes: configuration.maxLineBytes))
         try sync.addHandler(ConnectionHandler(session: configuration.session, hub: hub, connection: connection, registry: registry,
                                             gate: gate, logger: logger))
     }

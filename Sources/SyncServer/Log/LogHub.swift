@@ -6,11 +6,15 @@ import NIOPosix
 import SyncModel
 import SyncProtocol
 
-/// The daemon's side of the log, shared by all connections. Storage calls block, so none runs on
-/// an event loop: reads go to a thread pool, and commits, subscriber registration and fan-out run
-/// one at a time on a serial queue. That queue is what makes the stream of each subscriber exact:
-/// a subscriber is registered at the position it has been sent up to, and every later commit is
-/// sent to it from there, so no position is skipped or sent twice.
+/// The daemon's side of the log, shared by all connections. Its concurrency model, in one place:
+/// storage calls block, so none runs on an event loop; reads (pulls, snapshot pages, catch-ups,
+/// a lagging subscriber's pages) run on the daemon's thread pool; commits, subscriber registration,
+/// fan-out and every change to a subscriber's cursor run one at a time on a serial queue. That
+/// queue is what makes the stream of each subscriber exact: a subscriber is registered at the
+/// position it has been sent up to, and every later commit is sent to it from there, so no
+/// position is skipped or sent twice. A subscriber that reads slower than commits arrive leaves
+/// live fan-out and is fed page by page from storage, each page read on the pool and sent once
+/// the previous one was written, so it costs neither the commit path nor unbounded memory.
 final class LogHub: @unchecked Sendable {
     /// What came of a push.
     enum CommitOutcome: Sendable {
@@ -40,6 +44,9 @@ final class LogHub: @unchecked Sendable {
     private let materializeQueue = DispatchQueue(label: "plansyncd.materialize")
     /// Connection id → subscriber; touched only on `commitQueue`.
     private var subscribers: [UInt64: Subscriber] = [:]
+    /// Counts commits that appended ops; touched only on `commitQueue`. A laggard's page read off
+    /// the queue compares it before and after, to know whether commits came meanwhile.
+    private var commitCount: UInt64 = 0
     private let materializeLock = NSLock()
     /// When the readable replica is next brought up to date; touched under `materializeLock`.
     private var materializeTimer: MaterializeTimer
@@ -116,6 +123,14 @@ final class LogHub: @unchecked Sendable {
         }
     }
 
+    /// The state hash of what `department` may read under the rules in force, on the thread pool.
+    func stateHash(department: String, on eventLoop: any EventLoop) -> EventLoopFuture<ScopeHash> {
+        let storage = storage, schema = configuration.schema, rules = rules
+        return threadPool.runIfActive(eventLoop: eventLoop) {
+            try ScopeHash(of: department, rules: rules, schema: schema, in: storage)
+        }
+    }
+
     /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
     /// ops when they reach back that far, else read and encoded on the thread pool.
     func pull(since: UInt64, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
@@ -188,6 +203,7 @@ final class LogHub: @unchecked Sendable {
                                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
                 clock.observe(result.appended)
                 if !result.appended.isEmpty {
+                    commitCount &+= 1
                     recent.append(result.appended)
                     fanOut(result.appended)
                     scheduleMaterialize(ops: result.appended.count)
@@ -312,18 +328,41 @@ final class LogHub: @unchecked Sendable {
     }
 
     /// Sends a lagging subscriber its next page from storage; once the page is written to the
-    /// socket, the next one follows. Caught up, it goes back to live fan-out.
+    /// socket, the next one follows. Caught up, it goes back to live fan-out. On the commit queue,
+    /// but the page is read and encoded on the thread pool: a laggard's catch-up never holds up
+    /// a commit (issue 15). While the page is read the subscriber stays `lagging`, so fan-out
+    /// leaves it alone and its cursor moves only here.
     private func feed(_ connection: UInt64) {
-        guard var subscriber = subscribers[connection], subscriber.lagging else { return }
-        do {
-            let (page, through) = try streamPage(since: subscriber.cursor, limit: configuration.maxPullLimit, department: subscriber.department)
-            guard page.count > 0 else {
-                // Nothing readable is left; the ops passed over were hidden from this subscriber.
-                subscriber.cursor = max(subscriber.cursor, through)
+        guard let subscriber = subscribers[connection], subscriber.lagging else { return }
+        let since = subscriber.cursor, department = subscriber.department, mark = commitCount
+        threadPool.runIfActive(eventLoop: subscriber.channel.eventLoop) { [self] in
+            try streamPage(since: since, limit: configuration.maxPullLimit, department: department)
+        }.whenComplete { [self] read in
+            commitQueue.async { [self] in fed(connection, since: since, mark: mark, read) }
+        }
+    }
+
+    /// The commit-queue half of ``feed(_:)``: sends the page read from `since`, or returns the
+    /// subscriber to live fan-out when nothing was left to read and no commit came since `mark`.
+    private func fed(_ connection: UInt64, since: UInt64, mark: UInt64, _ read: Result<(page: EncodedPage, through: UInt64), any Error>) {
+        guard var subscriber = subscribers[connection], subscriber.lagging, subscriber.cursor == since else { return }
+        switch read {
+        case .failure(let error):
+            logger.error("subscriber catch-up failed; closing it", metadata: ["error": "\(error)", "connection": "\(connection)"])
+            subscriber.channel.close(promise: nil)
+            subscribers.removeValue(forKey: connection)
+        case .success(let (page, through)) where page.count == 0:
+            // Nothing readable was left (ops passed over were hidden from this subscriber).
+            subscriber.cursor = max(subscriber.cursor, through)
+            if commitCount == mark {
                 subscriber.lagging = false
                 subscribers[connection] = subscriber
-                return
+            } else {
+                // Commits came while the page was read: they may lie past what was read.
+                subscribers[connection] = subscriber
+                feed(connection)
             }
+        case .success(let (page, through)):
             let written = subscriber.channel.writeAndFlush(WireEncoder.changesLine(id: subscriber.subscriptionID, page: page))
             subscriber.cursor = page.more ? page.next : through
             subscribers[connection] = subscriber
@@ -336,10 +375,6 @@ final class LogHub: @unchecked Sendable {
                     }
                 }
             }
-        } catch {
-            logger.error("subscriber catch-up failed; closing it", metadata: ["error": "\(error)", "connection": "\(connection)"])
-            subscriber.channel.close(promise: nil)
-            subscribers.removeValue(forKey: connection)
         }
     }
 

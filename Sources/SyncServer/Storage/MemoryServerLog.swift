@@ -23,7 +23,7 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
     /// Makes a random token for `department` and returns it; only its hash is kept.
     public func addToken(department: String) -> String {
         var generator = SystemRandomNumberGenerator()
-        let token = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+        let token = (0..<4).map { _ in Hex.text(generator.next() as UInt64) }.joined()
         addToken(token, department: department)
         return token
     }
@@ -53,7 +53,7 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
 
     /// SHA-256 of the token's UTF-8 bytes, 64 lowercase hex digits.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        Hex.text(bytes: SHA256.hash(data: Data(token.utf8)))
     }
 
     // MARK: ServerLogStorage
@@ -105,11 +105,5 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
     public func department(forToken token: String) -> String? {
         let hash = MemoryServerLog.hash(token)
         return lock.withLock { tokens[hash] }
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -46,7 +46,7 @@ public enum CertificateFactory {
 
     /// SHA-256 of DER bytes, lowercase hex.
     public static func fingerprint(der: some Sequence<UInt8>) -> String {
-        SHA256.hash(data: Array(der)).map { String(format: "%02x", $0) }.joined()
+        Hex.text(bytes: SHA256.hash(data: Array(der)))
     }
 
     private static func issue(subject: DistinguishedName, key: Certificate.PrivateKey, hosts: [String], isCA: Bool,

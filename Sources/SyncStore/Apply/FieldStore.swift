@@ -42,12 +42,12 @@ struct FieldStore {
     /// A sibling from the text forms of its columns.
     static func sibling(node: String, seq: Int64, hlc hlcText: String, value valueText: String, context contextText: String?,
                         department: String?) throws -> Sibling {
-        guard seq > 0, let hlc = HLCTimestamp(parsing: hlcText), let value = ValueJSON.parse(valueText) else {
+        guard seq > 0, let hlc = HLCTimestamp(parsing: hlcText), let value = Value(jsonText: valueText) else {
             throw StoreError.corrupt("register sibling \(node):\(seq)")
         }
         var context: VersionVector?
         if let text = contextText {
-            guard let vv = DotText.versionVector(text) else { throw StoreError.corrupt("context \(text.prefix(80))") }
+            guard let vv = VersionVector(jsonText: text) else { throw StoreError.corrupt("context \(text.prefix(80))") }
             context = vv
         }
         return Sibling(dot: Dot(node: node, seq: UInt64(seq)), hlc: hlc, value: value, context: context, department: department)

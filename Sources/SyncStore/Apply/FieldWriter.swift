@@ -84,7 +84,7 @@ struct FieldWriter {
                 try statement.bind(first + 4, seq: s.dot.seq)
                 try statement.bind(first + 5, hlc: s.hlc)
                 try statement.bind(first + 6, json: s.value)
-                try statement.bind(first + 7, s.context.map(DotText.json))
+                try statement.bind(first + 7, s.context.map(\.jsonText))
                 try statement.bind(first + 8, s.department)
             }
             siblings = []

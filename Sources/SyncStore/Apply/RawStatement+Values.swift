@@ -6,11 +6,7 @@ extension RawStatement {
     /// An HLC as 16 lowercase hex digits (``SyncModel/HLCTimestamp/description``).
     func bind(_ index: Int32, hlc: HLCTimestamp) throws {
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
-            var v = hlc.raw
-            for i in stride(from: 15, through: 0, by: -1) {
-                buffer[i] = RawStatement.hexDigits[Int(v & 0xF)]
-                v >>= 4
-            }
+            Hex.write(hlc.raw, into: buffer)
             try bind(index, utf8: UnsafeBufferPointer(buffer))
         }
     }
@@ -81,5 +77,4 @@ extension RawStatement {
 
     /// Text up to this many bytes is quoted on the stack; longer text goes through `String`.
     private static let stackTextLimit = 4096
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -13,7 +13,7 @@ struct BootstrapProgress: Equatable {
     /// The row, nil when the file has none.
     static func read(_ db: Database) throws -> BootstrapProgress? {
         guard let row = try Row.fetchOne(db, sql: "SELECT horizon, vv, after_collection, after_row, complete FROM ps_bootstrap WHERE id = 1") else { return nil }
-        guard let vv = DotText.versionVector(try row.decode(String.self, atIndex: 1)) else { throw StoreError.corrupt("ps_bootstrap version vector") }
+        guard let vv = VersionVector(jsonText: try row.decode(String.self, atIndex: 1)) else { throw StoreError.corrupt("ps_bootstrap version vector") }
         let collection = try row.decode(String?.self, atIndex: 2), id = try row.decode(String?.self, atIndex: 3)
         return BootstrapProgress(horizon: UInt64(max(0, try row.decode(Int64.self, atIndex: 0))), versionVector: vv,
                                  after: collection.flatMap { c in id.map { SnapshotKey(collection: c, row: $0) } },
@@ -25,6 +25,6 @@ struct BootstrapProgress: Equatable {
             INSERT INTO ps_bootstrap (id, horizon, vv, after_collection, after_row, complete) VALUES (1, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET horizon = excluded.horizon, vv = excluded.vv, after_collection = excluded.after_collection,
                                       after_row = excluded.after_row, complete = excluded.complete
-            """, arguments: [Int64(clamping: horizon), DotText.json(versionVector), after?.collection, after?.row, complete ? 1 : 0])
+            """, arguments: [Int64(clamping: horizon), versionVector.jsonText, after?.collection, after?.row, complete ? 1 : 0])
     }
 }

@@ -1,7 +1,9 @@
 import SyncModel
 
-/// Compact text forms of dot lists and version vectors for metadata columns. Node ids never hold
-/// `:`, `,`, `"` or `}` (``SyncModel/NodeID``), so these forms need no escaping.
+/// The compact text form of dot lists in metadata columns (`replaces`, `removes`, sibling dots):
+/// `"a:1,b:2"`. Node ids never hold `:` or `,` (``SyncModel/NodeID``), so it needs no escaping.
+/// Each dot is read by ``SyncModel/Dot/init(parsing:)``; version vectors are stored as their JSON
+/// (``SyncModel/VersionVector/jsonText``).
 enum DotText {
     /// `"a:1,b:2"`; empty text for no dots.
     static func join(_ dots: [Dot]) -> String {
@@ -17,27 +19,5 @@ enum DotText {
             out.append(dot)
         }
         return out
-    }
-
-    /// `{"a":1,"b":2}`, nodes sorted: the JSON object of the wire form.
-    static func json(_ vv: VersionVector) -> String {
-        "{" + vv.sorted.map { "\"\($0.node)\":\($0.seq)" }.joined(separator: ",") + "}"
-    }
-
-    /// Reads ``json(_:)`` text; nil when malformed.
-    static func versionVector(_ text: String) -> VersionVector? {
-        let utf8 = text.utf8
-        guard utf8.first == UInt8(ascii: "{"), utf8.last == UInt8(ascii: "}") else { return nil }
-        let body = text.dropFirst().dropLast()
-        var entries: [String: UInt64] = [:]
-        if body.isEmpty { return VersionVector() }
-        for part in body.split(separator: ",", omittingEmptySubsequences: false) {
-            guard part.count >= 4, part.first == "\"", let close = part.dropFirst().firstIndex(of: "\""),
-                  part[part.index(after: close)] == ":" else { return nil }
-            let node = String(part[part.index(after: part.startIndex)..<close])
-            guard NodeID.isValid(node), let seq = UInt64(part[part.index(close, offsetBy: 2)...]), seq <= Dot.maxSeq else { return nil }
-            entries[node] = seq
-        }
-        return VersionVector(entries)
     }
 }

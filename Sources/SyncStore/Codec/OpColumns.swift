@@ -22,14 +22,14 @@ enum OpColumns {
         guard seq > 0 else { throw StoreError.corrupt("seq \(seq)") }
         var value: Value?
         if let text = try row.decode(String?.self, atIndex: start + 7) {
-            guard let v = ValueJSON.parse(text) else { throw StoreError.corrupt("value \(text.prefix(80))") }
+            guard let v = Value(jsonText: text) else { throw StoreError.corrupt("value \(text.prefix(80))") }
             value = v
         }
         let replaces = try dots(row, start + 8)
         let removes = try dots(row, start + 11)
         var context: VersionVector?
         if let text = try row.decode(String?.self, atIndex: start + 12) {
-            guard let vv = DotText.versionVector(text) else { throw StoreError.corrupt("context \(text.prefix(80))") }
+            guard let vv = VersionVector(jsonText: text) else { throw StoreError.corrupt("context \(text.prefix(80))") }
             context = vv
         }
         return Op(collection: try row.decode(String.self, atIndex: start), row: try row.decode(String.self, atIndex: start + 1),
@@ -63,6 +63,6 @@ extension RawStatement {
         if let delta = op.delta { try bind(start + 9, delta) } else { try bindNull(start + 9) }
         try bind(start + 10, op.element)
         try bind(start + 11, op.removes.isEmpty ? nil : DotText.join(op.removes))
-        try bind(start + 12, op.context.map(DotText.json))
+        try bind(start + 12, op.context.map(\.jsonText))
     }
 }

@@ -26,7 +26,7 @@ struct HistoryReader {
             let kindText = try row.decode(String.self, atIndex: 1)
             let valueText = try row.decode(String.self, atIndex: 6), keptText = try row.decode(String.self, atIndex: 11)
             let seq = try row.decode(Int64.self, atIndex: 8), resolvedSeq = try row.decode(Int64.self, atIndex: 13)
-            guard let kind = Conflict.Kind(rawValue: kindText), let value = ValueJSON.parse(valueText), let kept = ValueJSON.parse(keptText),
+            guard let kind = Conflict.Kind(rawValue: kindText), let value = Value(jsonText: valueText), let kept = Value(jsonText: keptText),
                   let hlc = HLCTimestamp(parsing: try row.decode(String.self, atIndex: 10)),
                   let resolvedAt = HLCTimestamp(parsing: try row.decode(String.self, atIndex: 14)), seq > 0, resolvedSeq > 0 else {
                 throw StoreError.corrupt("conflict history entry")

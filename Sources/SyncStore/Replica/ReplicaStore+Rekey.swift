@@ -69,7 +69,7 @@ extension ReplicaStore {
                 try OutboxRows.insert(db, out, json: &json, createdAt: UInt64(max(0, createdAt)))
                 let from: [(any DatabaseValueConvertible)?] = [old, Int64(clamping: op.seq)]
                 let to: [(any DatabaseValueConvertible)?] = [node, Int64(clamping: out.seq)]
-                let context: String? = out.context.map(DotText.json)
+                let context: String? = out.context.map(\.jsonText)
                 switch op.kind {
                 case .set:
                     try db.execute(sql: """

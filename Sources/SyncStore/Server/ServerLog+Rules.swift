@@ -12,10 +12,4 @@ extension ServerLog {
     public func storedRules() throws -> AccessRules {
         try read { db in try AccessRulesRecord.read(db) }
     }
-
-    /// SHA-256 of the state that `department` may read under `rules`: what that department's
-    /// replicas print as their state hash once they have synced the whole log.
-    public func stateHash(of department: String, rules: AccessRules) throws -> String {
-        Hex.sha256(try canonicalForm(of: department, rules: rules, schema: replica.schema))
-    }
 }

@@ -14,11 +14,11 @@ extension ServerLog {
         }
         do { try Department.validate(department) } catch { throw StoreError.invalidIdentity(error.description) }
         var generator = SystemRandomNumberGenerator()
-        let token = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let token = Hex.text(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try write { db in
             var id: String
             repeat {
-                id = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                id = Hex.text(bytes: (0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) })
             } while try Bool.fetchOne(db, sql: "SELECT 1 FROM ps_tokens WHERE id = ?", arguments: [id]) != nil
             let now = Int64(clamping: IdentityRecord.wallMilliseconds())
             try db.execute(sql: "INSERT INTO ps_tokens (id, hash, department, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",

@@ -45,14 +45,14 @@ enum FanoutBench {
             for s in 0..<subscribers {
                 let replica = try fixture.replica("fan-\(s)", department: "sales")
                 _ = try await fixture.client(replica).sync()
-                var options = SyncClientOptions()
+                var options = DaemonFixture.plainOptions
                 options.onEvent = { event in
                     if case .applied(let ops, _, let cursor) = event, ops > 0 { arrivals.record(subscriber: s, ops: ops, cursor: cursor, at: now()) }
                 }
                 let client = fixture.client(replica, options: options)
                 watchers.append(Task { try? await client.watch() })
             }
-            var writerOptions = SyncClientOptions()
+            var writerOptions = DaemonFixture.plainOptions
             writerOptions.outboxPollInterval = .milliseconds(1)
             let writerClient = fixture.client(writer, options: writerOptions)
             let writerWatch = Task { try? await writerClient.watch() }

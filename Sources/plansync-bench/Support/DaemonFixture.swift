@@ -50,13 +50,22 @@ final class DaemonFixture: Sendable {
                                        schema: PlanningSchema.schema)
     }
 
-    func client(_ replica: ReplicaStore, options: SyncClientOptions = SyncClientOptions()) -> SyncClient {
+    /// A client of `replica`; plain lines unless `options` offers compression (`sync_deflate`),
+    /// so every other scenario measures what it measured before compression existed.
+    func client(_ replica: ReplicaStore, options: SyncClientOptions = DaemonFixture.plainOptions) -> SyncClient {
         var options = options
         options.logger = .init(label: "plansync-bench") { _ in SwiftLogNoOpLogHandler() }
         return SyncClient(replica: replica, schemaVersion: PlanningSchema.version, options: options)
     }
 
     func stop() async { await daemon.shutdown() }
+
+    /// Default options without compression.
+    static var plainOptions: SyncClientOptions {
+        var options = SyncClientOptions()
+        options.compression = []
+        return options
+    }
 }
 
 /// Bytes received on the loopback interface so far, from /proc/net/dev (Linux); nil elsewhere.

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Planning
 import SyncServer
 import SyncStore
@@ -35,6 +37,19 @@ struct DaemonProcess {
     }
 
     var pid: Int32 { process.processIdentifier }
+
+    /// Returns once the daemon accepts a TCP connection on loopback `port`; throws after `seconds`.
+    func awaitListening(port: Int, seconds: Double = 10) throws {
+        let deadline = now() + seconds
+        while true {
+            do {
+                try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).wait().close().wait()
+                return
+            } catch where now() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
 
     func stop() {
         process.terminate()

@@ -37,6 +37,8 @@ enum ErrorTranslation {
             return "; ask the daemon's operator for a valid token (plansyncd token add) and set it with plansync config --token TOKEN"
         case .clockSkew:
             return "; fix this computer's clock, then sync again: the unsent ops are then re-stamped automatically"
+        case .unknownType:
+            return "; the daemon is older than this plansync and does not know the request (state_hash needs a daemon with it)"
         default:
             return ""
         }

@@ -53,7 +53,7 @@ struct OpJSONTests {
         var random = RandomOps(seed: 0x0951)
         for _ in 0..<3_000 {
             let op = random.op()
-            let expected = String(decoding: try Self.sortedEncoder.encode(op), as: UTF8.self)
+            let expected = String(decoding: inPlanSyncEscaping(try Self.sortedEncoder.encode(op)), as: UTF8.self)
             let actual = String(decoding: try OpJSON.encode(op), as: UTF8.self)
             #expect(actual == expected)
             if actual != expected { return }
@@ -63,7 +63,7 @@ struct OpJSONTests {
     @Test func writesArraysAsJSONEncoderDoes() throws {
         var random = RandomOps(seed: 7)
         let ops = (0..<50).map { _ in random.op() }
-        #expect(try OpJSON.encode(ops) == Array(try Self.sortedEncoder.encode(ops)))
+        #expect(try OpJSON.encode(ops) == inPlanSyncEscaping(try Self.sortedEncoder.encode(ops)))
         #expect(try OpJSON.encode([Op]()) == Array("[]".utf8))
     }
 

@@ -5,6 +5,8 @@ import SyncModel
 import SyncProtocol
 
 /// A bare protocol client for tests: sends raw lines, reads raw lines, sees the server close.
+/// When the first line it receives is a `welcome` that picks a compression (its `hello` offered
+/// one), both directions switch to it there, so tests read and write the lines uncompressed.
 final class LineClient: @unchecked Sendable {
     enum Event: Equatable {
         case line(String)
@@ -32,7 +34,8 @@ final class LineClient: @unchecked Sendable {
         let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLineBytes: maxLineBytes)))
+                    try channel.pipeline.syncOperations.addHandler(LineReader(maxLineBytes: maxLineBytes, holdAfterFirstLine: true))
+                    try channel.pipeline.syncOperations.addHandler(LineWriter())
                     try channel.pipeline.syncOperations.addHandler(Collector(inbox: inbox))
                 }
             }
@@ -54,6 +57,19 @@ final class LineClient: @unchecked Sendable {
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
     }
 
+    /// Writes `bytes` below the compression, as they are: a corrupt stream.
+    func sendBelowCompression(_ bytes: [UInt8]) async throws {
+        let channel = channel
+        try await channel.eventLoop.flatSubmit {
+            do {
+                let writer = try channel.pipeline.syncOperations.context(handlerType: LineWriter.self)
+                return writer.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)))
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
+        }.get()
+    }
+
     /// The next line or the close; throws after `timeout`.
     func next(timeout: Duration = .seconds(30)) async throws -> Event {
         let deadline = ContinuousClock.now + timeout
@@ -72,8 +88,8 @@ final class LineClient: @unchecked Sendable {
 
     /// Sends hello and returns the welcome.
     @discardableResult
-    func hello(token: String, node: String, schema: Int = 1) async throws -> Welcome {
-        try await send(.hello(Hello(node: node, token: token, schema: schema)))
+    func hello(token: String, node: String, schema: Int = 1, compression: [String]? = nil) async throws -> Welcome {
+        try await send(.hello(Hello(node: node, token: token, schema: schema, compression: compression)))
         let reply = try await message()
         guard case .welcome(let welcome) = reply else { throw Unexpected(reply) }
         return welcome
@@ -169,11 +185,21 @@ private final class Collector: ChannelInboundHandler {
     typealias InboundIn = LineFrame
 
     private let inbox: Inbox
+    private var first = true
 
     init(inbox: Inbox) { self.inbox = inbox }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .line(let line) = unwrapInboundIn(data) { inbox.push(.line(String(buffer: line))) }
+        let frame = unwrapInboundIn(data)
+        defer { if case .line(let line) = frame { inbox.push(.line(String(buffer: line))) } }
+        if first {
+            // The reader holds after the first line: say how the rest travels.
+            first = false
+            var picked: WireCompression?
+            if case .line(let line) = frame, case .welcome(let welcome)? = try? WireDecoder.serverMessage(from: line) { picked = welcome.compression }
+            if let picked { context.triggerUserOutboundEvent(LineStreamSwitch.output(picked), promise: nil) }
+            context.triggerUserOutboundEvent(LineStreamSwitch.input(picked), promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -15,7 +15,7 @@ struct ServerCertificateCheck: Sendable {
     func failure(chain: [[UInt8]], now: Date = Date()) async -> String? {
         guard let leafDER = chain.first else { return "the server sent no certificate" }
         if case .pinned(let pin) = trust {
-            let actual = SHA256.hash(data: leafDER).map { String(format: "%02x", $0) }.joined()
+            let actual = Hex.text(bytes: SHA256.hash(data: leafDER))
             return actual == pin ? nil : "wrong pin: the server's certificate has SHA-256 \(actual), not the pinned \(pin)"
         }
         let leaf: Certificate

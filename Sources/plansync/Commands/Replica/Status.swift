@@ -2,19 +2,37 @@ import ArgumentParser
 import SyncModel
 import SyncStore
 
-/// `status [--json]`: who this replica is, what is unsent, how far it has pulled, open conflicts
-/// and the state hash (equal hashes = converged replicas). Works on the daemon's file too.
-struct Status: ParsableCommand {
+/// `status [--json] [--verify]`: who this replica is, what is unsent, how far it has pulled, open
+/// conflicts and the state hash (equal hashes = converged replicas). Works on the daemon's file
+/// too. `--verify` also asks the daemon for its hash of this department's scope (``StatusVerify``).
+struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the replica's identity, sync position, conflicts and state hash.")
 
     @OptionGroup var replica: ReplicaOptions
     @Flag(help: "Print JSON with node, department, server, outbox, cursor, open_conflicts, state_hash, log_since, …")
     var json = false
 
-    func run() throws {
+    @Flag(help: "Ask the daemon for its state hash of this department's scope and compare (syncs nothing): exit 0 equal, 1 not up to date, 3 different although up to date.")
+    var verify = false
+
+    func run() async throws {
         let store = try ReplicaAccess.open(replica)
         let status = try store.status()
-        Console.out(json ? Self.json(status).render() : Self.text(status, daemonFile: store.isDaemonFile))
+        guard verify else {
+            Console.out(json ? Self.json(status).render() : Self.text(status, daemonFile: store.isDaemonFile))
+            return
+        }
+        let agreement = try await StatusVerify.ask(store, status: status)
+        if json {
+            guard case .object(var members) = Self.json(status) else { return }
+            members["verify"] = StatusVerify.json(agreement)
+            Console.out(JSON.object(members).render())
+        } else {
+            var list = Self.list(status, daemonFile: false)
+            StatusVerify.append(agreement, to: &list)
+            Console.out(list.render())
+        }
+        if let failure = StatusVerify.failure(agreement) { throw failure }
     }
 
     static func json(_ s: ReplicaStatus) -> JSON {
@@ -39,6 +57,11 @@ struct Status: ParsableCommand {
 
     /// The human form; the daemon's own file has no server to set, and refuses sync.
     static func text(_ s: ReplicaStatus, daemonFile: Bool) -> String {
+        list(s, daemonFile: daemonFile).render()
+    }
+
+    /// The rows of ``text(_:daemonFile:)``.
+    static func list(_ s: ReplicaStatus, daemonFile: Bool) -> KeyValueList {
         var list = KeyValueList()
         list.append("node", s.node)
         list.append("department", s.department)
@@ -50,6 +73,6 @@ struct Status: ParsableCommand {
         list.append("open conflicts", s.openConflicts == 0 ? "0" : "\(s.openConflicts) (plansync conflicts)")
         list.append("state hash", s.stateHash)
         if let history = s.history, !daemonFile { list.append("history", HistoryText.reach(history)) }
-        return list.render()
+        return list
     }
 }

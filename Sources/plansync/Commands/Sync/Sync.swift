@@ -4,7 +4,7 @@ import Planning
 import SyncClient
 import SyncStore
 
-/// `sync [--server HOST:PORT] [--token T] [--remember] [--watch]`: pushes this replica's unsent
+/// `sync [--server HOST:PORT] [--token T] [--remember] [--watch] [--no-compression]`: pushes this replica's unsent
 /// ops, pulls everyone else's, and reports what happened. `--watch` stays connected and applies
 /// changes as they come until Ctrl-C. Unreachable daemon or refusal: exit 3 naming the reason.
 struct Sync: AsyncParsableCommand {
@@ -24,12 +24,16 @@ struct Sync: AsyncParsableCommand {
     @Flag(help: "Stay connected and apply changes live until interrupted.")
     var watch = false
 
+    @Flag(help: "Do not ask the daemon for deflate compression (it is asked for by default; a daemon without it answers plain anyway).")
+    var noCompression = false
+
     func run() async throws {
         let store = try ReplicaAccess.open(replica)
         try store.checkWritable()
         var options = SyncClientOptions(server: try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }, token: token)
         if let token { try TokenText.validate(token) }
         options.logger = Quiet.logger
+        if noCompression { options.compression = [] }
         let progress = ProgressLine(enabled: Console.stdoutIsTerminal && !watch)
         let remembered = rememberedSettings(options)
         let rememberOnConnect = watch ? remembered : nil
