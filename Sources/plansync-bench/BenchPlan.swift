@@ -1,6 +1,6 @@
 /// Sizes of each scenario. `full` is what docs/performance.md quotes; `quick` is a CI smoke run.
 struct BenchPlan {
-    static let scenarios = ["apply", "local_write", "sync", "sync_deflate", "sync_tls", "fanout", "memory", "growth", "lagging"]
+    static let scenarios = ["apply", "local_write", "sync", "sync_deflate", "sync_tls", "fanout", "memory", "growth", "lagging", "bootstrap"]
 
     var applyRows: Int
     var batch: Int
@@ -14,16 +14,22 @@ struct BenchPlan {
     var growthProbeRows: Int
     var lagBacklog: Int
     var lagCommits: Int
+    /// `bootstrap`: rows of the daemon's history and ops per row (issue 14).
+    var bootstrapRows: Int
+    var bootstrapOpsPerRow: Int
 
     /// 200,000 ops (20,000 projects × 10), batches of 1,000, and the other sizes of issues 6 and 15
-    /// (100 subscribers, 1,000 idle connections, a laggard catching up 1,000,000 ops).
+    /// (100 subscribers, 1,000 idle connections, a laggard catching up 1,000,000 ops), and for
+    /// `bootstrap` 1,000,000 ops on 10,000 rows (issue 14).
     static let full = BenchPlan(applyRows: 20_000, batch: 1_000, localEdits: 10_000, syncRows: 20_000,
                                 subscribers: 100, fanoutEdits: 1_000, fanoutIntervalMs: 5, idleConnections: 1_000,
                                 growthSizes: [10_000, 100_000, 1_000_000], growthProbeRows: 2_000,
-                                lagBacklog: 1_000_000, lagCommits: 1_000)
+                                lagBacklog: 1_000_000, lagCommits: 1_000,
+                                bootstrapRows: 10_000, bootstrapOpsPerRow: 100)
 
     static let quick = BenchPlan(applyRows: 2_000, batch: 1_000, localEdits: 500, syncRows: 1_000,
                                  subscribers: 10, fanoutEdits: 100, fanoutIntervalMs: 5, idleConnections: 50,
                                  growthSizes: [10_000, 50_000], growthProbeRows: 500,
-                                 lagBacklog: 20_000, lagCommits: 100)
+                                 lagBacklog: 20_000, lagCommits: 100,
+                                 bootstrapRows: 500, bootstrapOpsPerRow: 20)
 }

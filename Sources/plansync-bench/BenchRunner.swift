@@ -39,6 +39,11 @@ struct BenchRunner {
         if selected.contains("lagging") {
             report.lagging = try step("lagging") { try LaggingBench.run(backlog: plan.lagBacklog, commits: plan.lagCommits, scratch: $0) }
         }
+        if selected.contains("bootstrap") {
+            report.bootstrap = try step("bootstrap") {
+                try BootstrapBench.run(rows: plan.bootstrapRows, opsPerRow: plan.bootstrapOpsPerRow, scratch: $0)
+            }
+        }
         return report
     }
 

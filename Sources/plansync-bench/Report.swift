@@ -12,6 +12,7 @@ struct BenchReport: Encodable {
     var memory: MemoryBench.Result?
     var growth: [GrowthBench.Point]?
     var lagging: LaggingBench.Result?
+    var bootstrap: BootstrapBench.Result?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -55,6 +56,10 @@ struct BenchReport: Encodable {
             if let peak = l.watch_client_peak_rss_mib, let s = l.watch_client_catch_up_s {
                 lines.append(("  sync --watch catching up", "peak \(f(peak, 1)) MiB RSS, \(f(s, 1)) s"))
             }
+        }
+        if let b = bootstrap {
+            lines.append(("bootstrap", "new replica ready in \(f(b.snapshot_s, 2)) s by snapshot, \(f(b.replay_s, 2)) s by replay (\(f(b.speedup, 1))x; \(b.ops) ops on \(b.rows) rows)"))
+            lines.append(("  daemon file", "\(b.file_bytes_before) → \(b.file_bytes_after) bytes after compaction (\(f(100 * b.size_ratio, 1)) %)"))
         }
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
