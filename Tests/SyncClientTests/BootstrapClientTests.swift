@@ -39,7 +39,7 @@ struct BootstrapClientTests {
             let laptop = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "sales-laptop", department: "sales",
                 server: "127.0.0.1:\(proxy.port)", token: daemon.log.addToken(department: "sales")), schema: PlanningSchema.schema)
             let local = try laptop.create("projects", fields: ["name": .text("离线的")])
-            let options = testOptions { $0.pullLimit = 4 }     // 12 snapshot rows: 3 pages
+            let options = plainOptions { $0.pullLimit = 4 }    // 12 snapshot rows: 3 pages; the proxy reads lines
 
             let cut = await failure { _ = try await SyncClient(replica: laptop, schemaVersion: PlanningSchema.version, options: options).sync() }
             #expect(cut?.isTransient == true, "\(String(describing: cut))")
