@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import SyncStore
 import SyncModel
+import TestSupport
 import Testing
 
 /// `ReplicaStore.bootstrap` on real files (issue 14): a laptop behind a compacted daemon log is
@@ -135,32 +136,90 @@ import Testing
         #expect(try fresh.resumeAfter() == nil && !fresh.isComplete())
     }
 
-    @Test func aFinishedBootstrapLeftByARefusedSwapIsReused() throws {
+    @Test func aReaderElsewhereSeesTheOldReplicaOrTheNewAndDoesNotStopTheSwap() throws {
         defer { dir.cleanup() }
         let outbox = try laptop.outbox(limit: 100)
         let bootstrap = try begin()
         try install(bootstrap)
         try catchUp(bootstrap)
-        // Another process reads the replica (a `sync --watch`): its write-ahead log cannot be emptied.
+        // Another process reads the replica (a `sync --watch`) throughout the swap.
         let other = try DatabaseQueue(path: dir.path("r.sqlite"))
         let reading = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let seen = LockedBox<[Int]>([])
         Thread {
             try? other.read { db in
-                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM ps_outbox")
+                seen.update { $0.append((try? Int.fetchOne(db, sql: "SELECT position FROM ps_cursor WHERE id = 1")) ?? -1) }
                 reading.signal()
                 release.wait()
+                // Still inside its read transaction after the swap committed: still the old replica.
+                seen.update { $0.append((try? Int.fetchOne(db, sql: "SELECT position FROM ps_cursor WHERE id = 1")) ?? -1) }
             }
             done.signal()
         }.start()
         reading.wait()
-        #expect(throws: StoreError.self) { try bootstrap.finish() }
-        // Nothing was swapped: the old replica, whole, still in use.
-        #expect(try laptop.bootstrappedFrom() == nil && laptop.cursor() == 0)
-        #expect(try laptop.outbox(limit: 100) == outbox)
-        #expect(FileManager.default.fileExists(atPath: sidePath))
+        try bootstrap.finish()
         release.signal()
         done.wait()
+        #expect(seen.value == [0, 0])
+        // Its next read sees the new replica, in the same file: nothing was renamed under it.
+        #expect(try other.read { db in try Int.fetchOne(db, sql: "SELECT position FROM ps_cursor WHERE id = 1") } == Int(try log.head()))
         try other.close()
+        #expect(try laptop.bootstrappedFrom() == horizon)
+        #expect(try laptop.stateHash() == expectedHash(outbox: outbox))
+        #expect(!FileManager.default.fileExists(atPath: sidePath))
+    }
+
+    @Test func writesByAnotherProcessDuringTheSwapAreNeverLost() throws {
+        defer { dir.cleanup() }
+        let bootstrap = try begin()
+        try install(bootstrap)
+        try catchUp(bootstrap)
+        // A `plansync put` in another process on the same file, writing before, during and after the swap.
+        let other = try ReplicaStore(opening: dir.path("r.sqlite"), schema: TestSchema.schema)
+        let created = LockedBox<[String]>([]), stop = LockedBox(false), started = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let failure = LockedBox<String?>(nil)
+        Thread {
+            var n = 0
+            while !stop.value {
+                do {
+                    let id = try other.create("projects", fields: ["name": .text("旁 \(n)")])
+                    created.update { $0.append(id) }
+                } catch {
+                    failure.update { $0 = "\(error)" }
+                    break
+                }
+                n += 1
+                if n == 3 { started.signal() }
+            }
+            done.signal()
+        }.start()
+        started.wait()
+        try bootstrap.finish()
+        let atSwap = created.value.count
+        while created.value.count < atSwap + 3, failure.value == nil { Thread.sleep(forTimeInterval: 0.005) }
+        stop.update { $0 = true }
+        done.wait()
+        #expect(failure.value == nil)
+
+        let ids = created.value
+        let outbox = try laptop.outbox(limit: 10_000)
+        #expect(Set(outbox.map(\.row)) == Set(ids + [localRow]))       // every row's ops are still unsent
+        #expect(outbox.map(\.seq) == Array(1...UInt64(outbox.count)))   // one seq line, no gap, no reuse
+        for id in ids { #expect(try laptop.row("projects", id: id) != nil, "row \(id) written beside the swap was lost") }
+        #expect(try laptop.bootstrappedFrom() == horizon)
+        #expect(try laptop.stateHash() == expectedHash(outbox: outbox))
+        #expect(try laptop.pragma("integrity_check") == "ok")
+    }
+
+    @Test func aFinishedBootstrapLeftBeforeTheSwapIsReused() throws {
+        defer { dir.cleanup() }
+        let outbox = try laptop.outbox(limit: 100)
+        let bootstrap = try begin()
+        try install(bootstrap)
+        try catchUp(bootstrap)
+        // The process stops here (a kill -9 before the swap): the old replica, whole, is in use.
+        #expect(try laptop.bootstrappedFrom() == nil && laptop.cursor() == 0)
+        #expect(FileManager.default.fileExists(atPath: sidePath))
 
         // The next sync finds the finished file and swaps it in without fetching a page again.
         let again = try begin()

@@ -2,85 +2,71 @@ import Foundation
 import GRDB
 import SyncModel
 
-/// Swapping a bootstrapped replica file in for the old one, so that a kill -9 at any moment
-/// leaves the old replica or the new one, never a mix (issue 14, docs/replica-format.md).
+/// Putting a bootstrapped replica in place of the one in use, so that a kill -9 at any moment
+/// leaves the old replica or the new one, never a mix, and no write is lost (issue 14,
+/// docs/replica-format.md).
 ///
-/// SQLite replays a `-wal` file it finds beside a main file whatever file wrote it, so the new
-/// main file must never meet a `-wal` holding frames of the old one. Hence, in order:
-/// 1. the new file is checkpointed (TRUNCATE) and closed: it is whole in its main file;
-/// 2. the old file is checkpointed (TRUNCATE) and closed; when another connection keeps the
-///    checkpoint from finishing, nothing is swapped (the old file is reopened, the error says so);
-/// 3. the old file's empty `-wal` and its `-shm` are removed (a crash here leaves the old file,
-///    whole in its main file);
-/// 4. `rename(2)` puts the new main file in place of the old one, atomically, and the directory
-///    is synced (a crash before it leaves the old file, after it the new one);
-/// 5. the replica reopens the file at the same path.
+/// The live file is never renamed or replaced. One write transaction of the live file attaches
+/// the side file, deletes every table's rows and copies the side file's rows in (`INSERT …
+/// SELECT`), and lets the caller carry the unsent ops over in the same transaction. So:
+/// - a kill -9 before the commit leaves the old replica, after it the new one (SQLite's WAL);
+/// - other connections, in this process or another (a `plansync put`, a `sync --watch`), see the
+///   old replica or the new one; a write of theirs waits for the lock and then lands on the new
+///   replica, or commits before and is carried over. A rename would have let a process holding
+///   the old file open go on writing to an unlinked inode, and a write between the carry-over and
+///   the rename would have been lost.
 enum ReplicaSwap {
-    static func swap(old store: ReplicaStore, newPool: DatabasePool, at path: String) throws {
-        let sidePath = newPool.path
-        try checkpointAndClose(newPool, what: "the bootstrapped replica")
-        try checkpointAndClose(store.pool, what: "the replica")
-        do {
-            guard walIsEmpty(path), walIsEmpty(sidePath) else {
-                throw StoreError.database("a -wal file beside \(path) still holds data; another process may have the replica open; nothing was swapped")
-            }
-            for suffix in ["-wal", "-shm"] {
-                try removeIfPresent(path + suffix)
-                try removeIfPresent(sidePath + suffix)
-            }
-            guard rename(sidePath, path) == 0 else {
-                throw StoreError.database("renaming \(sidePath) to \(path): \(String(cString: strerror(errno)))")
-            }
-            syncDirectory(of: path)
-        } catch {
-            store.slot.replace(with: try StoreDatabase.open(path, layout: store.layout))
-            throw error
-        }
-        store.slot.replace(with: try StoreDatabase.open(path, layout: store.layout))
-    }
+    /// The schema name the side file is attached under.
+    static let attached = "bootstrap"
 
-    /// `PRAGMA wal_checkpoint(TRUNCATE)` then close; throws, leaving the pool open, when a reader
-    /// or writer elsewhere kept the checkpoint from completing.
-    private static func checkpointAndClose(_ pool: DatabasePool, what: String) throws {
+    /// In one `BEGIN IMMEDIATE` transaction of `pool` with the file at `sidePath` attached, runs
+    /// `body`; `body` calls ``copyTables(_:)`` between reading what it carries over and writing it.
+    /// Throws ``StoreError`` (nothing changed) when the side file cannot be attached or `body` throws.
+    static func install(from sidePath: String, into pool: DatabasePool, _ body: (Database) throws -> Void) throws {
         do {
-            let busy = try pool.writeWithoutTransaction { db in
-                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { (row: Row) -> Int in row[0] } ?? 1
+            try pool.writeWithoutTransaction { db in
+                // ATTACH cannot run inside a transaction; DETACH runs whatever happened.
+                try db.execute(sql: "ATTACH DATABASE ? AS \(attached)", arguments: [sidePath])
+                defer { try? db.execute(sql: "DETACH DATABASE \(attached)") }
+                try db.inTransaction(.immediate) {
+                    try body(db)
+                    return .commit
+                }
             }
-            guard busy == 0 else {
-                throw StoreError.database("\(what) is in use by another process (its write-ahead log could not be emptied); close it and sync again")
-            }
-            try pool.close()
-        } catch let error as StoreError {
-            throw error
         } catch {
             throw StoreStorage.wrap(error)
         }
     }
 
-    private static func walIsEmpty(_ path: String) -> Bool {
-        let wal = path + "-wal"
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? NSNumber else { return true }
-        return size.uint64Value == 0
-    }
-
-    private static func removeIfPresent(_ path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { return }
-        do { try FileManager.default.removeItem(atPath: path) } catch {
-            throw StoreError.database("removing \(path): \(error.localizedDescription)")
+    /// Replaces the rows of every table of the live file by those of the attached side file,
+    /// column by column (named, so a column order that differs between a migrated file and a
+    /// fresh one does not matter). Throws ``StoreError/corrupt(_:)`` when the side file has a table
+    /// the live one lacks.
+    static func copyTables(_ db: Database) throws {
+        let tables = try String.fetchAll(db, sql: """
+            SELECT name FROM \(attached).sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+            """)
+        for table in tables {
+            let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?, '\(attached)') ORDER BY cid", arguments: [table])
+            let live = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?, 'main')", arguments: [table]))
+            guard !columns.isEmpty, columns.allSatisfy(live.contains) else {
+                throw StoreError.corrupt("the bootstrapped replica's table \(table) does not match the replica's; nothing was swapped")
+            }
+            let list = columns.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+            let name = table.quotedDatabaseIdentifier
+            try db.execute(sql: "DELETE FROM main.\(name)")
+            try db.execute(sql: "INSERT INTO main.\(name) (\(list)) SELECT \(list) FROM \(attached).\(name)")
         }
     }
 
-    /// Removes a replica file and its `-wal` and `-shm` (a leftover bootstrap).
+    /// Removes a replica file and its `-wal` and `-shm` (a leftover or installed bootstrap).
     static func remove(_ path: String) throws {
-        for suffix in ["", "-wal", "-shm"] { try removeIfPresent(path + suffix) }
-    }
-
-    /// fsync(2) of the directory, so the rename survives a power loss.
-    private static func syncDirectory(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let fd = open(directory.isEmpty ? "." : directory, O_RDONLY)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+        for suffix in ["", "-wal", "-shm"] {
+            let file = path + suffix
+            guard FileManager.default.fileExists(atPath: file) else { continue }
+            do { try FileManager.default.removeItem(atPath: file) } catch {
+                throw StoreError.database("removing \(file): \(error.localizedDescription)")
+            }
+        }
     }
 }

@@ -69,61 +69,68 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
 
     func applyRemote(_ ops: [Op], cursor: UInt64) throws { try side.applyRemote(ops, cursor: cursor) }
 
-    /// Under the old file's write lock, carries its unsent ops (re-applied on top of the new
-    /// state; those in `discarding` left behind and the rest renumbered, ``SyncModel/OutboxDiscard``),
-    /// next seq, clock, server, token, trust, rules and history window into the new file in one
-    /// transaction; then swaps the files (``ReplicaSwap/swap(old:newPool:at:)``) and reopens.
-    /// Throws ``StoreError/invalidArgument(_:)``, swapping nothing, for a dot to discard that is not
-    /// unsent or that the daemon already holds (its `ack` was lost).
+    /// In one transaction of the live file (``ReplicaSwap``): reads its unsent ops, next seq,
+    /// clock, server, token, trust, rules and history window; copies the new replica's tables over
+    /// its own; then carries those over, the unsent ops re-applied on top of the new state (those in
+    /// `discarding` left behind and the rest renumbered, ``SyncModel/OutboxDiscard``). The side file
+    /// is removed afterwards. Throws ``StoreError/invalidArgument(_:)``, changing nothing, for a dot
+    /// to discard that is not unsent or that the daemon already holds (its `ack` was lost).
     func finish(discarding: [Dot]) throws {
         guard try isComplete() else { throw StoreError.corrupt("the snapshot is not complete; nothing was swapped") }
-        try main.write { old in
-            let identity = try IdentityRecord.read(old)
-            let outbox = try OutboxRows.all(old)
-            let rules = try Row.fetchOne(old, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
-            let historyDays = try Int.fetchOne(old, sql: "SELECT days FROM ps_history_window WHERE id = 1")
-            try side.write { db in
-                var carried = try IdentityRecord.read(db)
-                // What the daemon holds of this node's ops: the new file learnt it from the log.
-                let held = UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT seq FROM ps_applied WHERE node = ?", arguments: [carried.node]) ?? 0))
-                if let taken = discarding.first(where: { $0.node == carried.node && $0.seq <= held }) {
-                    throw StoreError.invalidArgument("\(taken) was accepted by the daemon already (its acknowledgement was lost); it cannot be discarded")
-                }
-                let kept: [Op]
-                do throws(ValidationError) { kept = try OutboxDiscard.remaining(outbox.map { $0.op }, discarding: discarding) } catch {
-                    throw StoreError.invalidArgument(error.message)
-                }
-                let createdAt = Dictionary(outbox.map { ($0.op.hlc, $0.createdAt) }, uniquingKeysWith: { first, _ in first })
-                carried.server = identity.server
-                carried.token = identity.token
-                carried.tls = identity.tls
-                carried.nextSeq = max(carried.nextSeq, identity.nextSeq - UInt64(outbox.count - kept.count))
-                carried.hlc = max(carried.hlc, identity.hlc)
-                try db.execute(sql: "UPDATE ps_identity SET server = ?, token = ?, tls = ? WHERE id = 1",
-                               arguments: [carried.server, carried.token, carried.tls?.stored])
-                try carried.saveClock(db)
-                if let rules {
-                    try db.execute(sql: "INSERT INTO ps_rules (id, version, json) VALUES (1, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version, json = excluded.json",
-                                   arguments: [rules[0] as String, rules[1] as String])
-                }
-                if let historyDays {
-                    try db.execute(sql: "INSERT OR REPLACE INTO ps_history_window (id, days) VALUES (1, ?)", arguments: [historyDays])
-                }
-                // The unsent ops, as the old file holds them (a finish tried before may have
-                // carried an older outbox), re-applied locally: those the snapshot or the log
-                // already held are skipped by their dots.
-                try db.execute(sql: "DELETE FROM ps_outbox")
-                var applier = try OpApplier(db: db, layout: side.layout, ownNode: carried.node, ownDepartment: identity.department,
-                                            origin: .local, wallMilliseconds: side.wallClock.milliseconds())
-                var json = JSONOutput()
-                for op in kept {
-                    try applier.apply(op)
-                    try OutboxRows.insert(db, op, json: &json, createdAt: UInt64(max(0, createdAt[op.hlc] ?? 0)))
-                }
-                try applier.finish()
+        try main.checkWritable()
+        let layout = main.layout, wallClock = main.wallClock
+        try ReplicaSwap.install(from: side.pool.path, into: main.pool) { db in
+            // What the live file holds now, before its tables become the new replica's.
+            let identity = try IdentityRecord.read(db)
+            let outbox = try OutboxRows.all(db)
+            let rules = try Row.fetchOne(db, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
+            let historyDays = try Int.fetchOne(db, sql: "SELECT days FROM ps_history_window WHERE id = 1")
+            try ReplicaSwap.copyTables(db)
+            var carried = try IdentityRecord.read(db)
+            guard carried.node.utf8.elementsEqual(identity.node.utf8) else {
+                throw StoreError.corrupt("the bootstrapped replica is node \(carried.node)'s, not \(identity.node)'s; nothing was swapped")
             }
+            // What the daemon holds of this node's ops: the new replica learnt it from the log.
+            let held = UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT seq FROM ps_applied WHERE node = ?", arguments: [carried.node]) ?? 0))
+            if let taken = discarding.first(where: { $0.node == carried.node && $0.seq <= held }) {
+                throw StoreError.invalidArgument("\(taken) was accepted by the daemon already (its acknowledgement was lost); it cannot be discarded")
+            }
+            let kept: [Op]
+            do throws(ValidationError) { kept = try OutboxDiscard.remaining(outbox.map { $0.op }, discarding: discarding) } catch {
+                throw StoreError.invalidArgument(error.message)
+            }
+            let createdAt = Dictionary(outbox.map { ($0.op.hlc, $0.createdAt) }, uniquingKeysWith: { first, _ in first })
+            carried.server = identity.server
+            carried.token = identity.token
+            carried.tls = identity.tls
+            carried.nextSeq = max(carried.nextSeq, identity.nextSeq - UInt64(outbox.count - kept.count))
+            carried.hlc = max(carried.hlc, identity.hlc)
+            try db.execute(sql: "UPDATE ps_identity SET server = ?, token = ?, tls = ? WHERE id = 1",
+                           arguments: [carried.server, carried.token, carried.tls?.stored])
+            try carried.saveClock(db)
+            if let rules {
+                try db.execute(sql: "INSERT INTO ps_rules (id, version, json) VALUES (1, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version, json = excluded.json",
+                               arguments: [rules[0] as String, rules[1] as String])
+            }
+            if let historyDays {
+                try db.execute(sql: "INSERT OR REPLACE INTO ps_history_window (id, days) VALUES (1, ?)", arguments: [historyDays])
+            }
+            // The unsent ops, as the live file held them, re-applied locally: those the snapshot
+            // or the log already held are skipped by their dots.
+            try db.execute(sql: "DELETE FROM ps_outbox")
+            var applier = try OpApplier(db: db, layout: layout, ownNode: carried.node, ownDepartment: identity.department,
+                                        origin: .local, wallMilliseconds: wallClock.milliseconds())
+            var json = JSONOutput()
+            for op in kept {
+                try applier.apply(op)
+                try OutboxRows.insert(db, op, json: &json, createdAt: UInt64(max(0, createdAt[op.hlc] ?? 0)))
+            }
+            try applier.finish()
         }
-        let path = main.pool.path
-        try ReplicaSwap.swap(old: main, newPool: side.pool, at: path)
+        // The new replica is in the live file; a leftover side file (a crash before this line) is
+        // removed by the next bootstrap, never installed twice: the live cursor is now past its horizon.
+        let sidePath = side.pool.path
+        try? side.pool.close()
+        try ReplicaSwap.remove(sidePath)
     }
 }

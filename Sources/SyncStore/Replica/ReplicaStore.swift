@@ -18,9 +18,9 @@ import SyncModel
 public final class ReplicaStore: SyncingReplica, Sendable {
     /// The schema the file's tables were built from.
     public let schema: Schema
-    /// The open file; replaced when a bootstrap swaps a new file in (``PoolSlot``).
-    let slot: PoolSlot
-    var pool: DatabasePool { slot.pool }
+    /// The open file. A bootstrap installs a new replica into it in one transaction
+    /// (``ReplicaSwap``), so it is never replaced.
+    let pool: DatabasePool
     let layout: TableLayout
     /// Why every write is refused, nil when writes are allowed: a daemon's file opened as a
     /// replica changes only through its ``ServerLog``, or it would drift from the log; a file this
@@ -30,7 +30,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     let wallClock: WallClock
 
     init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil, wallClock: WallClock = .system) {
-        self.slot = PoolSlot(pool)
+        self.pool = pool
         self.layout = layout
         self.schema = layout.schema
         self.writeRefusal = writeRefusal
@@ -114,18 +114,4 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     /// let cancellable = names.start(in: store.reader, onError: { _ in }, onChange: { print($0) })
     /// ```
     public var reader: any DatabaseReader { pool }
-}
-
-/// The database pool of a replica, replaced in place when a bootstrap swaps a new file in under
-/// the same path, so that a ``ReplicaStore`` in use goes on with the new file.
-final class PoolSlot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: DatabasePool
-
-    init(_ pool: DatabasePool) { current = pool }
-
-    var pool: DatabasePool { lock.withLock { current } }
-
-    /// Puts `pool` in place of the closed one.
-    func replace(with pool: DatabasePool) { lock.withLock { current = pool } }
 }
