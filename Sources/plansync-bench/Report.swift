@@ -47,6 +47,7 @@ struct BenchReport: Encodable {
         }
         if let m = memory {
             lines.append(("memory", "\(f(m.rss_mib, 1)) MiB \(m.daemon) RSS with \(m.idle_connections) idle connections"))
+            lines.append(("  deflate", "\(f(m.rss_deflate_mib, 1)) MiB with as many that negotiated deflate"))
         }
         for point in growth ?? [] {
             lines.append(("growth", "\(f(point.ops_per_s)) ops/s with \(point.ops) ops held"))

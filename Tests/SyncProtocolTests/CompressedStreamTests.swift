@@ -123,6 +123,39 @@ struct CompressedStreamTests {
         _ = try? reader.finish()
     }
 
+    @Test func anIdleWriterDropsItsDeflaterAndTheNextLineContinuesTheSameStream() throws {
+        let writer = LineWriter(idleRelease: .seconds(2))
+        let channel = EmbeddedChannel(handler: writer)
+        try channel.pipeline.triggerUserOutboundEvent(LineStreamSwitch.output(.deflate)).wait()
+        #expect(!writer.holdsDeflater)                        // switched, nothing written: no zlib state yet
+        var stream = ByteBuffer()
+        func send(_ text: String) throws {
+            try channel.writeOutbound(ByteBuffer(string: text))
+            var piece = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            stream.writeBuffer(&piece)
+        }
+        let text = #"{"type":"changes","ops":[{"collection":"projects","field":"name"}]}"#
+        try send(text + "\n")
+        #expect(writer.holdsDeflater)
+        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        try send(text + "\n")                                // within the idle time: the timer moves on
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1_500))
+        #expect(writer.holdsDeflater)
+        channel.embeddedEventLoop.advanceTime(by: .milliseconds(600))
+        #expect(!writer.holdsDeflater)                        // 2 s after the last line
+        try send(text + "\n")                                // a new deflater, the same stream for the reader
+        #expect(writer.holdsDeflater)
+        _ = try channel.finish()
+        #expect(!writer.holdsDeflater)
+
+        let reader = EmbeddedChannel(handler: LineReader(maxLineBytes: 1000, holdAfterFirstLine: true))
+        try reader.writeInbound(ByteBuffer(string: "{\"type\":\"welcome\"}\n"))
+        try reader.pipeline.triggerUserOutboundEvent(LineStreamSwitch.input(.deflate)).wait()
+        try reader.writeInbound(stream)
+        #expect(try frames(reader) == [line(#"{"type":"welcome"}"#)] + Array(repeating: line(text), count: 3))
+        _ = try? reader.finish()
+    }
+
     @Test func aBombIsALineTooLongAndDoesNotGrowTheBuffer() throws {
         let limit = 1 << 20
         // 32 MiB of one line inflate from about 150 KiB (zlib level 1).
