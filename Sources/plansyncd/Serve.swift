@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Most ops in one push.")
     var maxOpsPerPush = 10_000
 
-    @Option(help: "Longest accepted line in bytes.")
+    @Option(help: "Longest accepted line in bytes (at least 4194304: clients push lines of up to 4 MiB).")
     var maxLineBytes = 16 * 1024 * 1024
 
     @Option(help: "Seconds an op's clock may run ahead of the server's.")
@@ -63,6 +63,10 @@ struct Serve: AsyncParsableCommand {
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
                               ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
+        }
+        // A client's push line is up to 4 MiB: a smaller limit would refuse it on every retry.
+        guard maxLineBytes >= SyncDaemon.Configuration.minimumMaxLineBytes else {
+            throw ValidationError("--max-line-bytes must be at least \(SyncDaemon.Configuration.minimumMaxLineBytes) (clients push lines of up to 4 MiB)")
         }
         if let keepDays, keepDays < 0 { throw ValidationError("--keep-days must be 0 or more") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }

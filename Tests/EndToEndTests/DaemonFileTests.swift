@@ -43,4 +43,12 @@ import Testing
         #expect(result.errorLines == [#"plansync: the department "server" is reserved for the sync daemon's file"#], "\(result.stderr)")
         #expect(!ws.exists("a.sqlite"))
     }
+
+    @Test func aLineLimitBelowAClientsLongestPushIsRefusedAtStart() throws {
+        let ws = try Workspace()
+        let result = try PlanSyncBinary.locate("plansyncd").run(["serve", "--data", "server.sqlite", "--port", "0", "--max-line-bytes", "1000000"], in: ws.folder)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--max-line-bytes must be at least 4194304"), "\(result.stderr)")
+        #expect(!ws.exists("server.sqlite"))
+    }
 }

@@ -1,12 +1,13 @@
 import SyncModel
+import SyncProtocol
 
 /// Keeps a push line under the daemon's line limit whatever the ops hold: a batch is cut by its
 /// encoded size as well as by count, so an outbox of large values (text up to 64 KiB, six bytes
 /// per escaped control character) never turns into a push the daemon must refuse with
 /// `line_too_long` on every retry.
 enum PushSize {
-    /// Bytes a push may take at most: a quarter of the default 16 MiB line limit.
-    static let budget = 4 * 1024 * 1024
+    /// Bytes a push may take at most (``SyncProtocol/WireProtocol/maxPushLineBytes``).
+    static let budget = WireProtocol.maxPushLineBytes
 
     /// How many of `ops` (at least one) fit in `budget` bytes of push line: the ops' JSON, a
     /// comma each, and 64 bytes for the rest of the line.

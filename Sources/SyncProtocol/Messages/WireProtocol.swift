@@ -6,6 +6,10 @@ public enum WireProtocol {
     public static let maxInteger: Int64 = 1 << 53
     /// Default maximum line length in bytes, terminator excluded: 16 MiB.
     public static let defaultMaxLineBytes = 16 * 1024 * 1024
+    /// The longest push line a client writes: 4 MiB (a quarter of the default line limit; one op
+    /// of 64 KiB of text takes at most about 400 KB). A server's line limit must be at least this,
+    /// or a client's full push would be refused with `line_too_long` on every retry.
+    public static let maxPushLineBytes = 4 * 1024 * 1024
     /// `pull.limit` when the client sends none: 1,000 ops.
     public static let defaultPullLimit = 1_000
     /// The largest `pull.limit` the server honours, and the size of a subscription's catch-up pages: 10,000 ops.

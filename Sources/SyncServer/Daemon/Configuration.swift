@@ -14,8 +14,12 @@ extension SyncDaemon {
         public var serverNode: String = "plansyncd"
         /// The schema pushed ops are validated with; `hello.schema` may not be newer.
         public var schema: Schema
-        /// Longest line accepted, in bytes: longer gets `line_too_long` and a close.
+        /// Longest line accepted, in bytes: longer gets `line_too_long` and a close. At least
+        /// ``minimumMaxLineBytes``, or clients' full pushes are refused on every retry.
         public var maxLineBytes: Int = WireProtocol.defaultMaxLineBytes
+        /// The smallest sensible ``maxLineBytes``: a client's longest push line, 4 MiB
+        /// (``SyncProtocol/WireProtocol/maxPushLineBytes``).
+        public static let minimumMaxLineBytes = WireProtocol.maxPushLineBytes
         /// Most ops in one push: more gets `too_many_ops` (the connection stays open).
         public var maxOpsPerPush: Int = WireProtocol.maxOpsPerPush
         /// Most connections at once: one more gets `too_many_connections` and a close.
