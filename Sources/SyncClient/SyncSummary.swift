@@ -17,11 +17,11 @@ public struct SyncSummary: Equatable, Sendable {
     /// The replica's cursor at the end: equal to ``head`` when the sync completed.
     public var cursor: UInt64 = 0
 
-    /// All zero: nothing done yet.
     /// Snapshot rows installed by a bootstrap (the daemon's log was compacted past the cursor).
     public var snapshotRows: Int = 0
     /// The horizon of the snapshot this sync bootstrapped from, nil when it did not.
     public var bootstrapped: UInt64?
 
+    /// All zero: nothing done yet.
     public init() {}
 }
