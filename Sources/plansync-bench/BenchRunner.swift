@@ -44,6 +44,13 @@ struct BenchRunner {
                 try BootstrapBench.run(rows: plan.bootstrapRows, opsPerRow: plan.bootstrapOpsPerRow, scratch: $0)
             }
         }
+        if selected.contains("scale") {
+            report.scale = try step("scale") { scratch in
+                let postgres = ScalePostgres.fromEnvironment()
+                return try ScaleBench.run(clients: plan.scaleClients, pushes: plan.scalePushes, projectsPerPush: plan.scaleProjectsPerPush,
+                                          edits: plan.scaleEdits, scratch: scratch, postgres: postgres.cluster, postgresSkipped: postgres.skipped)
+            }
+        }
         return report
     }
 

@@ -13,6 +13,8 @@ struct BenchReport: Encodable {
     var growth: [GrowthBench.Point]?
     var lagging: LaggingBench.Result?
     var bootstrap: BootstrapBench.Result?
+    /// One daemon on SQLite beside two on one PostgreSQL (issue 16).
+    var scale: ScaleBench.Result?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -61,6 +63,13 @@ struct BenchReport: Encodable {
         if let b = bootstrap {
             lines.append(("bootstrap", "new replica ready in \(f(b.snapshot_s, 2)) s by snapshot, \(f(b.replay_s, 2)) s by replay (\(f(b.speedup, 1))x; \(b.ops) ops on \(b.rows) rows)"))
             lines.append(("  daemon file", "\(b.file_bytes_before) → \(b.file_bytes_after) bytes after compaction (\(f(100 * b.size_ratio, 1)) %)"))
+        }
+        if let scale {
+            for setup in [scale.sqlite] + (scale.postgres.map { [$0] } ?? []) {
+                let other = setup.fanout_p99_ms_other_daemon.map { ", p99 \(f($0, 1)) ms on the other daemon" } ?? ""
+                lines.append(("scale", "\(setup.backend), \(setup.daemons) daemon(s), \(setup.clients) clients: \(f(setup.ops_per_s)) ops/s; fan-out p50 \(f(setup.fanout_p50_ms, 1)) ms, p99 \(f(setup.fanout_p99_ms, 1)) ms\(other)"))
+            }
+            if let skipped = scale.postgres_skipped { lines.append(("  postgres", "skipped: \(skipped)")) }
         }
         let width = lines.map(\.0.count).max() ?? 0
         return lines.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")

@@ -41,7 +41,17 @@ final class LineLink {
 
     /// Sends `message` and returns the next line the daemon sends (its reply, for requests made one at a time).
     func send(_ message: ClientMessage) async throws -> ServerMessage {
+        try await write(message)
+        return try await receive()
+    }
+
+    /// Sends `message` without waiting for anything.
+    func write(_ message: ClientMessage) async throws {
         try await outbound.write(WireEncoder.line(message))
+    }
+
+    /// The next line the daemon sends, decoded (a subscription's `changes`, for one).
+    func receive() async throws -> ServerMessage {
         guard let frame = try await inbound.next() else { throw BenchError("the daemon closed the connection") }
         guard case .line(let line) = frame else { throw BenchError("the daemon sent a malformed line") }
         return try WireDecoder.serverMessage(from: line)
