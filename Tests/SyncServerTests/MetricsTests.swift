@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import SyncModel
 import SyncProtocol
 import TestSupport
@@ -117,6 +118,19 @@ struct MetricsTests {
         await serving.stop()
     }
 
+    @Test func aConnectionThatSendsNoRequestIsClosedAndAFailedScrapeIs500() async throws {
+        let endpoint = try await MetricsEndpoint.start(port: 0, group: MultiThreadedEventLoopGroup.singleton, logger: TestDaemon.quietLogger,
+                                                       idleTimeout: .milliseconds(200)) { loop in
+            loop.makeFailedFuture(NoHead())
+        }
+        let silent = try await LineClient.connect(port: endpoint.port)
+        #expect(try await silent.closedAfterDraining(), "an idle scraper does not hold its connection")
+        let failed = try await HTTPProbe.request("GET", "/metrics", port: endpoint.port)
+        #expect(failed.status == 500)
+        #expect(failed.body.contains("no head"))
+        await endpoint.close()
+    }
+
     @Test func aSubscriberThatStopsReadingShowsAsLagUntilItReadsAgain() async throws {
         let (daemon, port) = try await daemonWithMetrics()
         let watcher = try await daemon.session(node: "w", token: TestDaemon.rndToken)
@@ -147,4 +161,9 @@ struct MetricsTests {
         await watcher.close()
         await daemon.stop()
     }
+}
+
+/// A storage that cannot say its head, for the 500 answer.
+private struct NoHead: Error, CustomStringConvertible {
+    var description: String { "no head" }
 }

@@ -18,7 +18,7 @@ final class MetricsEndpoint: Sendable {
     static let host = "127.0.0.1"
     /// The only path served.
     static let path = "/metrics"
-    /// A connection without a complete request for this long is closed.
+    /// A connection without a complete request for this long is closed (default of ``start(port:group:logger:idleTimeout:scrape:)``).
     static let idleTimeout: TimeAmount = .seconds(10)
 
     private let channel: any Channel
@@ -30,9 +30,10 @@ final class MetricsEndpoint: Sendable {
         self.port = port
     }
 
-    /// Binds 127.0.0.1:`port` (0 picks a free one) and serves until ``close()``. Throws when the
-    /// port cannot be bound.
-    static func start(port: Int, group: any EventLoopGroup, logger: Logger, scrape: @escaping Scrape) async throws -> MetricsEndpoint {
+    /// Binds 127.0.0.1:`port` (0 picks a free one) and serves until ``close()``; a connection that
+    /// has not completed a request after `idleTimeout` is closed. Throws when the port cannot be bound.
+    static func start(port: Int, group: any EventLoopGroup, logger: Logger, idleTimeout: TimeAmount = MetricsEndpoint.idleTimeout,
+                      scrape: @escaping Scrape) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 16)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -87,6 +88,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
             answered = true
             respond(to: head, on: context.eventLoop)
         }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
