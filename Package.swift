@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "SyncModel"),
@@ -60,6 +62,10 @@ let package = Package(
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
+            // Operators' metrics (`plansyncd serve --metrics-port`): Prometheus text over plain HTTP/1.1.
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "SyncClient", dependencies: [
             "SyncModel", "SyncProtocol",
@@ -107,7 +113,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Examples/PlannerWatch"),
         // Seeded generators and random ops shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["SyncModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "SyncModel",
+            // The scrape client of the metrics tests (MetricsScrape.swift).
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "Planning", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
         .testTarget(name: "SyncStoreTests", dependencies: ["SyncStore", "Planning", "TestSupport"]),

@@ -52,6 +52,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Compact the log at start and hourly, keeping the ops of the last N days (off by default).")
     var keepDays: Int?
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (loopback only); 0 picks a free port (the log says which).",
+                               valueName: "port"))
+    var metricsPort: Int?
+
     @Flag(help: "Serve plain TCP on a non-loopback --host (tokens and data cross the network unencrypted).")
     var allowPlaintext = false
 
@@ -60,6 +64,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be from 0 to 65535") }
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
                               ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
@@ -102,6 +107,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxClockSkewMilliseconds = UInt64(maxClockSkew) * 1_000
         configuration.tls = tls
         configuration.allowPlaintext = allowPlaintext
+        configuration.metricsPort = metricsPort
         if noCompression { configuration.compression = [] }
         logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
         if let rules { logger.info("access rules \(accessRules.version) from \(rules)", metadata: ["entries": "\(accessRules.entries.count)"]) }

@@ -9,6 +9,8 @@ public struct DaemonProcess: Sendable {
     public let process: Process
     /// The port `serve --port 0` reported ("listening on HOST:PORT").
     public let port: Int
+    /// The metrics port `serve --metrics-port` reported ("metrics on http://127.0.0.1:PORT/metrics"), nil without one.
+    public var metricsPort: Int? = nil
 
     /// A command that failed or a daemon that did not start; says which.
     public struct Failure: Error, CustomStringConvertible {
@@ -51,7 +53,10 @@ public struct DaemonProcess: Sendable {
                 // Keep draining stderr so the daemon never blocks on a full pipe.
                 let handle = err.fileHandleForReading
                 handle.readabilityHandler = { h in _ = h.availableData }
-                return DaemonProcess(process: process, port: port)
+                // The metrics endpoint starts before the daemon listens, so its line came first.
+                let metrics = text.range(of: #"metrics on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression)
+                    .flatMap { Int(text[$0].dropLast().split(separator: ":").last ?? "") }
+                return DaemonProcess(process: process, port: port, metricsPort: metrics)
             }
         }
         process.terminate()

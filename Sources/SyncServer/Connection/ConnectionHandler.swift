@@ -272,6 +272,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     private func send(_ message: ServerMessage, context: ChannelHandlerContext) {
         if case .error(let reply) = message {
+            hub.metrics.refused(reply.code)
             logger.notice("refused", metadata: ["code": "\(reply.code.rawValue)", "fatal": "\(reply.fatal)",
                                                 "id": "\(reply.id.map(String.init) ?? "-")", "reason": "\(reply.message)"])
         }

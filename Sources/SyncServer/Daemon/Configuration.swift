@@ -75,6 +75,10 @@ extension SyncDaemon {
         public var authFailureLimit = 10
         public var authFailureWindow: TimeAmount = .seconds(60)
         public var authHoldBack: TimeAmount = .seconds(60)
+        /// Serve Prometheus metrics at `GET /metrics` on 127.0.0.1 at this port (`plansyncd serve
+        /// --metrics-port`); 0 binds a free one (``SyncDaemon/metricsPort`` says which, and the log).
+        /// Nil (the default) serves none; the counters are kept either way (``DaemonMetrics``).
+        public var metricsPort: Int?
         /// The wall clock in milliseconds since 1970; replaceable in tests.
         public var wallClock: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
 

@@ -34,6 +34,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var serverChannel: (any Channel)?
     private var quiesce: ServerQuiescingHelper?
+    private var metricsEndpoint: MetricsEndpoint?
     private var stopped = false
 
     /// A daemon over `storage`; nothing happens until ``start()``.
@@ -70,6 +71,11 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         lock.withLock { serverChannel?.localAddress?.port }
     }
 
+    /// The bound port of the metrics endpoint once started, nil without ``Configuration/metricsPort``.
+    public var metricsPort: Int? {
+        lock.withLock { metricsEndpoint?.port }
+    }
+
     /// Binds and starts accepting; returns the bound port (useful with port 0).
     /// Throws when the address cannot be bound, plain TCP is asked for off loopback
     /// (``SyncDaemonError/plaintextRefused(_:)``), the TLS files are unusable (``ServerTLSError``),
@@ -85,7 +91,9 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         let quiesce = ServerQuiescingHelper(group: group)
         threadPool.start()
         let channel: any Channel
+        var metricsEndpoint: MetricsEndpoint?
         do {
+            metricsEndpoint = try await startMetrics()
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -103,6 +111,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
         } catch {
+            await metricsEndpoint?.close()
             try? await threadPool.shutdownGracefully()
             throw error
         }
@@ -112,6 +121,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             serverChannel = channel
             self.quiesce = quiesce
             self.timers = timers
+            self.metricsEndpoint = metricsEndpoint
         }
         logger.info("listening on \(configuration.host):\(port)", metadata: [
             "host": "\(configuration.host)", "port": "\(port)", "max_connections": "\(configuration.maxConnections)",
@@ -140,6 +150,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         try? await done.futureResult.get()
         deadline.cancel()
         await hub.drain()
+        await lock.withLock { metricsEndpoint }?.close()
         try? await threadPool.shutdownGracefully()
         logger.info("stopped")
     }
@@ -200,6 +211,20 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         return timers
     }
 
+    /// The metrics endpoint on loopback when ``Configuration/metricsPort`` is set, else nil.
+    private func startMetrics() async throws -> MetricsEndpoint? {
+        guard let port = configuration.metricsPort else { return nil }
+        let hub = hub, registry = registry
+        let endpoint: MetricsEndpoint
+        do {
+            endpoint = try await MetricsEndpoint.start(port: port, group: group, logger: logger) { hub.scrape(connections: { registry.count }, on: $0) }
+        } catch {
+            throw SyncDaemonError.metricsUnavailable("cannot serve metrics on \(MetricsEndpoint.host):\(port): \(error)")
+        }
+        logger.info("metrics on http://\(MetricsEndpoint.host):\(endpoint.port)\(MetricsEndpoint.path)", metadata: ["metrics_port": "\(endpoint.port)"])
+        return endpoint
+    }
+
     private func initialize(_ channel: any Channel) throws {
         let sync = channel.pipeline.syncOperations
         if let tls = lock.withLock({ tls }) {
@@ -209,6 +234,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         }
         guard let connection = registry.admit(channel) else {
             logger.warning("connection refused: too many connections", metadata: ["limit": "\(configuration.maxConnections)"])
+            hub.metrics.refused(.tooManyConnections)
             let refusal = WireError(.tooManyConnections, "the server has its maximum of \(configuration.maxConnections) connections; try again later")
             try sync.addHandler(RefusingHandler(line: try WireEncoder.line(refusal.reply(fatal: true))))
             return
@@ -226,11 +252,13 @@ public enum SyncDaemonError: Error, CustomStringConvertible {
     case alreadyStarted
     /// Plain TCP on a non-loopback address without ``SyncDaemon/Configuration/allowPlaintext``.
     case plaintextRefused(String)
+    /// The metrics port (``SyncDaemon/Configuration/metricsPort``) could not be bound; says why.
+    case metricsUnavailable(String)
 
     public var description: String {
         switch self {
         case .alreadyStarted: "the daemon was already started"
-        case .plaintextRefused(let message): message
+        case .plaintextRefused(let message), .metricsUnavailable(let message): message
         }
     }
 }

@@ -37,6 +37,8 @@ final class LogHub: @unchecked Sendable {
 
     let storage: any ServerLogStorage
     let clock: ServerClock
+    /// This daemon's metrics (``DaemonMetrics``).
+    let metrics = DaemonMetrics()
     private let configuration: SyncDaemon.Configuration
     private let logger: Logger
     private let threadPool: NIOThreadPool
@@ -198,9 +200,11 @@ final class LogHub: @unchecked Sendable {
             let outcome: CommitOutcome
             do {
                 try Admission.checkAccess(ops, department: department, rules: rules)
+                let started = DispatchTime.now().uptimeNanoseconds
                 let result = try storage.commit(ops, pushedBy: node, department: department, schema: configuration.schema,
                                                 wallMilliseconds: clock.wallMilliseconds(),
                                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
+                metrics.committed(result, since: started)
                 clock.observe(result.appended)
                 if !result.appended.isEmpty {
                     commitCount &+= 1
@@ -261,6 +265,20 @@ final class LogHub: @unchecked Sendable {
     /// Forgets the connection's subscription, if any.
     func unsubscribe(connection: UInt64) {
         commitQueue.async { [self] in _ = subscribers.removeValue(forKey: connection) }
+    }
+
+    /// The log head, how far the furthest-behind live subscriber is behind it (0 with none) and how
+    /// many there are, on the commit queue so that no commit of this daemon falls between the
+    /// head and the cursors (``DaemonMetrics``). A subscriber still in its first catch-up is not counted.
+    func subscriberLag(on eventLoop: any EventLoop) -> EventLoopFuture<(head: UInt64, lag: UInt64, subscribers: Int)> {
+        let promise = eventLoop.makePromise(of: (head: UInt64, lag: UInt64, subscribers: Int).self)
+        commitQueue.async { [self] in
+            promise.completeWith(Result {
+                let head = try storage.head()
+                return (head, subscribers.values.map { head - min(head, $0.cursor) }.max() ?? 0, subscribers.count)
+            })
+        }
+        return promise.futureResult
     }
 
     /// Waits until the commit in progress, if any, is done and the readable replica has caught
