@@ -157,7 +157,7 @@ let package = Package(
             "PlanningViews", "SyncClient", "SyncServer", "SyncStore", "SyncModel", "Planning",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning", "TestSupport", "PostgresTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
