@@ -39,9 +39,10 @@ extension PostgresServerLog {
                 SELECT p, n, s, \(department), o, \(receivedAt)
                 FROM unnest(\(positions)::int8[], \(nodes)::text[], \(seqs)::int8[], \(bodies)::bytea[]) AS t(p, n, s, o)
                 """, logger: logger)
-            try connection.run("UPDATE ps_head SET position = \(Int64(head))", logger: logger)
-            // Delivered to listeners at COMMIT, and only if it commits.
-            try connection.run("SELECT pg_notify(\(PostgresServerLog.channel), \(String(head)))", logger: logger)
+            // One round trip: the notification is queued here and delivered at COMMIT, only if it commits.
+            try connection.run("""
+                UPDATE ps_head SET position = \(Int64(head)) RETURNING pg_notify(\(PostgresServerLog.channel), \(String(head)))
+                """, logger: logger)
             return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
         }
     }
