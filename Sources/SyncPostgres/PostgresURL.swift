@@ -21,12 +21,14 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
 
     /// Parses `text`. Throws ``PostgresLogError/badURL(_:)`` naming the part that is wrong.
     public init(_ text: String) throws(PostgresLogError) {
-        guard let url = URLComponents(string: text) else { throw .badURL("\(text) is not a URL") }
-        guard let scheme = url.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()) else {
-            throw .badURL("expected postgres://USER@HOST:PORT/DATABASE, got scheme \(url.scheme ?? "none")")
+        guard let url = URLComponents(string: text) else { throw .badURL("expected postgres://USER@HOST:PORT/DATABASE") }
+        // The messages name the part that is wrong, never the whole text: it may hold a password.
+        guard let scheme = url.scheme else { throw .badURL("expected postgres://USER@HOST:PORT/DATABASE") }
+        guard ["postgres", "postgresql"].contains(scheme.lowercased()) else {
+            throw .badURL("expected postgres://USER@HOST:PORT/DATABASE, got scheme \(scheme)")
         }
-        guard let host = url.host, !host.isEmpty else { throw .badURL("no host in \(text)") }
-        guard let user = url.user, !user.isEmpty else { throw .badURL("no user in \(text) (postgres://USER@HOST/DATABASE)") }
+        guard let host = url.host, !host.isEmpty else { throw .badURL("no host (postgres://USER@HOST/DATABASE)") }
+        guard let user = url.user, !user.isEmpty else { throw .badURL("no user (postgres://USER@HOST/DATABASE)") }
         if let port = url.port, !(1...65_535).contains(port) { throw .badURL("port \(port) is out of range") }
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         var requireTLS = false

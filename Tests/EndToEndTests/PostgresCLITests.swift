@@ -23,7 +23,7 @@ import Testing
             (["token", "list", "--postgres", "http://db/plansync"],
              "plansyncd: --postgres: bad PostgreSQL URL: expected postgres://USER@HOST:PORT/DATABASE, got scheme http"),
             (["token", "add", "--department", "sales", "--postgres", "postgres://db.example/plansync"],
-             "plansyncd: --postgres: bad PostgreSQL URL: no user in postgres://db.example/plansync (postgres://USER@HOST/DATABASE)"),
+             "plansyncd: --postgres: bad PostgreSQL URL: no user (postgres://USER@HOST/DATABASE)"),
             (["token", "list", "--postgres", "postgres://u@db:99999/plansync"], "plansyncd: --postgres: bad PostgreSQL URL: port 99999 is out of range"),
         ]
         for (arguments, line) in cases {
