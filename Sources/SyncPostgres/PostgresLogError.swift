@@ -20,6 +20,7 @@ public enum PostgresLogError: Error, Equatable, CustomStringConvertible {
     /// `token revoke` matched several tokens.
     case ambiguousToken(String)
 
+    /// One line for the operator, without the URL's password.
     public var description: String {
         switch self {
         case .badURL(let reason): "bad PostgreSQL URL: \(reason)"
