@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "SyncModel"),
@@ -77,6 +78,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
+        // The daemon's op log and tokens on PostgreSQL (SharedLogStorage); the daemon logic never imports it.
+        .target(name: "SyncPostgres", dependencies: [
+            "SyncModel",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Reads the access-rules file (TOML) into SyncModel's AccessRules; the only place TOML is known.
         .target(name: "RulesFile", dependencies: [
             "SyncModel",
@@ -88,7 +100,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "plansyncd", dependencies: [
-            "SyncModel", "SyncServer", "SyncStore", "Planning", "RulesFile", "CommandRunner",
+            "SyncModel", "SyncServer", "SyncStore", "SyncPostgres", "Planning", "RulesFile", "CommandRunner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,10 +139,24 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncServerTests", dependencies: [
-            "SyncServer", "SyncStore", "SyncProtocol", "Planning", "RulesFile", "TestSupport",
+            "SyncServer", "SyncStore", "SyncProtocol", "Planning", "RulesFile", "TestSupport", "SyncPostgres", "PostgresTestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Skipped without PLANSYNC_POSTGRES_URL; failed instead with PLANSYNC_REQUIRE_POSTGRES=1 (CI).
+        // Fresh databases on the server of PLANSYNC_POSTGRES_URL for the tests that need one.
+        .target(name: "PostgresTestSupport", dependencies: [
+            "SyncPostgres",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "SyncPostgresTests", dependencies: [
+            "SyncPostgres", "PostgresTestSupport", "SyncStore", "SyncModel", "Planning", "TestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncClientTests", dependencies: [
             "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
@@ -142,7 +168,7 @@ let package = Package(
             "PlanningViews", "SyncClient", "SyncServer", "SyncStore", "SyncModel", "Planning",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SyncClient", "SyncServer", "SyncStore", "Planning", "TestSupport", "PostgresTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,6 +28,7 @@ struct Compact: ParsableCommand {
     }
 
     func run() throws {
+        _ = try store.sqliteOnly("compact")
         guard FileManager.default.fileExists(atPath: store.data) else { throw UserError("no daemon file at \(store.data)") }
         let log: ServerLog
         do { log = try ServerLog(path: store.data, schema: PlanningSchema.schema) } catch { throw UserError("cannot open \(store.data): \(error)") }

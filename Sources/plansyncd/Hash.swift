@@ -19,6 +19,7 @@ struct Hash: ParsableCommand {
 
     func run() throws {
         let schema = PlanningSchema.schema
+        _ = try store.sqliteOnly("hash")
         guard !department.isEmpty else { throw UserError("--department must not be empty") }
         let log: ServerLog
         do { log = try ServerLog(path: store.data, schema: schema) } catch { throw UserError("cannot open \(store.data): \(error)") }

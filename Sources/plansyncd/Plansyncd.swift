@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandRunner
 import Foundation
+import SyncPostgres
 
 /// `plansyncd`: the central sync daemon of PlanSync and its token administration.
 ///
@@ -33,8 +34,34 @@ struct UserError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// `--data`: the daemon's SQLite file.
+/// `--data PATH` or `--postgres URL`: where the daemon keeps its log and tokens (the SQLite file
+/// `plansync-server.sqlite` when neither is given).
 struct DataOption: ParsableArguments {
-    @Option(name: .long, help: "The daemon's SQLite file (created when missing).")
-    var data = "plansync-server.sqlite"
+    @Option(name: .customLong("data"), help: ArgumentHelp("The daemon's SQLite file (created when missing; default plansync-server.sqlite).", valueName: "path"))
+    var dataPath: String?
+
+    @Option(help: ArgumentHelp("Keep the log and tokens in PostgreSQL instead of a file (postgres://USER@HOST:PORT/DATABASE).", valueName: "url"))
+    var postgres: String?
+
+    /// The SQLite file's path.
+    var data: String { dataPath ?? "plansync-server.sqlite" }
+
+    /// The backend asked for. Throws when both options are given, or the URL does not parse.
+    func backend() throws(UserError) -> StorageBackend {
+        guard let postgres else { return .sqlite(path: data) }
+        guard dataPath == nil else { throw UserError("--data and --postgres exclude each other: give one") }
+        do { return .postgres(try PostgresURL(postgres)) } catch { throw UserError("--postgres: \(error)") }
+    }
+
+    /// The SQLite file, for a command that has no PostgreSQL form yet (`compact`, `hash`).
+    func sqliteOnly(_ command: String) throws(UserError) -> String {
+        guard postgres == nil else { throw UserError("plansyncd \(command) does not work with --postgres yet; it works on a SQLite daemon file only") }
+        return data
+    }
+}
+
+/// Where the daemon's log lives.
+enum StorageBackend {
+    case sqlite(path: String)
+    case postgres(PostgresURL)
 }

@@ -7,6 +7,8 @@ import ServiceLifecycle
 import RulesFile
 import struct SyncModel.AccessRules
 import struct SyncModel.Schema
+import protocol SyncModel.ServerLogStorage
+import SyncPostgres
 import SyncServer
 import SyncStore
 
@@ -88,15 +90,8 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "plansyncd")
         logger.logLevel = .info
         let schema = PlanningSchema.schema
-        let log: ServerLog
-        do {
-            log = try ServerLog(path: store.data, schema: schema)
-            try log.materialize()
-        } catch {
-            throw UserError("cannot open \(store.data): \(error)")
-        }
         let accessRules = try rules.map { path throws(UserError) in try loadRules(path, schema: schema) } ?? .open
-        do { try log.saveRules(accessRules) } catch { throw UserError("cannot keep the rules in \(store.data): \(error)") }
+        let opened = try openStorage(schema: schema, rules: accessRules)
         var configuration = SyncDaemon.Configuration(schema: schema, host: host, port: port)
         configuration.rules = accessRules
         configuration.maxConnections = maxConnections
@@ -109,10 +104,10 @@ struct Serve: AsyncParsableCommand {
         configuration.allowPlaintext = allowPlaintext
         configuration.metricsPort = metricsPort
         if noCompression { configuration.compression = [] }
-        logger.info("opened \(store.data)", metadata: ["data": "\(store.data)", "head": "\((try? log.head()) ?? 0)"])
+        logger.info("opened \(opened.name)", metadata: ["storage": "\(opened.name)", "head": "\((try? opened.storage.head()) ?? 0)"])
         if let rules { logger.info("access rules \(accessRules.version) from \(rules)", metadata: ["entries": "\(accessRules.entries.count)"]) }
-        let daemon = SyncDaemon(storage: log, configuration: configuration, logger: logger)
-        let reload = rules.map { RulesReload(path: $0, schema: schema, daemon: daemon, log: log, logger: logger) }
+        let daemon = SyncDaemon(storage: opened.storage, configuration: configuration, logger: logger)
+        let reload = rules.map { RulesReload(path: $0, schema: schema, daemon: daemon, log: opened.file, logger: logger) }
         let group = ServiceGroup(services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // SIGHUP, one handler for both: load a renewed certificate (the file watch would also see
         // it within seconds), and the rules file as it is now.
@@ -124,7 +119,7 @@ struct Serve: AsyncParsableCommand {
         }
         hangup.resume()
         defer { hangup.cancel() }
-        let retention = keepDays.map { Retention(log: log, daemon: daemon, keepDays: $0, logger: logger) }
+        let retention = opened.file.flatMap { log in keepDays.map { Retention(log: log, daemon: daemon, keepDays: $0, logger: logger) } }
         retention?.start()
         defer { retention?.stop() }
         do {
@@ -135,6 +130,38 @@ struct Serve: AsyncParsableCommand {
             throw UserError("\(error)")
         } catch {
             throw UserError("cannot serve on \(host):\(port): \(error)")
+        }
+    }
+}
+
+extension Serve {
+    /// The storage `serve` runs on, opened: the SQLite file (brought up to date, with the rules
+    /// kept in it for `plansyncd hash`) or the PostgreSQL database (migrated).
+    struct OpenedStorage {
+        let storage: any ServerLogStorage
+        /// The SQLite file; nil on PostgreSQL, where compaction and kept rules are not done yet.
+        let file: ServerLog?
+        /// For the log: the file path or the URL without password.
+        let name: String
+    }
+
+    func openStorage(schema: Schema, rules: AccessRules) throws(UserError) -> OpenedStorage {
+        switch try store.backend() {
+        case .postgres(let url):
+            guard keepDays == nil else { throw UserError("--keep-days does not work with --postgres yet (no compaction on PostgreSQL)") }
+            do { return OpenedStorage(storage: try PostgresServerLog(url: url), file: nil, name: "\(url)") } catch {
+                throw UserError("\(url): \(error)")
+            }
+        case .sqlite(let path):
+            let log: ServerLog
+            do {
+                log = try ServerLog(path: path, schema: schema)
+                try log.materialize()
+            } catch {
+                throw UserError("cannot open \(path): \(error)")
+            }
+            do { try log.saveRules(rules) } catch { throw UserError("cannot keep the rules in \(path): \(error)") }
+            return OpenedStorage(storage: log, file: log, name: path)
         }
     }
 }
@@ -150,13 +177,14 @@ struct RulesReload: Sendable {
     let path: String
     let schema: Schema
     let daemon: SyncDaemon
-    let log: ServerLog
+    /// The SQLite file that keeps the rules for `plansyncd hash`; nil on PostgreSQL.
+    let log: ServerLog?
     let logger: Logger
 
     func run() {
         do {
             let rules = try loadRules(path, schema: schema)
-            try log.saveRules(rules)
+            try log?.saveRules(rules)
             daemon.replaceRules(rules)
             logger.info("access rules \(rules.version) reloaded from \(path)", metadata: ["entries": "\(rules.entries.count)"])
         } catch {

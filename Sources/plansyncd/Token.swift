@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Planning
+import protocol SyncModel.TokenAdministration
+import struct SyncModel.TokenInfo
+import SyncPostgres
 import SyncStore
 
 /// `plansyncd token add | list | revoke`: the bearer tokens departments sync with.
@@ -10,14 +13,20 @@ struct Token: ParsableCommand {
         subcommands: [Add.self, List.self, Revoke.self]
     )
 
-    /// Opens the daemon's file, mapping failures to one-line user errors. Only `token add` may
-    /// create it: listing or revoking on a mistyped path must not leave a new empty file behind.
-    static func open(_ store: DataOption, creating: Bool = false) throws -> ServerLog {
-        guard creating || FileManager.default.fileExists(atPath: store.data) else {
-            throw UserError("no daemon file at \(store.data); plansyncd token add or plansyncd serve creates it")
-        }
-        do { return try ServerLog(path: store.data, schema: PlanningSchema.schema) } catch {
-            throw UserError("cannot open \(store.data): \(error)")
+    /// Opens the daemon's file or database, mapping failures to one-line user errors. Only
+    /// `token add` may create a file: listing or revoking on a mistyped path must not leave a new
+    /// empty file behind. A database is migrated on opening, as `serve` does.
+    static func open(_ store: DataOption, creating: Bool = false) throws -> any TokenAdministration {
+        switch try store.backend() {
+        case .postgres(let url):
+            do { return try PostgresServerLog(url: url, readConnections: 1) } catch { throw UserError("\(url): \(error)") }
+        case .sqlite(let path):
+            guard creating || FileManager.default.fileExists(atPath: path) else {
+                throw UserError("no daemon file at \(path); plansyncd token add or plansyncd serve creates it")
+            }
+            do { return try ServerLog(path: path, schema: PlanningSchema.schema) } catch {
+                throw UserError("cannot open \(path): \(error)")
+            }
         }
     }
 

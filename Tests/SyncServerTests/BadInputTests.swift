@@ -1,6 +1,7 @@
 import Foundation
 import SyncModel
 import SyncProtocol
+import PostgresTestSupport
 import Testing
 @testable import SyncServer
 
@@ -96,7 +97,16 @@ struct BadInput: Sendable, CustomStringConvertible {
 @Suite("Bad input against the real daemon", .serialized)
 struct BadInputTests {
     @Test func everyBadInputGetsItsCodeWhileAGoodClientGoesOn() async throws {
-        let daemon = try await TestDaemon.start { config in
+        try await battery(backend: .memory)
+    }
+
+    @Test(.enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func everyBadInputGetsItsCodeOnPostgres() async throws {
+        try await battery(backend: .postgres)
+    }
+
+    func battery(backend: TestBackend) async throws {
+        let daemon = try await TestDaemon.start(backend: backend) { config in
             config.maxLineBytes = BadInput.lineLimit
             config.maxOpsPerPush = 100
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import PostgresTestSupport
 import SyncModel
 import SyncProtocol
 import SyncStore
@@ -7,8 +8,8 @@ import TestSupport
 import Testing
 @testable import SyncServer
 
-/// The daemon over the real SQLite log, in-process and as the built `plansyncd` binary.
-@Suite("Daemon over SQLite", .serialized)
+/// The daemon over the real SQLite log (and, for kill -9, PostgreSQL), in-process and as the built `plansyncd` binary.
+@Suite("Daemon over SQLite and PostgreSQL", .serialized)
 struct SQLiteDaemonTests {
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("plansyncd-test-\(UUID().uuidString)")
@@ -62,15 +63,30 @@ struct SQLiteDaemonTests {
 
     @Test(.enabled(if: binary != nil, "skipped: .build/debug/plansyncd is not built (swift build --product plansyncd)"))
     func killNineRightAfterAcksLosesNothing() async throws {
-        let binary = try #require(Self.binary)
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let data = dir.appendingPathComponent("server.sqlite").path
+        try await Self.killNineRightAfterAcks(storage: ["--data", dir.appendingPathComponent("server.sqlite").path])
+    }
 
-        let tokenOutput = try DaemonProcess.run(binary, ["token", "add", "--department", "sales", "--data", data])
+    /// On PostgreSQL the second daemon serves the same database while the first is killed: its
+    /// clients resume there with every acknowledged op.
+    @Test(.enabled(if: binary != nil, "skipped: .build/debug/plansyncd is not built (swift build --product plansyncd)"),
+          .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)))
+    func killNineOfOneOfTwoDaemonsOnPostgresLosesNothing() async throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        try await Self.killNineRightAfterAcks(storage: ["--postgres", "\(database.url)"], secondAlreadyServing: true)
+    }
+
+    /// Pushes 20 acknowledged batches to a `plansyncd` child, kills it with SIGKILL, and pulls the
+    /// whole log from a second daemon on the same storage: every acked op is there, once.
+    static func killNineRightAfterAcks(storage: [String], secondAlreadyServing: Bool = false) async throws {
+        let binary = try #require(Self.binary)
+        let tokenOutput = try DaemonProcess.run(binary, ["token", "add", "--department", "sales"] + storage)
         let token = try #require(tokenOutput.split(separator: "\n").last.map(String.init))
 
-        let first = try DaemonProcess.launch(binary, data: data)
+        let first = try DaemonProcess.launch(binary, storage: storage)
+        var second = secondAlreadyServing ? try DaemonProcess.launch(binary, storage: storage) : nil
         let client = try await LineClient.connect(port: first.port)
         try await client.hello(token: token, node: "sales-laptop")
         var acked: [Dot] = []
@@ -85,13 +101,22 @@ struct SQLiteDaemonTests {
         first.kill9()
         await client.close()
 
-        let second = try DaemonProcess.launch(binary, data: data)
-        defer { second.terminate() }
-        let reader = try await LineClient.connect(port: second.port)
+        if second == nil { second = try DaemonProcess.launch(binary, storage: storage) }
+        let survivor = try #require(second)
+        defer { survivor.terminate() }
+        let reader = try await LineClient.connect(port: survivor.port)
         try await reader.hello(token: token, node: "reader")
         let ops = try await reader.pullAll()
         #expect(Set(ops.map(\.dot)).isSuperset(of: acked))
         #expect(ops.count == acked.count)
+        #expect(ops.map(\.log) == (1...UInt64(acked.count)).map { $0 })
+        // The laptop resumes on the survivor: its next op follows its last acknowledged one.
+        let resumed = try await LineClient.connect(port: survivor.port)
+        try await resumed.hello(token: token, node: "sales-laptop")
+        let next = Ops.name(node: "sales-laptop", seq: seq, row: "row-0", name: "after")
+        guard case .ack(let ack) = try await resumed.push(id: 99, [next]) else { Issue.record("the laptop could not resume"); return }
+        #expect(ack.accepted == 1)
+        await resumed.close()
         await reader.close()
     }
 }

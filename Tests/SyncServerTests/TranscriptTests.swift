@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import PostgresTestSupport
 import SyncModel
 import Testing
 @testable import SyncServer
@@ -18,13 +19,30 @@ struct TranscriptTests {
         #expect(Self.files.count >= 4)
     }
 
+    /// The transcripts a PostgreSQL log can serve: all but those that compact (not yet done there).
+    static var postgresFiles: [String] {
+        files.filter { file in
+            let text = (try? String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)) ?? ""
+            return !text.contains("#! compact-through ")
+        }
+    }
+
     @Test(arguments: files)
     func replay(file: String) async throws {
+        try await replay(file: file, backend: .memory)
+    }
+
+    @Test(.enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)), arguments: postgresFiles)
+    func replayOnPostgres(file: String) async throws {
+        try await replay(file: file, backend: .postgres)
+    }
+
+    func replay(file: String, backend: TestBackend) async throws {
         let text = try String(contentsOf: Self.directory.appendingPathComponent(file), encoding: .utf8)
         // `#! rules {json}` (the JSON of AccessRules) serves the conversation with those rules.
         let rulesLine = text.split(separator: "\n").first { $0.hasPrefix("#! rules ") }
         let rules = try rulesLine.map { line in try #require(AccessRules.read(jsonText: String(line.dropFirst("#! rules ".count)))) }
-        let daemon = try await TestDaemon.start { if let rules { $0.rules = rules } }
+        let daemon = try await TestDaemon.start(backend: backend) { if let rules { $0.rules = rules } }
         var clients: [Character: LineClient] = [:]
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw)

@@ -35,9 +35,15 @@ public struct DaemonProcess: Sendable {
     /// Starts `plansyncd serve --port 0 --data DATA EXTRA…` and reads the bound port from its log
     /// (waiting up to 30 s).
     public static func launch(_ binary: URL, data: String, _ extra: [String] = []) throws -> DaemonProcess {
+        try launch(binary, storage: ["--data", data], extra)
+    }
+
+    /// Starts `plansyncd serve --port 0 STORAGE… EXTRA…` (`["--postgres", URL]`, say) as
+    /// ``launch(_:data:_:)`` does.
+    public static func launch(_ binary: URL, storage: [String], _ extra: [String] = []) throws -> DaemonProcess {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--data", data] + extra
+        process.arguments = ["serve", "--port", "0"] + storage + extra
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

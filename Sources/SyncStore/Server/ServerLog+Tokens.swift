@@ -85,3 +85,6 @@ extension ServerLog {
     /// SHA-256 of the token's UTF-8, 64 lowercase hex digits.
     static func tokenHash(_ token: String) -> String { Hex.sha256(token) }
 }
+
+/// `plansyncd token` works on the file through the same seam as on PostgreSQL.
+extension ServerLog: TokenAdministration {}

@@ -29,19 +29,3 @@ public struct ReplicaStatus: Hashable, Sendable {
     /// How far back the op record and the conflict history reach, and the window they keep.
     public var history: HistoryReach? = nil
 }
-
-/// A daemon token as listed by `plansyncd token list` (the token itself is never stored).
-public struct TokenInfo: Hashable, Sendable {
-    /// Short random id, for revoking.
-    public let id: String
-    /// The department stamped on every op pushed with the token.
-    public let department: String
-    /// Unix milliseconds.
-    public let createdAtMilliseconds: UInt64
-    /// Unix milliseconds, nil while the token is valid.
-    public let revokedAtMilliseconds: UInt64?
-    /// Unix milliseconds after which hellos with it are refused; nil: never expires.
-    public var expiresAtMilliseconds: UInt64? = nil
-    /// Unix milliseconds of its last accepted hello; nil: never used.
-    public var lastUsedAtMilliseconds: UInt64? = nil
-}

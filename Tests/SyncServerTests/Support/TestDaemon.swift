@@ -1,28 +1,50 @@
 import Foundation
 import Logging
 import Planning
+import PostgresTestSupport
 import SyncModel
+@testable import SyncPostgres
 import SyncProtocol
 @testable import SyncServer
 
-/// A daemon on a free loopback port over an in-memory log with fixed tokens.
+/// The storage a ``TestDaemon`` runs on: the in-memory log, or PostgreSQL (a new database on the
+/// server of `PLANSYNC_POSTGRES_URL`, dropped at ``TestDaemon/stop()``).
+enum TestBackend: String, Sendable, CustomStringConvertible {
+    case memory, postgres
+
+    var description: String { rawValue }
+}
+
+/// A daemon on a free loopback port over an in-memory or PostgreSQL log with fixed tokens.
 struct TestDaemon {
     static let salesToken = "token-sales"
     static let rndToken = "token-rnd"
 
     let daemon: SyncDaemon
     let port: Int
+    /// The in-memory log (with `backend: .memory`, the one the daemon serves).
     let log: MemoryServerLog
+    /// With `backend: .postgres`: the log the daemon serves, and its database.
+    let postgres: (log: PostgresServerLog, database: TestDatabase)?
 
-    static func start(storage: (any ServerLogStorage)? = nil, _ configure: (inout SyncDaemon.Configuration) -> Void = { _ in }) async throws -> TestDaemon {
+    static func start(backend: TestBackend = .memory, storage: (any ServerLogStorage)? = nil,
+                      _ configure: (inout SyncDaemon.Configuration) -> Void = { _ in }) async throws -> TestDaemon {
         let log = MemoryServerLog()
         log.addToken(salesToken, department: "sales")
         log.addToken(rndToken, department: "rnd")
+        var postgres: (log: PostgresServerLog, database: TestDatabase)?
+        if backend == .postgres {
+            let database = try TestDatabase()
+            let shared = try PostgresServerLog(url: database.url)
+            try shared.addToken(salesToken, department: "sales")
+            try shared.addToken(rndToken, department: "rnd")
+            postgres = (shared, database)
+        }
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, port: 0)
         configure(&configuration)
-        let daemon = SyncDaemon(storage: storage ?? log, configuration: configuration, logger: quietLogger)
+        let daemon = SyncDaemon(storage: storage ?? postgres?.log ?? log, configuration: configuration, logger: quietLogger)
         let port = try await daemon.start()
-        return TestDaemon(daemon: daemon, port: port, log: log)
+        return TestDaemon(daemon: daemon, port: port, log: log, postgres: postgres)
     }
 
     static let quietLogger: Logger = {
@@ -43,7 +65,13 @@ struct TestDaemon {
         return client
     }
 
-    func stop() async { await daemon.shutdown() }
+    func stop() async {
+        await daemon.shutdown()
+        if let postgres {
+            postgres.log.shutdown()
+            postgres.database.drop()
+        }
+    }
 }
 
 /// Ops as a replica would write them.
