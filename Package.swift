@@ -111,7 +111,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansync-bench", dependencies: [
-            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "SyncPostgres", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -43,10 +43,7 @@ public enum PostgresTestServer {
 
     /// Runs one statement on its own connection (not on the test's cooperative thread's event loop).
     public static func execute(_ url: PostgresURL, _ sql: String) throws {
-        let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(),
-                                                        configuration: url.configuration(), id: 99, logger: logger).wait()
-        defer { _ = try? connection.close().wait() }
-        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+        try PostgresScratchDatabase.execute(url, sql)
     }
 
     public static let logger = Logger(label: "plansync.tests.postgres")
@@ -54,23 +51,18 @@ public enum PostgresTestServer {
 
 /// A new database with a random name on the test server, for one test; ``drop()`` removes it.
 public struct TestDatabase: Sendable {
+    private let scratch: PostgresScratchDatabase
+
     /// The URL of the new database.
-    public let url: PostgresURL
-    private let admin: PostgresURL
-    private let name: String
+    public var url: PostgresURL { scratch.url }
 
     /// Creates it. Throws when no server is configured or it refuses.
     public init() throws {
-        admin = try PostgresTestServer.adminURL()
-        name = "plansync_test_\(UInt64.random(in: 0...UInt64.max) & 0xffff_ffff_ffff)"
-        try PostgresTestServer.execute(admin, "CREATE DATABASE \(name)")
-        url = admin.with(database: name)
+        scratch = try PostgresScratchDatabase(server: try PostgresTestServer.adminURL(), prefix: "plansync_test")
     }
 
     /// Drops it, closing connections still open to it (best effort: a leftover is harmless).
-    public func drop() {
-        try? PostgresTestServer.execute(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-    }
+    public func drop() { scratch.drop() }
 }
 
 /// A test's missing precondition, said in one line.
