@@ -70,8 +70,10 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         lock.withLock { serverChannel?.localAddress?.port }
     }
 
-    /// Binds and starts accepting; returns the bound port (useful with port 0).
-    /// Throws when the address cannot be bound, plain TCP is asked for off loopback
+    /// Binds and starts accepting; returns the bound port (useful with port 0). On a
+    /// ``SyncModel/SharedLogStorage`` it also watches for other daemons' commits, which reach this
+    /// daemon's subscribers like its own, until ``shutdown()``.
+    /// Throws when the log head cannot be read or the watch cannot start, the address cannot be bound, plain TCP is asked for off loopback
     /// (``SyncDaemonError/plaintextRefused(_:)``), the TLS files are unusable (``ServerTLSError``),
     /// or the daemon was already started.
     public func start() async throws -> Int {
@@ -82,6 +84,9 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         }
         let tls = try configuration.tls.map { try ServerTLSContext(files: $0) }
         lock.withLock { self.tls = tls }
+        // Before any connection: the hub learns the head, and on a shared log starts watching
+        // for other daemons' commits.
+        try hub.start()
         let quiesce = ServerQuiescingHelper(group: group)
         threadPool.start()
         let channel: any Channel
@@ -103,6 +108,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
         } catch {
+            hub.stop()
             try? await threadPool.shutdownGracefully()
             throw error
         }
@@ -139,6 +145,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         }
         try? await done.futureResult.get()
         deadline.cancel()
+        hub.stop()
         await hub.drain()
         try? await threadPool.shutdownGracefully()
         logger.info("stopped")
