@@ -14,8 +14,10 @@ struct TestDaemon {
     let port: Int
     let log: MemoryServerLog
 
+    /// A daemon over `storage`, or a fresh in-memory log; an in-memory `storage` gets the fixed
+    /// tokens and is ``log`` (one ``MemoryServerLog`` handed to two daemons is one shared log).
     static func start(storage: (any ServerLogStorage)? = nil, _ configure: (inout SyncDaemon.Configuration) -> Void = { _ in }) async throws -> TestDaemon {
-        let log = MemoryServerLog()
+        let log = storage as? MemoryServerLog ?? MemoryServerLog()
         log.addToken(salesToken, department: "sales")
         log.addToken(rndToken, department: "rnd")
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, port: 0)
