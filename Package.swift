@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansync-bench", dependencies: [
-            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -122,7 +122,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncClientTests", dependencies: [
-            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
