@@ -179,6 +179,25 @@ struct SharedLogTests {
         await b.stop()
     }
 
+    @Test func aPullDoesNotStopAtTheRecentOpsWhenAHigherHeadIsKnown() async throws {
+        // A sees the log as a plain ServerLogStorage: no wake and no catch-up, so its recent ops
+        // stay at 2 while the log reaches 4; only the head its welcome read says so.
+        let log = MemoryServerLog()
+        let a = try await TestDaemon.start(storage: CountingLog(inner: log))
+        let b = try await TestDaemon.start(storage: log)
+        let early = try await a.session(node: "early")
+        guard case .ack = try await early.push(id: 1, Ops.create(node: "early", seq: 1, row: "p1", name: "a")) else { Issue.record("push refused"); return }
+        let other = try await b.session(node: "other")
+        guard case .ack = try await other.push(id: 1, Ops.create(node: "other", seq: 1, row: "p2", name: "b")) else { Issue.record("push refused"); return }
+
+        let reader = try await a.client()
+        #expect(try await reader.hello(token: TestDaemon.salesToken, node: "reader").head == 4)
+        #expect(try await reader.pullAll(since: 2).compactMap(\.log) == [3, 4])
+        #expect(try await reader.pullAll(since: 0).compactMap(\.log) == [1, 2, 3, 4])
+        await a.stop()
+        await b.stop()
+    }
+
     @Test func oneNodePushingTheSameOpsToBothDaemonsAtOnceIsAdmittedOnce() async throws {
         let (a, b) = try await SharedLogTests.pair()
         let (watcher, _) = try await SharedLogTests.subscriber(b, node: "watcher")
