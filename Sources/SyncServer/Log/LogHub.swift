@@ -62,8 +62,9 @@ final class LogHub: @unchecked Sendable {
     private let materializeQueue = DispatchQueue(label: "plansyncd.materialize")
     /// Connection id → subscriber; touched only on `commitQueue`.
     private var subscribers: [UInt64: Subscriber] = [:]
-    /// Counts deliveries (local commits and other daemons' ops read back); touched only on `commitQueue`. A laggard's page read off
-    /// the queue compares it before and after, to know whether commits came meanwhile.
+    /// Counts deliveries (local commits, and other daemons' ops read back); touched only on
+    /// `commitQueue`. A laggard's page read off the queue compares it before and after, to know
+    /// whether commits came meanwhile.
     private var commitCount: UInt64 = 0
     private let materializeLock = NSLock()
     /// When the readable replica is next brought up to date; touched under `materializeLock`.
@@ -112,7 +113,10 @@ final class LogHub: @unchecked Sendable {
     /// watch began). Call before accepting connections. Throws what the storage throws.
     func start() throws {
         let head = try storage.head()
-        commitQueue.sync { delivered = head }
+        commitQueue.sync {
+            delivered = head
+            stopped = false   // a start retried after a failed bind
+        }
         watermark.noteHead(head)
         guard let shared else { return }
         let watch = try shared.watchCommits { [weak self] in self?.othersMayHaveCommitted() }
