@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import SyncModel
 import SyncProtocol
 import Testing
@@ -16,6 +17,7 @@ final class DeafLog: SharedLogStorage, @unchecked Sendable {
     func head() throws -> UInt64 { inner.head() }
     func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
     func ops(since: UInt64, limit: Int) throws -> [Op] { try inner.ops(since: since, limit: limit) }
+    func horizon() throws -> UInt64 { inner.horizon() }
 
     func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
                 wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
@@ -196,6 +198,47 @@ struct SharedLogTests {
         #expect(try await reader.pullAll(since: 0).compactMap(\.log) == [1, 2, 3, 4])
         await a.stop()
         await b.stop()
+    }
+
+    @Test func aLogCompactedPastWhatADaemonDeliveredClosesItsSubscribersBehindAndGoesOn() async throws {
+        let log = MemoryServerLog()
+        let a = try await TestDaemon.start(storage: DeafLog(inner: log))
+        let b = try await TestDaemon.start(storage: log)
+        let (behind, _) = try await SharedLogTests.subscriber(a, node: "behind")
+        let other = try await b.session(node: "other")
+        for batch in 0..<3 {
+            let ops = Ops.create(node: "other", seq: UInt64(2 * batch + 1), row: "p\(batch)", name: "b")
+            guard case .ack = try await other.push(id: Int64(batch), ops) else { Issue.record("push refused"); return }
+            if batch == 1 { try log.compact(through: 4, schema: PlanningSchema.schema) }
+        }
+
+        // A, never woken, commits: positions 1…4 are gone from the log, 5 and 6 are not.
+        let pusher = try await a.session(node: "pusher")
+        guard case .ack(let ack) = try await pusher.push(id: 1, Ops.create(node: "pusher", seq: 1, row: "q", name: "a")) else {
+            Issue.record("push refused"); return
+        }
+        #expect(ack.head == 8)
+        // The subscriber at 0 cannot be fed from a compacted log: it is closed, and a
+        // resubscription from 0 gets snapshot_required; one from the horizon gets the rest once.
+        #expect(try await behind.closedAfterDraining())
+        let (after, caughtUp) = try await SharedLogTests.subscriber(a, node: "after", since: 4)
+        #expect(caughtUp == [5, 6, 7, 8])
+        let again = try await a.session(node: "again")
+        try await again.send(.subscribe(Subscribe(id: 1, since: 0)))
+        #expect(errorCode(try await again.message()) == .snapshotRequired)
+        guard case .ack = try await pusher.push(id: 2, Ops.create(node: "pusher", seq: 3, row: "r", name: "a")) else { Issue.record("push refused"); return }
+        #expect(try await SharedLogTests.positions(after, count: 6, already: caughtUp) == [5, 6, 7, 8, 9, 10])
+        await a.stop()
+        await b.stop()
+    }
+
+    @Test func wakesCoalesceIntoOneQueuedReadAndAWakeDuringTheReadQueuesAnother() {
+        let watermark = LogWatermark()
+        #expect(watermark.claimCatchUp())
+        #expect(!watermark.claimCatchUp())      // one read is queued: this wake is covered by it
+        watermark.catchUpStarted()
+        #expect(watermark.claimCatchUp())       // the read began, maybe before this commit: read again
+        #expect(watermark.noteHead(5) && !watermark.noteHead(3) && watermark.knownHead == 5)
     }
 
     @Test func oneNodePushingTheSameOpsToBothDaemonsAtOnceIsAdmittedOnce() async throws {
