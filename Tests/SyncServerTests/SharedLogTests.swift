@@ -46,8 +46,9 @@ struct SharedLogTests {
 
     /// A session subscribed from `since`, past its catch-up; returns it and the positions the
     /// catch-up carried.
-    static func subscriber(_ daemon: TestDaemon, node: String, since: UInt64 = 0, id: Int64 = 1) async throws -> (LineClient, [UInt64]) {
-        let watcher = try await daemon.session(node: node)
+    static func subscriber(_ daemon: TestDaemon, node: String, token: String = TestDaemon.salesToken, since: UInt64 = 0,
+                           id: Int64 = 1) async throws -> (LineClient, [UInt64]) {
+        let watcher = try await daemon.session(node: node, token: token)
         watcher.subscriptionID = id
         try await watcher.send(.subscribe(Subscribe(id: id, since: since)))
         var positions: [UInt64] = []
@@ -134,6 +135,39 @@ struct SharedLogTests {
             let reader = try await daemon.session(node: "reader")
             #expect(try await reader.pullAll(limit: 7).compactMap(\.log) == expected)
         }
+        await a.stop()
+        await b.stop()
+    }
+
+    @Test func aSubscriberOfPartOfTheLogGetsItsOpsFromBothDaemonsOnceInOrder() async throws {
+        let (a, b) = try await SharedLogTests.pair { $0.rules = AccessRulesDaemonTests.rules }
+        let (sales, _) = try await SharedLogTests.subscriber(b, node: "sales-watcher")
+        let (rnd, _) = try await SharedLogTests.subscriber(b, node: "rnd-watcher", token: TestDaemon.rndToken, id: 2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // rnd on A: incentives (hidden from sales) between projects.
+                let writer = try await a.session(node: "rnd-laptop", token: TestDaemon.rndToken)
+                for batch in 0..<10 {
+                    let seq = UInt64(2 * batch + 1)
+                    let ops = batch % 2 == 0 ? AccessRulesDaemonTests.incentive(node: "rnd-laptop", seq: seq)
+                                             : Ops.create(node: "rnd-laptop", seq: seq, row: "rnd-\(batch)", name: "r")
+                    guard case .ack = try await writer.push(id: Int64(batch), ops) else { throw Failure("push refused") }
+                }
+            }
+            group.addTask {
+                let writer = try await b.session(node: "sales-laptop")
+                for batch in 0..<10 {
+                    let ops = Ops.create(node: "sales-laptop", seq: UInt64(2 * batch + 1), row: "sales-\(batch)", name: "s")
+                    guard case .ack = try await writer.push(id: Int64(batch), ops) else { throw Failure("push refused") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let all = try a.log.ops(since: 0, limit: 1_000)
+        let readable = all.filter { $0.collection != "incentives" }.compactMap(\.log)
+        #expect(all.count == 40 && readable.count == 30)
+        #expect(try await SharedLogTests.positions(sales, count: readable.count) == readable)
+        #expect(try await SharedLogTests.positions(rnd, count: all.count) == (1...40).map { $0 })
         await a.stop()
         await b.stop()
     }
