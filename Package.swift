@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "plansync-bench", dependencies: [
-            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning", "TestSupport",
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
