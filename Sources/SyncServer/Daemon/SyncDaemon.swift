@@ -76,10 +76,13 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         lock.withLock { metricsEndpoint?.port }
     }
 
-    /// Binds and starts accepting; returns the bound port (useful with port 0).
-    /// Throws when the address cannot be bound, plain TCP is asked for off loopback
-    /// (``SyncDaemonError/plaintextRefused(_:)``), the TLS files are unusable (``ServerTLSError``),
-    /// or the daemon was already started.
+    /// Binds and starts accepting; returns the bound port (useful with port 0). On a
+    /// ``SyncModel/SharedLogStorage`` it also watches for other daemons' commits, which reach this
+    /// daemon's subscribers like its own, until ``shutdown()``.
+    /// Throws when the log head cannot be read or the watch cannot start, the address cannot be
+    /// bound, the metrics port cannot be bound (``SyncDaemonError/metricsUnavailable(_:)``), plain
+    /// TCP is asked for off loopback (``SyncDaemonError/plaintextRefused(_:)``), the TLS files are
+    /// unusable (``ServerTLSError``), or the daemon was already started.
     public func start() async throws -> Int {
         if lock.withLock({ serverChannel != nil || stopped }) { throw SyncDaemonError.alreadyStarted }
         if let refusal = ListenPolicy.refusal(host: configuration.host, tls: configuration.tls != nil,
@@ -88,6 +91,9 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         }
         let tls = try configuration.tls.map { try ServerTLSContext(files: $0) }
         lock.withLock { self.tls = tls }
+        // Before any connection: the hub learns the head, and on a shared log starts watching
+        // for other daemons' commits.
+        try hub.start()
         let quiesce = ServerQuiescingHelper(group: group)
         threadPool.start()
         let channel: any Channel
@@ -112,6 +118,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
                 .get()
         } catch {
             await metricsEndpoint?.close()
+            hub.stop()
             try? await threadPool.shutdownGracefully()
             throw error
         }
@@ -149,6 +156,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         }
         try? await done.futureResult.get()
         deadline.cancel()
+        hub.stop()
         await hub.drain()
         await lock.withLock { metricsEndpoint }?.close()
         try? await threadPool.shutdownGracefully()

@@ -15,6 +15,24 @@ import SyncProtocol
 /// position is skipped or sent twice. A subscriber that reads slower than commits arrive leaves
 /// live fan-out and is fed page by page from storage, each page read on the pool and sent once
 /// the previous one was written, so it costs neither the commit path nor unbounded memory.
+///
+/// Other daemons may append to the same log (``SyncModel/SharedLogStorage``). The hub then
+/// *delivers* (puts in the recent ops and fans out) every position exactly once and in order,
+/// whoever committed it, and `delivered` is the last one; on the commit queue:
+/// - a wake from ``SyncModel/SharedLogStorage/watchCommits(_:)`` queues one catch-up read (wakes
+///   coalesce: at most one queued) that reads the ops after `delivered` from storage, run by run,
+///   and delivers them;
+/// - a local commit whose first position is beyond `delivered + 1` first reads and delivers the
+///   gap (another daemon's ops), then its own ops; should that read fail, a catch-up read retried
+///   each second delivers both, never the commit ahead of the gap;
+/// - a read that finds the log compacted past `delivered` jumps to the horizon: subscribers still
+///   behind it are fed from storage, which answers `snapshot_required`, and they are closed.
+/// A subscriber's cursor may run ahead of `delivered` (its catch-up read storage past it); fan-out
+/// then sends it nothing it has, and feeds it from storage where it is in the middle of a delivery.
+/// The recent ops end at `delivered`, which may be below the log's head: a page cut from them that
+/// says "nothing newer" is used only when no higher head is known (``LogWatermark``: heads told in
+/// `welcome` and `ack`), else storage is read. So a pull until `more` is false reaches at least
+/// every head this daemon has told a client, whichever daemon committed the ops.
 final class LogHub: @unchecked Sendable {
     /// What came of a push.
     enum CommitOutcome: Sendable {
@@ -46,14 +64,29 @@ final class LogHub: @unchecked Sendable {
     private let materializeQueue = DispatchQueue(label: "plansyncd.materialize")
     /// Connection id → subscriber; touched only on `commitQueue`.
     private var subscribers: [UInt64: Subscriber] = [:]
-    /// Counts commits that appended ops; touched only on `commitQueue`. A laggard's page read off
-    /// the queue compares it before and after, to know whether commits came meanwhile.
+    /// Counts deliveries (local commits, and other daemons' ops read back); touched only on
+    /// `commitQueue`. A laggard's page read off the queue compares it before and after, to know
+    /// whether commits came meanwhile.
     private var commitCount: UInt64 = 0
     private let materializeLock = NSLock()
     /// When the readable replica is next brought up to date; touched under `materializeLock`.
     private var materializeTimer: MaterializeTimer
     /// The newest ops, encoded once at commit for fan-out, pulls and catch-ups.
     private let recent: RecentOps
+    /// The last position delivered (put in `recent` and fanned out); touched only on `commitQueue`.
+    private var delivered: UInt64 = 0
+    /// The head known beyond `delivered`, and the catch-up read queued for other daemons' commits.
+    private let watermark = LogWatermark()
+    /// The storage when other daemons append to it too; nil when this process makes every commit.
+    private let shared: (any SharedLogStorage)?
+    /// The running watch for other daemons' commits; touched only on `commitQueue`.
+    private var watch: (any CommitWatch)?
+    /// Set at ``stop()``: catch-up reads queued after it do nothing. Touched only on `commitQueue`.
+    private var stopped = false
+    /// Ops read per storage read when delivering other daemons' commits.
+    static let catchUpRun = 1_000
+    /// How long a failed catch-up read waits before it is tried again.
+    static let catchUpRetry = DispatchTimeInterval.seconds(1)
     private let rulesLock = NSLock()
     /// The access rules in force; replaced on reload (SIGHUP). Touched under `rulesLock`.
     private var currentRules: AccessRules
@@ -64,6 +97,7 @@ final class LogHub: @unchecked Sendable {
 
     init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
         self.storage = storage
+        shared = storage as? any SharedLogStorage
         self.configuration = configuration
         self.logger = logger
         self.threadPool = threadPool
@@ -72,6 +106,34 @@ final class LogHub: @unchecked Sendable {
                                             maxDelayNanoseconds: configuration.materializeMaxDelay.nanoseconds)
         recent = RecentOps(budget: configuration.recentOpsBytes)
         currentRules = configuration.rules
+    }
+
+    // MARK: Lifecycle
+
+    /// Reads the log head, from which the hub delivers, and, when the storage is shared with other
+    /// daemons, starts watching for their commits (then reads once, for commits made before the
+    /// watch began). Call before accepting connections. Throws what the storage throws.
+    func start() throws {
+        let head = try storage.head()
+        commitQueue.sync {
+            delivered = head
+            stopped = false   // a start retried after a failed bind
+        }
+        watermark.noteHead(head)
+        guard let shared else { return }
+        let watch = try shared.watchCommits { [weak self] in self?.othersMayHaveCommitted() }
+        commitQueue.sync { self.watch = watch }
+        othersMayHaveCommitted()
+    }
+
+    /// Stops watching for other daemons' commits; catch-up reads still queued do nothing.
+    func stop() {
+        let watch: (any CommitWatch)? = commitQueue.sync {
+            stopped = true
+            defer { self.watch = nil }
+            return self.watch
+        }
+        watch?.cancel()
     }
 
     // MARK: Rules
@@ -111,7 +173,10 @@ final class LogHub: @unchecked Sendable {
         return threadPool.runIfActive(eventLoop: eventLoop) { [self] in
             let check = try storage.checkToken(token, nowMilliseconds: now, recordUse: true)
             noteCompaction(horizon: try storage.horizon())
-            return (check, try storage.head())
+            let head = try storage.head()
+            // A head above any known: another daemon committed, and its wake may be late or lost.
+            if watermark.noteHead(head), shared != nil { othersMayHaveCommitted() }
+            return (check, head)
         }
     }
 
@@ -136,8 +201,8 @@ final class LogHub: @unchecked Sendable {
     /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
     /// ops when they reach back that far, else read and encoded on the thread pool.
     func pull(since: UInt64, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
-        if LogHub.hidden(from: department, by: rules) == nil, servesFromMemory(since: since),
-           let page = recent.page(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
+        if LogHub.hidden(from: department, by: rules) == nil,
+           let page = recentPage(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
             return eventLoop.makeSucceededFuture(page)
         }
         return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: limit, department: department) }
@@ -152,7 +217,7 @@ final class LogHub: @unchecked Sendable {
         if let rules = LogHub.hidden(from: department, by: rules) {
             return try ScopedPage.read(storage, since: since, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0.collection) }.page
         }
-        if servesFromMemory(since: since), let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) { return page }
+        if let page = recentPage(since: since, limit: limit, maxBytes: maxBytes) { return page }
         var writer = PageWriter(limit: limit, maxBytes: maxBytes)
         var next = since
         var more = false
@@ -167,6 +232,14 @@ final class LogHub: @unchecked Sendable {
         }
         let (json, count) = writer.finish()
         return EncodedPage(json: json, count: count, next: next, more: more)
+    }
+
+    /// The page after `since` cut from the recent ops, nil when storage must be read: the page
+    /// reaches below the last compaction, or outside the recent ops, or it says "nothing newer"
+    /// (ends at `delivered`) while a higher head is known (another daemon's ops not yet delivered).
+    private func recentPage(since: UInt64, limit: Int, maxBytes: Int) -> EncodedPage? {
+        guard servesFromMemory(since: since), let page = recent.page(since: since, limit: limit, maxBytes: maxBytes) else { return nil }
+        return page.more || page.next >= watermark.knownHead ? page : nil
     }
 
     /// A page of the snapshot for `department` (only the collections it may read), read on the
@@ -191,8 +264,8 @@ final class LogHub: @unchecked Sendable {
 
     // MARK: Commits
 
-    /// Commits a push on the serial queue; on success sends the new ops to every subscriber
-    /// before the future completes (so a subscribed pusher sees its `changes` before its `ack`),
+    /// Commits a push on the serial queue; on success sends the new ops to every subscriber, after
+    /// any ops other daemons committed before them, before the future completes (so a subscribed pusher sees its `changes` before its `ack`),
     /// then has the readable replica brought up to date in the background (see ``MaterializeTimer``).
     func commit(_ ops: [Op], node: String, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
         let promise = eventLoop.makePromise(of: CommitOutcome.self)
@@ -206,12 +279,8 @@ final class LogHub: @unchecked Sendable {
                                                 maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
                 metrics.committed(result, since: started)
                 clock.observe(result.appended)
-                if !result.appended.isEmpty {
-                    commitCount &+= 1
-                    recent.append(result.appended)
-                    fanOut(result.appended)
-                    scheduleMaterialize(ops: result.appended.count)
-                }
+                watermark.noteHead(result.head)
+                if !result.appended.isEmpty { deliverCommitted(result.appended) }
                 outcome = .committed(result)
             } catch let refusal as Admission.Refusal {
                 outcome = .refused(refusal)
@@ -295,6 +364,90 @@ final class LogHub: @unchecked Sendable {
     }
 
     // MARK: On the commit queue
+
+    /// Another daemon may have committed (a wake, or a hello that read a higher head): queues one
+    /// catch-up read on the commit queue, unless one is queued already. Any thread.
+    func othersMayHaveCommitted() {
+        scheduleCatchUp(after: nil)
+    }
+
+    private func scheduleCatchUp(after delay: DispatchTimeInterval?) {
+        guard watermark.claimCatchUp() else { return }
+        let read: @Sendable () -> Void = { [self] in
+            watermark.catchUpStarted()
+            guard !stopped else { return }
+            if !deliverFromStorage(through: nil) { scheduleCatchUp(after: LogHub.catchUpRetry) }
+        }
+        if let delay { commitQueue.asyncAfter(deadline: .now() + delay, execute: read) } else { commitQueue.async(execute: read) }
+    }
+
+    /// A local commit's ops, delivered after the gap before them (ops other daemons committed
+    /// since `delivered`), read from storage. Should the gap not be read, nothing is delivered
+    /// now: a catch-up read retried later delivers the gap and these ops in order.
+    private func deliverCommitted(_ appended: [Op]) {
+        guard let first = appended.first?.log else {
+            logger.error("the log returned committed ops without positions; reading them back from storage")
+            scheduleCatchUp(after: nil)
+            return
+        }
+        if first > delivered + 1 {
+            logger.debug("another daemon committed before this commit; delivering its ops first",
+                         metadata: ["delivered": "\(delivered)", "first": "\(first)"])
+            guard deliverFromStorage(through: first - 1) else {
+                scheduleCatchUp(after: LogHub.catchUpRetry)
+                return
+            }
+        }
+        if first == delivered + 1, deliver(appended) { return }
+        scheduleCatchUp(after: nil)
+    }
+
+    /// Reads the ops after `delivered` from storage, runs of ``catchUpRun`` ops, up to `bound` or
+    /// the log's end, and delivers each run. False when a read failed or broke the storage's
+    /// contract (logged); what was delivered before stays delivered.
+    private func deliverFromStorage(through bound: UInt64?) -> Bool {
+        while bound.map({ delivered < $0 }) ?? true {
+            let limit = min(LogHub.catchUpRun, bound.map { Int(clamping: $0 - delivered) } ?? .max)
+            let ops: [Op]
+            do {
+                ops = try storage.ops(since: delivered, limit: limit)
+            } catch let behind as SnapshotRequired where behind.horizon > delivered {
+                // Compacted past what was delivered: those ops are gone from the log. Subscribers
+                // behind the horizon get `snapshot_required` from storage when fed (fanOut).
+                logger.warning("the log was compacted past the last position delivered; going on from the horizon",
+                               metadata: ["delivered": "\(delivered)", "horizon": "\(behind.horizon)"])
+                noteCompaction(horizon: behind.horizon)
+                delivered = behind.horizon
+                continue
+            } catch {
+                logger.error("could not read other daemons' commits; retrying", metadata: ["error": "\(error)", "delivered": "\(delivered)"])
+                return false
+            }
+            guard !ops.isEmpty else { return true }
+            clock.observe(ops)
+            guard deliver(ops) else { return false }
+            if ops.count < limit { return true }
+        }
+        return true
+    }
+
+    /// Delivers ops that run on from `delivered` without a gap: they go into the recent ops and
+    /// to the subscribers, and the readable replica is scheduled to catch up. False, delivering
+    /// nothing, when their positions do not run on from `delivered` (a storage contract broken).
+    private func deliver(_ ops: [Op]) -> Bool {
+        for (offset, op) in ops.enumerated() where op.log != delivered + UInt64(offset) + 1 {
+            logger.error("the log returned ops out of order; not delivering them",
+                         metadata: ["delivered": "\(delivered)", "position": "\(op.log.map(String.init) ?? "none")"])
+            return false
+        }
+        commitCount &+= 1
+        recent.append(ops)
+        fanOut(ops)
+        delivered += UInt64(ops.count)
+        watermark.noteHead(delivered)
+        scheduleMaterialize(ops: ops.count)
+        return true
+    }
 
     private func fanOut(_ appended: [Op]) {
         guard !subscribers.isEmpty, let first = appended.first?.log, let last = appended.last?.log else { return }

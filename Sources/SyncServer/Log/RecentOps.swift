@@ -6,7 +6,9 @@ import SyncProtocol
 /// The newest committed ops of the log, already written as JSON: each commit is encoded once,
 /// then fan-out, pulls and subscription catch-ups cut their `changes` pages from these bytes
 /// instead of reading storage and encoding again. Holds a window of consecutive positions that
-/// ends at the log's head, dropping its oldest commits beyond `budget` bytes. Thread-safe.
+/// ends at the last position the log hub delivered (the log's head, unless another daemon on a
+/// shared log committed since: the hub checks a "nothing newer" page against the head it knows),
+/// dropping its oldest commits beyond `budget` bytes. Thread-safe.
 ///
 /// ```swift
 /// try recent.append(commit.appended)                    // on the commit queue, after the commit
@@ -75,7 +77,7 @@ final class RecentOps: @unchecked Sendable {
 
     /// The page of ops after `since`, at most `limit` and within `maxBytes` of JSON (at least one
     /// op, ``SyncProtocol/PageBudget``); nil when position `since + 1` is not in the window.
-    /// A `since` at the window's end gives an empty page (the log has nothing newer).
+    /// A `since` at the window's end gives an empty page (nothing newer was delivered).
     func page(since: UInt64, limit: Int, maxBytes: Int) -> EncodedPage? {
         lock.withLock {
             guard let lastChunk = chunks.last, let firstChunk = chunks.first,

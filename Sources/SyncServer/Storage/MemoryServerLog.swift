@@ -4,19 +4,27 @@ import SyncModel
 
 /// An in-memory ``ServerLogStorage``: the server log of ``MemoryOpLog`` behind a lock, with a token
 /// table that keeps only SHA-256 hashes. For tests, demos and benchmarks; nothing survives the process.
+/// It is also a ``SyncModel/SharedLogStorage``: one instance handed to two daemons is one database
+/// behind two daemons, and every commit that appends ops wakes every watcher, the committing
+/// daemon's own included (a spurious wake, which the seam allows and costs that daemon one read).
 ///
 /// ```swift
 /// let log = MemoryServerLog()
 /// let token = log.addToken(department: "sales")       // random, 64 hex digits
 /// let daemon = SyncDaemon(storage: log, configuration: .init(schema: PlanningSchema.schema, port: 0))
 /// ```
-public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
+public final class MemoryServerLog: SharedLogStorage, @unchecked Sendable {
     private let lock = NSLock()
     private var log = MemoryOpLog()
     /// SHA-256 hex of a token → department.
     private var tokens: [String: String] = [:]
     /// Hashes of revoked tokens, so a refusal can say "revoked" rather than "unknown".
     private var revoked: Set<String> = []
+    /// Held while wakes are called, so that a cancelled watch is not called after `cancel()`.
+    private let watchLock = NSLock()
+    /// Watch id → wake; touched under `watchLock`.
+    private var watchers: [UInt64: @Sendable () -> Void] = [:]
+    private var nextWatch: UInt64 = 0
 
     public init() {}
 
@@ -66,11 +74,31 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
 
     public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
                        wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
-        try lock.withLock {
+        let commit = try lock.withLock {
             let result = try Admission.admit(ops, pushedBy: node, schema: schema, log: log,
                                              wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
             let appended = log.append(result.accepted, department: department)
             return LogCommit(appended: appended, duplicates: result.duplicates, head: log.head)
+        }
+        // After the lock: a woken daemon reads ops that are already there.
+        if !commit.appended.isEmpty { watchLock.withLock { for wake in watchers.values { wake() } } }
+        return commit
+    }
+
+    // MARK: SharedLogStorage
+
+    /// Calls `wake` after every later commit that appends ops, on the committing thread, until
+    /// the returned watch is cancelled. `wake` must not cancel a watch (it runs under a lock); the
+    /// daemon's only queues a read. Never throws.
+    public func watchCommits(_ wake: @escaping @Sendable () -> Void) -> any CommitWatch {
+        let id = watchLock.withLock {
+            nextWatch += 1
+            watchers[nextWatch] = wake
+            return nextWatch
+        }
+        return MemoryCommitWatch { [weak self] in
+            guard let self else { return }
+            _ = watchLock.withLock { watchers.removeValue(forKey: id) }
         }
     }
 
@@ -106,4 +134,11 @@ public final class MemoryServerLog: ServerLogStorage, @unchecked Sendable {
         let hash = MemoryServerLog.hash(token)
         return lock.withLock { tokens[hash] }
     }
+}
+
+/// A watch on a ``MemoryServerLog``; ``cancel()`` removes its wake.
+private struct MemoryCommitWatch: CommitWatch {
+    let remove: @Sendable () -> Void
+
+    func cancel() { remove() }
 }

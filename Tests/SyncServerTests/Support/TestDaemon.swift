@@ -27,9 +27,12 @@ struct TestDaemon {
     /// With `backend: .postgres`: the log the daemon serves, and its database.
     let postgres: (log: PostgresServerLog, database: TestDatabase)?
 
+    /// A daemon over `storage`, a fresh in-memory log, or (`backend` `.postgres`) a fresh
+    /// PostgreSQL database; an in-memory `storage` gets the fixed tokens and is ``log`` (one
+    /// ``MemoryServerLog`` handed to two daemons is one shared log).
     static func start(backend: TestBackend = .memory, storage: (any ServerLogStorage)? = nil,
                       _ configure: (inout SyncDaemon.Configuration) -> Void = { _ in }) async throws -> TestDaemon {
-        let log = MemoryServerLog()
+        let log = storage as? MemoryServerLog ?? MemoryServerLog()
         log.addToken(salesToken, department: "sales")
         log.addToken(rndToken, department: "rnd")
         var postgres: (log: PostgresServerLog, database: TestDatabase)?
