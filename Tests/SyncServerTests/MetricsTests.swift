@@ -120,7 +120,7 @@ struct MetricsTests {
 
     @Test func aConnectionThatSendsNoRequestIsClosedAndAFailedScrapeIs500() async throws {
         let endpoint = try await MetricsEndpoint.start(port: 0, group: MultiThreadedEventLoopGroup.singleton, logger: TestDaemon.quietLogger,
-                                                       idleTimeout: .milliseconds(200)) { loop in
+                                                       idleTimeout: .seconds(1)) { loop in
             loop.makeFailedFuture(NoHead())
         }
         let silent = try await LineClient.connect(port: endpoint.port)
