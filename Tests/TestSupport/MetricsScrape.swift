@@ -29,14 +29,18 @@ public struct HTTPProbe: Sendable {
     /// `timeout` or when the reply is not HTTP.
     public static func request(_ method: String = "GET", _ path: String, port: Int, timeout: Duration = .seconds(30)) async throws -> Response {
         let received = Received()
+        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: plansync-tests\r\nContent-Length: 0\r\n\r\n"
+        // The request is written on the event loop as the connection becomes active, not from
+        // this task: a test process whose cooperative threads are busy (the end-to-end tests wait
+        // for child processes) must not leave the endpoint's idle timer to close it first.
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Collector(received: received)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(received: received, request: ByteBuffer(string: request)))
+                }
             }
             .connect(host: "127.0.0.1", port: port)
             .get()
-        let request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUser-Agent: plansync-tests\r\nContent-Length: 0\r\n\r\n"
-        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
         let deadline = ContinuousClock.now + timeout
         while !received.closed {
             guard ContinuousClock.now < deadline else {
@@ -77,7 +81,15 @@ public struct HTTPProbe: Sendable {
     private final class Collector: ChannelInboundHandler {
         typealias InboundIn = ByteBuffer
         let received: Received
-        init(received: Received) { self.received = received }
+        let request: ByteBuffer
+        init(received: Received, request: ByteBuffer) {
+            self.received = received
+            self.request = request
+        }
+        func channelActive(context: ChannelHandlerContext) {
+            context.writeAndFlush(NIOAny(request), promise: nil)
+            context.fireChannelActive()
+        }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) { received.append(unwrapInboundIn(data)) }
         func channelInactive(context: ChannelHandlerContext) { received.close() }
         func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
