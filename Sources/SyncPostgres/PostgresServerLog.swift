@@ -114,12 +114,7 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
 
     /// Ops with position > `since` in log order, at most `limit`, with `department` and `log` set.
     public func ops(since: UInt64, limit: Int) throws -> [Op] {
-        var out: [Op] = []
-        try forEachOp(since: since, limit: limit) { op in
-            out.append(op)
-            return true
-        }
-        return out
+        try collectOps(since: since, limit: limit)
     }
 
     /// Rows fetched per round trip by ``forEachOp(since:limit:_:)``.

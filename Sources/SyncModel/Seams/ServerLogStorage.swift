@@ -74,6 +74,17 @@ extension ServerLogStorage {
         try department(forToken: token).map { .valid(department: $0) } ?? .unknown
     }
 
+    /// ``forEachOp(since:limit:_:)`` gathered into an array: ``ops(since:limit:)`` for a store
+    /// whose own cursor is `forEachOp`.
+    public func collectOps(since: UInt64, limit: Int) throws -> [Op] {
+        var out: [Op] = []
+        try forEachOp(since: since, limit: limit) { op in
+            out.append(op)
+            return true
+        }
+        return out
+    }
+
     /// Reads ``ops(since:limit:)`` in runs of 16 ops, so that stopping early costs at most one run
     /// more than what `body` took.
     public func forEachOp(since: UInt64, limit: Int, _ body: (Op) throws -> Bool) throws {

@@ -111,12 +111,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     /// Ops with position > `since` in log order, at most `limit`, with `department` and `log` set.
     public func ops(since: UInt64, limit: Int) throws -> [Op] {
-        var out: [Op] = []
-        try forEachOp(since: since, limit: limit) { op in
-            out.append(op)
-            return true
-        }
-        return out
+        try collectOps(since: since, limit: limit)
     }
 
     /// ``ops(since:limit:)`` one op at a time from one SQLite cursor, in one read transaction:
