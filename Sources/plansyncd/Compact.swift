@@ -24,14 +24,12 @@ struct Compact: ParsableCommand {
     func validate() throws {
         guard (keepDays == nil) != (before == nil) else { throw ValidationError("give one of --keep-days N or --before POSITION") }
         if let keepDays, keepDays < 0 { throw ValidationError("--keep-days must be 0 or more") }
+        if let keepDays, keepDays > Serve.mostKeepDays { throw ValidationError("--keep-days must be at most \(Serve.mostKeepDays)") }
         if let before, before > 1 << 53 { throw ValidationError("--before must be at most 2^53") }
     }
 
     func run() throws {
-        _ = try store.sqliteOnly("compact")
-        guard FileManager.default.fileExists(atPath: store.data) else { throw UserError("no daemon file at \(store.data)") }
-        let log: ServerLog
-        do { log = try ServerLog(path: store.data, schema: PlanningSchema.schema) } catch { throw UserError("cannot open \(store.data): \(error)") }
+        let log = try store.existingFile("compact")
         let target: CompactionTarget = if let before { .before(position: before) }
             else { .keepDays(keepDays ?? 0, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000)) }
         do {

@@ -19,10 +19,8 @@ struct Hash: ParsableCommand {
 
     func run() throws {
         let schema = PlanningSchema.schema
-        _ = try store.sqliteOnly("hash")
         guard !department.isEmpty else { throw UserError("--department must not be empty") }
-        let log: ServerLog
-        do { log = try ServerLog(path: store.data, schema: schema) } catch { throw UserError("cannot open \(store.data): \(error)") }
+        let log = try store.existingFile("hash")
         do {
             let access = try rules.map { path throws in try loadRules(path, schema: schema) } ?? log.storedRules()
             let scope = try ScopeHash(of: department, rules: access, schema: schema, in: log)

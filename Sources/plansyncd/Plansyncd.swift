@@ -1,7 +1,9 @@
 import ArgumentParser
 import CommandRunner
 import Foundation
+import Planning
 import SyncPostgres
+import SyncStore
 
 /// `plansyncd`: the central sync daemon of PlanSync and its token administration.
 ///
@@ -57,6 +59,16 @@ struct DataOption: ParsableArguments {
     func sqliteOnly(_ command: String) throws(UserError) -> String {
         guard postgres == nil else { throw UserError("plansyncd \(command) does not work with --postgres yet; it works on a SQLite daemon file only") }
         return data
+    }
+
+    /// The existing SQLite file opened, for a command that reads or folds a log and has no
+    /// PostgreSQL form yet (`compact`, `hash`): a mistyped path is an error, never a new empty file.
+    func existingFile(_ command: String) throws(UserError) -> ServerLog {
+        let path = try sqliteOnly(command)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UserError("no daemon file at \(path); plansyncd serve or plansyncd token add creates it")
+        }
+        do { return try ServerLog(path: path, schema: PlanningSchema.schema) } catch { throw UserError("cannot open \(path): \(error)") }
     }
 }
 

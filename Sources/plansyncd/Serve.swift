@@ -64,12 +64,22 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Refuse compression: clients that ask for deflate (hello.compression) are answered plain.")
     var noCompression = false
 
+    /// The longest timeout accepted, in seconds: a year.
+    static let yearSeconds = 365 * 86_400
+    /// The longest retention accepted, in days: a hundred years.
+    static let mostKeepDays = 36_500
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let metricsPort, !(0...65_535).contains(metricsPort) { throw ValidationError("--metrics-port must be from 0 to 65535") }
         for (name, value) in [("--max-connections", maxConnections), ("--idle-timeout", idleTimeout), ("--max-ops-per-push", maxOpsPerPush),
-                              ("--max-line-bytes", maxLineBytes), ("--max-clock-skew", maxClockSkew)] where value < 1 {
+                              ("--max-clock-skew", maxClockSkew)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
+        }
+        // Bounds that keep the seconds-to-nanoseconds and days-to-milliseconds arithmetic in range.
+        for (name, value, most) in [("--idle-timeout", idleTimeout, Serve.yearSeconds), ("--subscriber-timeout", subscriberTimeout, Serve.yearSeconds),
+                                    ("--max-clock-skew", maxClockSkew, 86_400), ("--keep-days", keepDays ?? 0, Serve.mostKeepDays)] where value > most {
+            throw ValidationError("\(name) must be at most \(most)")
         }
         // A client's push line is up to 4 MiB: a smaller limit would refuse it on every retry.
         guard maxLineBytes >= SyncDaemon.Configuration.minimumMaxLineBytes else {

@@ -105,7 +105,10 @@ extension ServerLog {
             }
             horizon = position == 0 ? 0 : position - 1
         case .keepDays(let days, let now):
-            let cutoff = now > UInt64(days) * CompactionTarget.day ? now - UInt64(days) * CompactionTarget.day : 0
+            guard days >= 0 else { throw StoreError.invalidArgument("--keep-days must be 0 or more, not \(days)") }
+            // Saturating: a retention longer than the clock's age keeps everything.
+            let (span, overflow) = UInt64(days).multipliedReportingOverflow(by: CompactionTarget.day)
+            let cutoff = !overflow && now > span ? now - span : 0
             // Positions grow with time: the last op received before the cutoff.
             horizon = UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT coalesce(max(position), 0) FROM ps_log WHERE received_at < ?",
                                                       arguments: [Int64(clamping: cutoff)]) ?? 0))
