@@ -51,4 +51,23 @@ import Testing
         #expect(result.stderr.contains("--max-line-bytes must be at least 4194304"), "\(result.stderr)")
         #expect(!ws.exists("server.sqlite"))
     }
+
+    @Test func hugeNumbersAndAMissingFileAreOneLineNeverACrashOrANewFile() throws {
+        let ws = try Workspace()
+        let plansyncd = try PlanSyncBinary.locate("plansyncd")
+        for (option, value, message) in [("--max-clock-skew", "9223372036854775807", "--max-clock-skew must be at most 86400"),
+                                          ("--keep-days", "1000000000000", "--keep-days must be at most 36500"),
+                                          ("--idle-timeout", "99999999999999", "--idle-timeout must be at most 31536000")] {
+            let result = try plansyncd.run(["serve", "--data", "server.sqlite", "--port", "0", option, value], in: ws.folder)
+            #expect(result.status == 64 || result.status == 2 || result.status == 1, "\(option): exit \(result.status)")
+            #expect(result.stderr.contains(message), "\(option): \(result.stderr)")
+        }
+        for arguments in [["hash", "--department", "sales", "--data", "typo.sqlite"], ["compact", "--data", "typo.sqlite", "--keep-days", "1000000000000"],
+                          ["compact", "--data", "typo.sqlite", "--before", "3"]] {
+            let result = try plansyncd.run(arguments, in: ws.folder)
+            #expect(result.status != 0 && result.status < 128, "\(arguments): exit \(result.status)")
+            #expect(result.stderr.split(separator: "\n").count == 1 || result.stderr.hasPrefix("Error:"), "\(arguments): \(result.stderr)")
+        }
+        #expect(!ws.exists("server.sqlite") && !ws.exists("typo.sqlite"))
+    }
 }
