@@ -231,4 +231,28 @@ import Testing
         #expect(try laptop.stateHash() == expectedHash(outbox: outbox))
         #expect(try laptop.outbox(limit: 100) == outbox)
     }
+
+    @Test func anotherProcessesBootstrapIsWaitedForNotShared() throws {
+        defer { dir.cleanup() }
+        // Another process's bootstrap of this file: its flock on the lock file (a descriptor of
+        // its own conflicts as another process's would).
+        let other = open(dir.path("r.sqlite.bootstrap-lock"), O_RDWR | O_CREAT, 0o644)
+        #expect(other >= 0 && flock(other, LOCK_EX | LOCK_NB) == 0)
+        let began = LockedBox<Double?>(nil), done = DispatchSemaphore(value: 0)
+        let start = Date()
+        Thread {
+            if let bootstrap = try? self.begin() {
+                began.update { $0 = Date().timeIntervalSince(start) }
+                _ = bootstrap
+            }
+            done.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(began.value == nil, "a second bootstrap of the file began while another process's ran")
+        #expect(!FileManager.default.fileExists(atPath: sidePath), "the side file was touched while another process held it")
+        flock(other, LOCK_UN)
+        close(other)
+        done.wait()
+        #expect((began.value ?? 0) >= 0.5, "it began once the other one finished")
+    }
 }

@@ -10,9 +10,9 @@ struct BootstrapProgress: Equatable {
     var after: SnapshotKey?
     var complete: Bool
 
-    /// The row, nil when the file has none.
-    static func read(_ db: Database) throws -> BootstrapProgress? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT horizon, vv, after_collection, after_row, complete FROM ps_bootstrap WHERE id = 1") else { return nil }
+    /// The row, nil when the file has none; `schema` names an attached file (default: the main one).
+    static func read(_ db: Database, schema: String = "main") throws -> BootstrapProgress? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT horizon, vv, after_collection, after_row, complete FROM \(schema).ps_bootstrap WHERE id = 1") else { return nil }
         guard let vv = VersionVector(jsonText: try row.decode(String.self, atIndex: 1)) else { throw StoreError.corrupt("ps_bootstrap version vector") }
         let collection = try row.decode(String?.self, atIndex: 2), id = try row.decode(String?.self, atIndex: 3)
         return BootstrapProgress(horizon: UInt64(max(0, try row.decode(Int64.self, atIndex: 0))), versionVector: vv,

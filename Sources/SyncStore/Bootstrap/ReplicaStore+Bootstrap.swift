@@ -9,11 +9,13 @@ extension ReplicaStore {
     /// Begins building a replica from the daemon's snapshot beside this file (`<file>.bootstrap`,
     /// same node and department), or resumes the one begun for the same snapshot unless `afresh`;
     /// a leftover of another snapshot (or any, `afresh`) is removed first (see
-    /// ``SyncModel/SnapshotBootstrap``). Throws ``StoreError/daemonFile(_:)`` or
+    /// ``SyncModel/SnapshotBootstrap``). One bootstrap of a file at a time: another process's
+    /// is waited for (``BootstrapLock``, at most 2 minutes). Throws ``StoreError/daemonFile(_:)`` or
     /// ``StoreError/readOnly(_:)`` for a file this process may not change.
     public func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap {
         try checkWritable()
         let path = pool.path
+        let lock = try BootstrapLock(replicaAt: path)
         let side = ReplicaStore.bootstrapPath(path)
         let identity = try identity()
         if FileManager.default.fileExists(atPath: side) {
@@ -21,7 +23,7 @@ extension ReplicaStore {
                let progress = try? store.read({ db in try BootstrapProgress.read(db) }),
                progress.horizon == horizon, progress.versionVector == versionVector,
                (try? store.identity().node) == identity.node {
-                return StoreBootstrap(main: self, side: store, horizon: horizon, versionVector: versionVector)
+                return StoreBootstrap(main: self, side: store, horizon: horizon, versionVector: versionVector, lock: lock)
             }
             try ReplicaSwap.remove(side)
         }
@@ -30,7 +32,7 @@ extension ReplicaStore {
         try store.write { db in
             try BootstrapProgress(horizon: horizon, versionVector: versionVector, after: nil, complete: false).save(db)
         }
-        return StoreBootstrap(main: self, side: store, horizon: horizon, versionVector: versionVector)
+        return StoreBootstrap(main: self, side: store, horizon: horizon, versionVector: versionVector, lock: lock)
     }
 
     /// The snapshot this replica was bootstrapped from (horizon), nil when it never was.

@@ -10,12 +10,15 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
     let side: ReplicaStore
     let horizon: UInt64
     let versionVector: VersionVector
+    /// Held until this bootstrap is finished or dropped: no other process touches the side file.
+    private let lock: BootstrapLock
 
-    init(main: ReplicaStore, side: ReplicaStore, horizon: UInt64, versionVector: VersionVector) {
+    init(main: ReplicaStore, side: ReplicaStore, horizon: UInt64, versionVector: VersionVector, lock: BootstrapLock) {
         self.main = main
         self.side = side
         self.horizon = horizon
         self.versionVector = versionVector
+        self.lock = lock
     }
 
     func isComplete() throws -> Bool {
@@ -79,7 +82,14 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
         guard try isComplete() else { throw StoreError.corrupt("the snapshot is not complete; nothing was swapped") }
         try main.checkWritable()
         let layout = main.layout, wallClock = main.wallClock
+        let (horizon, versionVector) = (self.horizon, self.versionVector)
         try ReplicaSwap.install(from: side.pool.path, into: main.pool) { db in
+            // The file attached is this bootstrap's, complete (it cannot have changed under the
+            // lock; checked all the same, since installing the wrong file would be a mix).
+            guard let progress = try BootstrapProgress.read(db, schema: ReplicaSwap.attached), progress.complete,
+                  progress.horizon == horizon, progress.versionVector == versionVector else {
+                throw StoreError.corrupt("the bootstrapped replica beside the file is not this bootstrap's; nothing was swapped")
+            }
             // What the live file holds now, before its tables become the new replica's.
             let identity = try IdentityRecord.read(db)
             let outbox = try OutboxRows.all(db)
@@ -132,5 +142,6 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
         let sidePath = side.pool.path
         try? side.pool.close()
         try ReplicaSwap.remove(sidePath)
+        lock.release()
     }
 }
