@@ -57,5 +57,10 @@ struct OutboxDiscard: AsyncParsableCommand {
             + "rebuilt from the daemon at log position \(summary.cursor)"
             + (summary.bootstrapped.map { $0 > 0 ? " (snapshot at \($0))" : "" } ?? "")
             + "; \(left) unsent op\(left == 1 ? "" : "s") left")
+        // The ops after a dropped one took new seqs: an earlier listing's dots now name other ops.
+        let firstDropped = discarding.map(\.seq).min() ?? .max
+        if outbox.contains(where: { $0.seq > firstDropped && !discarding.contains($0.dot) }) {
+            Console.out("the unsent ops after the dropped ones were renumbered: list them again (plansync outbox) before discarding more")
+        }
     }
 }
