@@ -72,15 +72,17 @@ public final class SyncClient: Sendable {
     }
 
     /// Brings the replica back to the daemon's state for its department's scope, dropping the
-    /// unsent ops `discarding` names (`plansync outbox discard`, issue 13): over one connection,
+    /// unsent ops `discarding` (as ``SyncingReplica/outbox(limit:)`` listed them; `plansync outbox
+    /// discard`, issue 13): over one connection,
     /// pushing nothing, it rebuilds the replica beside itself from the daemon as a bootstrap does
     /// (the snapshot when the log is compacted, else the log from position 0), re-applies the
     /// other unsent ops on top (renumbered around the dropped ones, ``SyncModel/OutboxDiscard``)
     /// and swaps the new file in atomically. With nothing else unsent, the state hash then equals
     /// the daemon's for the scope. Throws ``SyncClientError``, the replica unchanged: `.replica`
-    /// naming a dot that is not unsent or that the daemon already holds; network and server
+    /// naming an op that is not unsent, that the daemon already holds, or whose dot was renumbered
+    /// since it was listed; network and server
     /// failures as ``sync()`` (a cut-off rebuild starts over at the next call).
-    public func rebuild(discarding: [Dot]) async throws(SyncClientError) -> SyncSummary {
+    public func rebuild(discarding: [Op]) async throws(SyncClientError) -> SyncSummary {
         try await session { run, connection, _ throws(SyncClientError) in
             try await run.bootstrap(on: connection, horizon: nil, rebuild: true, discarding: discarding)
             return run.summary

@@ -48,7 +48,7 @@ import Testing
 
     @Test func nothingToDropLeavesTheOutboxAsItIsAndAStrangerDotIsRefused() throws {
         let outbox = [Self.op(1), Self.op(2, replaces: [Self.dot(1)])]
-        #expect(try OutboxDiscard.remaining(outbox, discarding: []) == outbox)
+        #expect(try OutboxDiscard.remaining(outbox, discarding: [Dot]()) == outbox)
         #expect(throws: ValidationError.self) { try OutboxDiscard.remaining(outbox, discarding: [Self.dot(3)]) }
         #expect(throws: ValidationError.self) { try OutboxDiscard.remaining(outbox, discarding: [Dot(node: "other", seq: 1)]) }
     }
@@ -65,5 +65,16 @@ import Testing
         for op in left { try state.apply(op) }
         #expect(state.row("projects", "p1")?.fields["name"] != nil)
         #expect(left.map(\.seq) == [1, 2, 3] && left[1].replaces.isEmpty && left[2].delta == 5)
+    }
+
+    @Test func opsListedBeforeAnotherDiscardRenumberedThemAreRefusedNotMistaken() throws {
+        let outbox = (1...4).map { Self.op($0) }
+        // A first discard drops 2: the old 3 and 4 are now 2 and 3.
+        let after = try OutboxDiscard.remaining(outbox, discarding: [outbox[1]])
+        #expect(after.map(\.seq) == [1, 2, 3] && after[1].hlc == outbox[2].hlc)
+        // A second discard of what was listed before it (old 3) must not drop the new 3 (old 4).
+        #expect(throws: ValidationError.self) { try OutboxDiscard.remaining(after, discarding: [outbox[2]]) }
+        // Listed afresh, the same op is found under its new dot.
+        #expect(try OutboxDiscard.remaining(after, discarding: [after[1]]).map(\.hlc) == [outbox[0].hlc, outbox[3].hlc])
     }
 }

@@ -14,7 +14,7 @@ extension SyncRun {
     /// is (horizon 0, empty, when the log was never compacted: the rebuild then reads the whole
     /// log), which is how ``SyncClient/rebuild(discarding:)`` brings a replica back to the daemon's state.
     mutating func bootstrap(on connection: SessionConnection, horizon first: UInt64?, rebuild: Bool = false,
-                            discarding: [Dot] = []) async throws(SyncClientError) {
+                            discarding: [Op] = []) async throws(SyncClientError) {
         var horizon = first
         for _ in 0..<SyncRun.bootstrapAttempts {
             do throws(SyncClientError) {
@@ -29,7 +29,7 @@ extension SyncRun {
         throw .server(code: .snapshotRequired, message: "the daemon's snapshot changed \(SyncRun.bootstrapAttempts) times during the transfer; sync again")
     }
 
-    private mutating func transfer(_ asked: UInt64?, afresh: Bool, discarding: [Dot], on connection: SessionConnection) async throws(SyncClientError) {
+    private mutating func transfer(_ asked: UInt64?, afresh: Bool, discarding: [Op], on connection: SessionConnection) async throws(SyncClientError) {
         let limit = max(1, options.pullLimit)
         guard case .snapshotPage(let first, var followUp) = try await connection.request({ $0.snapshot(horizon: asked, after: nil, limit: limit) },
                                                                                           awaiting: "snapshot_page") else {

@@ -16,6 +16,17 @@ public enum OutboxDiscard {
     /// The ops of `outbox` left after dropping `discarding`, renumbered; `outbox` itself when
     /// nothing is dropped. Throws ``ValidationError`` naming a dot that is not an op of the
     /// outbox (nothing is dropped then).
+    /// The dot form below, for the ops as the caller listed them: each must
+    /// still be in `outbox` under its dot with the same HLC. Throws ``ValidationError`` when one is
+    /// not (another discard renumbered the unsent ops since they were listed), dropping nothing.
+    public static func remaining(_ outbox: [Op], discarding listed: [Op]) throws(ValidationError) -> [Op] {
+        let now = Dictionary(outbox.map { ($0.dot, $0.hlc) }, uniquingKeysWith: { first, _ in first })
+        for op in listed where now[op.dot] != nil && now[op.dot] != op.hlc {
+            throw ValidationError("\(op.dot) names another op than the one listed: the unsent ops were renumbered since (another outbox discard); list them again (plansync outbox)")
+        }
+        return try remaining(outbox, discarding: listed.map(\.dot))
+    }
+
     public static func remaining(_ outbox: [Op], discarding: [Dot]) throws(ValidationError) -> [Op] {
         let present = Set(outbox.map(\.dot))
         for dot in discarding where !present.contains(dot) {

@@ -24,9 +24,10 @@ public protocol SnapshotBootstrap: Sendable {
     func applyRemote(_ ops: [Op], cursor: UInt64) throws
     /// Carries the unsent ops and the identity over and swaps the new replica in; from then on
     /// the ``SyncingReplica`` that began this bootstrap is the new replica. The unsent ops named
-    /// in `discarding` are left behind, the others renumbered around them (``OutboxDiscard``);
-    /// a dot that is not unsent, or that the daemon already holds, throws and swaps nothing.
-    func finish(discarding: [Dot]) throws
+    /// in `discarding` (as they were listed) are left behind, the others renumbered around them
+    /// (``OutboxDiscard``); an op that is not unsent, that the daemon already holds, or whose dot
+    /// now names another op (renumbered since it was listed) throws and swaps nothing.
+    func finish(discarding: [Op]) throws
 }
 
 extension SnapshotBootstrap {

@@ -78,7 +78,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
     /// `discarding` left behind and the rest renumbered, ``SyncModel/OutboxDiscard``). The side file
     /// is removed afterwards. Throws ``StoreError/invalidArgument(_:)``, changing nothing, for a dot
     /// to discard that is not unsent or that the daemon already holds (its `ack` was lost).
-    func finish(discarding: [Dot]) throws {
+    func finish(discarding: [Op]) throws {
         guard try isComplete() else { throw StoreError.corrupt("the snapshot is not complete; nothing was swapped") }
         try main.checkWritable()
         let layout = main.layout, wallClock = main.wallClock
@@ -103,7 +103,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
             // What the daemon holds of this node's ops: the new replica learnt it from the log.
             let held = UInt64(max(0, try Int64.fetchOne(db, sql: "SELECT seq FROM ps_applied WHERE node = ?", arguments: [carried.node]) ?? 0))
             if let taken = discarding.first(where: { $0.node == carried.node && $0.seq <= held }) {
-                throw StoreError.invalidArgument("\(taken) was accepted by the daemon already (its acknowledgement was lost); it cannot be discarded")
+                throw StoreError.invalidArgument("\(taken.dot) is held by the daemon already (pushed since it was listed, or its acknowledgement was lost); it cannot be discarded")
             }
             let kept: [Op]
             do throws(ValidationError) { kept = try OutboxDiscard.remaining(outbox.map { $0.op }, discarding: discarding) } catch {

@@ -35,19 +35,20 @@ struct OutboxDiscard: AsyncParsableCommand {
         let store = try ReplicaAccess.open(replica)
         try store.checkWritable()
         let outbox = try store.outbox(limit: .max)
-        let discarding: [Dot]
+        let discarding: [Op]
         if refused {
             let department = try store.identity().department, rules = try store.accessRules()
-            discarding = outbox.filter { rules.writeDenial(department, $0.collection, $0.field) != nil }.map(\.dot)
+            discarding = outbox.filter { rules.writeDenial(department, $0.collection, $0.field) != nil }
             guard !discarding.isEmpty else {
                 throw CLIError.user("no unsent op is forbidden by the rules of \(department) (as of the last sync); nothing was discarded")
             }
         } else {
-            discarding = dots.compactMap(Dot.init(parsing:))
-            let unsent = Set(outbox.map(\.dot))
-            if let missing = discarding.first(where: { !unsent.contains($0) }) {
+            let named = dots.compactMap(Dot.init(parsing:))
+            let unsent = Dictionary(outbox.map { ($0.dot, $0) }, uniquingKeysWith: { first, _ in first })
+            if let missing = named.first(where: { unsent[$0] == nil }) {
                 throw CLIError.user("\(missing) is not an unsent op of this replica (plansync outbox lists them); nothing was discarded")
             }
+            discarding = named.compactMap { unsent[$0] }
         }
         var options = SyncClientOptions()
         options.logger = Quiet.logger
@@ -58,8 +59,8 @@ struct OutboxDiscard: AsyncParsableCommand {
             + (summary.bootstrapped.map { $0 > 0 ? " (snapshot at \($0))" : "" } ?? "")
             + "; \(left) unsent op\(left == 1 ? "" : "s") left")
         // The ops after a dropped one took new seqs: an earlier listing's dots now name other ops.
-        let firstDropped = discarding.map(\.seq).min() ?? .max
-        if outbox.contains(where: { $0.seq > firstDropped && !discarding.contains($0.dot) }) {
+        let firstDropped = discarding.map(\.seq).min() ?? .max, dropped = Set(discarding.map(\.dot))
+        if outbox.contains(where: { $0.seq > firstDropped && !dropped.contains($0.dot) }) {
             Console.out("the unsent ops after the dropped ones were renumbered: list them again (plansync outbox) before discarding more")
         }
     }
