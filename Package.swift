@@ -159,7 +159,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "SyncClientTests", dependencies: [
-            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning", "TestSupport",
+            "SyncClient", "SyncServer", "SyncStore", "SyncProtocol", "Planning", "TestSupport", "SyncPostgres", "PostgresTestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

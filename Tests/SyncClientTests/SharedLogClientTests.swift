@@ -2,18 +2,38 @@ import Foundation
 import Planning
 import SyncClient
 import SyncModel
+import SyncPostgres
 import SyncServer
+import PostgresTestSupport
 import Testing
 import TestSupport
 
 /// Issue 16: laptops syncing through either of two daemons on one log (one ``MemoryServerLog``
-/// handed to both) converge, and those of a daemon that shuts down resume on the other.
+/// handed to both, and two daemons on one PostgreSQL database) converge, and those of a daemon
+/// that shuts down resume on the other.
 @Suite("Two daemons on one log", .serialized, .timeLimit(.minutes(3)))
 struct SharedLogClientTests {
     /// `replica` synced once through `daemon`, whatever daemon its identity names.
     static func sync(_ replica: MemoryReplica, through daemon: TestDaemon) async throws {
-        let address = ServerAddress(host: "127.0.0.1", port: daemon.port)
+        try await sync(replica, port: daemon.port)
+    }
+
+    /// `replica` synced once through the daemon on loopback `port`.
+    static func sync(_ replica: MemoryReplica, port: Int) async throws {
+        let address = ServerAddress(host: "127.0.0.1", port: port)
         _ = try await client(replica, testOptions { $0.server = address }).sync()
+    }
+
+    /// Two daemons on one log, on loopback ports, whatever the storage.
+    struct Pair {
+        var ports: [Int]
+        var addToken: (String) throws -> String
+        var head: () throws -> UInt64
+
+        func replica(_ node: String, department: String, on daemon: Int) throws -> MemoryReplica {
+            MemoryReplica(node: node, department: department, server: "127.0.0.1:\(ports[daemon])",
+                          token: try addToken(department), schema: PlanningSchema.schema)
+        }
     }
 
     @Test("replicas pushing through either daemon, at random and at once, converge", arguments: [1, 2, 3] as [UInt64])
@@ -21,10 +41,40 @@ struct SharedLogClientTests {
         let log = MemoryServerLog()
         let a = try await TestDaemon.start(log: log)
         let b = try await TestDaemon.start(log: log)
-        let daemons = [a, b]
-        let replicas = (0..<4).map { i in daemons[i % 2].replica("laptop-\(i)", department: i % 2 == 0 ? "planning" : "sales") }
-        // One watcher on each daemon: each sees every commit, through its own daemon's fan-out.
-        let watchers = [a.replica("watcher-a", department: "hr"), b.replica("watcher-b", department: "finance")]
+        let pair = Pair(ports: [a.port, b.port], addToken: { log.addToken(department: $0) }, head: { log.head() })
+        try await Self.converge(pair, seed: seed)
+        await a.stop()
+        await b.stop()
+    }
+
+    @Test("on PostgreSQL: replicas pushing through either of two daemons, at random and at once, converge",
+          .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)), arguments: [1, 2] as [UInt64])
+    func randomSchedulesConvergeOnPostgres(seed: UInt64) async throws {
+        try await PostgresTestServer.withDatabase { url in
+            let logs = [try PostgresServerLog(url: url), try PostgresServerLog(url: url)]
+            var daemons: [SyncDaemon] = []
+            var ports: [Int] = []
+            for log in logs {
+                let daemon = SyncDaemon(storage: log, configuration: SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0))
+                ports.append(try await daemon.start())
+                daemons.append(daemon)
+            }
+            let pair = Pair(ports: ports, addToken: { try logs[0].addToken(department: $0) }, head: { try logs[1].head() })
+            do { try await Self.converge(pair, seed: seed) } catch {
+                for daemon in daemons { await daemon.shutdown() }
+                for log in logs { log.shutdown() }
+                throw error
+            }
+            for daemon in daemons { await daemon.shutdown() }
+            for log in logs { log.shutdown() }
+        }
+    }
+
+    /// Four laptops edit at random and sync through either daemon, some at once; a watcher on each
+    /// daemon sees every commit through its own daemon's fan-out. All end with one state.
+    static func converge(_ pair: Pair, seed: UInt64) async throws {
+        let replicas = try (0..<4).map { i in try pair.replica("laptop-\(i)", department: i % 2 == 0 ? "planning" : "sales", on: i % 2) }
+        let watchers = [try pair.replica("watcher-a", department: "hr", on: 0), try pair.replica("watcher-b", department: "finance", on: 1)]
         let watching = watchers.map { watcher in Task { try await client(watcher).watch() } }
         defer { for task in watching { task.cancel() } }
 
@@ -41,18 +91,18 @@ struct SharedLogClientTests {
                     try replica.inc("projects", random.pick(known), "budget_spent", by: Int64(random.next() % 50))
                 }
             }
-            var syncs: [(MemoryReplica, TestDaemon)] = []
-            for replica in replicas where random.chance(0.5) { syncs.append((replica, random.pick(daemons))) }
+            var syncs: [(MemoryReplica, Int)] = []
+            for replica in replicas where random.chance(0.5) { syncs.append((replica, random.pick(pair.ports))) }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for (replica, daemon) in syncs { group.addTask { try await SharedLogClientTests.sync(replica, through: daemon) } }
+                for (replica, port) in syncs { group.addTask { try await SharedLogClientTests.sync(replica, port: port) } }
                 try await group.waitForAll()
             }
         }
         // Everything pushed, then everything pulled, each through the other daemon than before.
-        for (i, replica) in replicas.enumerated() { try await SharedLogClientTests.sync(replica, through: daemons[i % 2]) }
-        for (i, replica) in replicas.enumerated() { try await SharedLogClientTests.sync(replica, through: daemons[(i + 1) % 2]) }
+        for (i, replica) in replicas.enumerated() { try await sync(replica, port: pair.ports[i % 2]) }
+        for (i, replica) in replicas.enumerated() { try await sync(replica, port: pair.ports[(i + 1) % 2]) }
 
-        let head = log.head()
+        let head = try pair.head()
         let hash = try replicas[0].stateHash()
         for replica in replicas {
             #expect(try replica.outboxCount() == 0, "seed \(seed)")
@@ -62,9 +112,6 @@ struct SharedLogClientTests {
         for watcher in watchers {
             #expect(try await eventually { try watcher.cursor() == head && watcher.stateHash() == hash }, "seed \(seed)")
         }
-        for task in watching { task.cancel() }
-        await a.stop()
-        await b.stop()
     }
 
     @Test("clients of a daemon that shuts down mid-stream resume on the other and converge")
