@@ -43,6 +43,26 @@ enum PostgresMigrations {
             )
             """,
         ],
+        [
+            // The daemon's readable tables' merge state (``PostgresServerLog/materialize()``): each
+            // row's SnapshotRecord JSON, and how far the log is folded into it.
+            """
+            CREATE TABLE ps_state (
+                collection text COLLATE "C" NOT NULL,
+                row_id text COLLATE "C" NOT NULL,
+                record bytea NOT NULL,
+                PRIMARY KEY (collection, row_id)
+            )
+            """,
+            """
+            CREATE TABLE ps_materialized (
+                one boolean PRIMARY KEY DEFAULT true CHECK (one),
+                position bigint NOT NULL,
+                vv text NOT NULL
+            )
+            """,
+            "INSERT INTO ps_materialized (one, position, vv) VALUES (true, 0, '{}')",
+        ],
     ]
 
     /// The newest version this build knows.

@@ -24,9 +24,11 @@ import SyncModel
 /// Connections: one for commits (they serialize on the head row anyway), a few for reads, each
 /// behind a lock; one more per ``watchCommits(_:)`` for LISTEN.
 ///
-/// Not yet done on PostgreSQL: compaction (``horizon()`` stays 0, the snapshot is empty) and the
-/// daemon's readable replica tables (``materialize()`` does nothing), and the access rules are
-/// not stored in the database.
+/// Readable tables: with a `schema`, ``materialize()`` keeps one table per collection (one column
+/// per field, `_deleted`) up with the log, as the SQLite file's own replica does.
+///
+/// Not yet done on PostgreSQL: compaction (``horizon()`` stays 0, the snapshot is empty), and the
+/// access rules are not stored in the database.
 /// ```swift
 /// let log = try PostgresServerLog(url: PostgresURL("postgres://plansync@db:5432/plansync"))
 /// let token = try log.addToken(department: "sales", expiresInDays: nil)
@@ -45,12 +47,19 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
     let readers: [PostgresSession]
     private let nextReader = NIOLockedValueBox(0)
 
+    /// The schema of the readable tables ``materialize()`` keeps; nil keeps none (token commands).
+    let schema: Schema?
+    /// The merged state the readable tables show, as this process last folded it; its lock also
+    /// makes one ``materialize()`` at a time in this process (the `ps_materialized` row orders daemons).
+    let materialized = NIOLockedValueBox<Snapshot?>(nil)
+
     /// Connects (a first connection checks the server now), migrates the database to the schema
     /// this build knows, and keeps `readConnections` connections for reads. Throws
     /// ``PostgresLogError`` when the server cannot be reached, refuses the login, or holds a newer
-    /// schema.
-    public init(url: PostgresURL, readConnections: Int = 2, logger: Logger = Logger(label: "plansyncd.postgres")) throws {
+    /// schema. With `schema`, ``materialize()`` keeps its readable tables.
+    public init(url: PostgresURL, readConnections: Int = 2, schema: Schema? = nil, logger: Logger = Logger(label: "plansyncd.postgres")) throws {
         self.url = url
+        self.schema = schema
         self.logger = logger
         let configuration = try url.configuration()
         self.configuration = configuration

@@ -159,7 +159,7 @@ extension Serve {
         switch try store.backend() {
         case .postgres(let url):
             guard keepDays == nil else { throw UserError("--keep-days does not work with --postgres yet (no compaction on PostgreSQL)") }
-            do { return OpenedStorage(storage: try PostgresServerLog(url: url), file: nil, name: "\(url)") } catch {
+            do { return OpenedStorage(storage: try PostgresServerLog(url: url, schema: schema), file: nil, name: "\(url)") } catch {
                 throw UserError("\(url): \(error)")
             }
         case .sqlite(let path):

@@ -51,7 +51,7 @@ struct SharedLogClientTests {
           .enabled(if: PostgresTestServer.enabled, Comment(rawValue: PostgresTestServer.skipReason)), arguments: [1, 2] as [UInt64])
     func randomSchedulesConvergeOnPostgres(seed: UInt64) async throws {
         try await PostgresTestServer.withDatabase { url in
-            let logs = [try PostgresServerLog(url: url), try PostgresServerLog(url: url)]
+            let logs = [try PostgresServerLog(url: url, schema: PlanningSchema.schema), try PostgresServerLog(url: url, schema: PlanningSchema.schema)]
             var daemons: [SyncDaemon] = []
             var ports: [Int] = []
             for log in logs {

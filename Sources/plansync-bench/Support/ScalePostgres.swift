@@ -28,7 +28,7 @@ enum ScalePostgres {
         var ports: [Int] = []
         do {
             for _ in 0..<count {
-                let log = try PostgresServerLog(url: scratch.url, logger: quiet)
+                let log = try PostgresServerLog(url: scratch.url, schema: PlanningSchema.schema, logger: quiet)
                 logs.append(log)
                 var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
                 configuration.maxConnections = 4_096

@@ -38,7 +38,7 @@ struct TestDaemon {
         var postgres: (log: PostgresServerLog, database: TestDatabase)?
         if backend == .postgres {
             let database = try TestDatabase()
-            let shared = try PostgresServerLog(url: database.url)
+            let shared = try PostgresServerLog(url: database.url, schema: PlanningSchema.schema)
             try shared.addToken(salesToken, department: "sales")
             try shared.addToken(rndToken, department: "rnd")
             postgres = (shared, database)
