@@ -19,62 +19,71 @@ extension PostgresServerLog {
     /// Without a schema it does nothing. Throws ``PostgresLogError``.
     public func materialize() throws {
         guard let schema else { return }
-        try materialized.withLockedValue { cached in
-            try ensureReadableTables(schema)
-            while true {
-                let (position, versionVector) = try materializedMark()
-                guard try head() > position else { return }
-                let base: Snapshot
-                if let cached, cached.horizon == position { base = cached } else {
-                    base = Snapshot(horizon: position, versionVector: versionVector, records: try stateRecords(schema), schema: schema)
+        try materialized.withLockedValue { cache in
+            try materializer.with { connection in
+                if !cache.tablesReady {
+                    try ensureReadableTables(schema, connection)
+                    cache.tablesReady = true
                 }
-                let ops = try ops(since: position, limit: PostgresServerLog.materializeBatch)
-                guard !ops.isEmpty else { return }
-                var next = base
-                do { try next.fold(ops) } catch { throw PostgresLogError.corrupt("materializing: \(error)") }
-                var touched: [SnapshotKey] = []
-                var seen = Set<SnapshotKey>()
-                for op in ops where seen.insert(SnapshotKey(collection: op.collection, row: op.row)).inserted {
-                    touched.append(SnapshotKey(collection: op.collection, row: op.row))
-                }
-                let advanced = try readers[readers.count - 1].transaction { connection -> Bool in
-                    let now = try connection.value("SELECT position FROM ps_materialized FOR UPDATE", as: Int64.self, logger: logger)
-                    guard now == Int64(position) else { return false }   // another daemon went on: reload
-                    for key in touched {
-                        guard let row = next.state.row(key.collection, key.row), let collection = schema.collection(key.collection) else { continue }
-                        try write(SnapshotRecord(collection: key.collection, row: key.row, state: row), collection, connection)
+                while true {
+                    let (position, versionVector) = try materializedMark(connection)
+                    let ops = try opsPage(after: Int64(clamping: position), limit: PostgresServerLog.materializeBatch, connection)
+                    guard !ops.isEmpty else { return }
+                    let base: Snapshot
+                    if let cached = cache.snapshot, cached.horizon == position { base = cached } else {
+                        base = Snapshot(horizon: position, versionVector: versionVector, records: try stateRecords(schema, connection), schema: schema)
                     }
-                    try connection.run("UPDATE ps_materialized SET position = \(Int64(next.horizon)), vv = \(next.versionVector.jsonText)", logger: logger)
-                    return true
+                    var next = base
+                    do { try next.fold(ops) } catch { throw PostgresLogError.corrupt("materializing: \(error)") }
+                    var touched: [SnapshotKey] = []
+                    var seen = Set<SnapshotKey>()
+                    for op in ops where seen.insert(SnapshotKey(collection: op.collection, row: op.row)).inserted {
+                        touched.append(SnapshotKey(collection: op.collection, row: op.row))
+                    }
+                    try connection.run("BEGIN", logger: logger)
+                    do {
+                        let now = try connection.value("SELECT position FROM ps_materialized FOR UPDATE", as: Int64.self, logger: logger)
+                        guard now == Int64(position) else {            // another daemon went on: reload
+                            try connection.run("ROLLBACK", logger: logger)
+                            cache.snapshot = nil
+                            continue
+                        }
+                        for key in touched {
+                            guard let row = next.state.row(key.collection, key.row), let collection = schema.collection(key.collection) else { continue }
+                            try write(SnapshotRecord(collection: key.collection, row: key.row, state: row), collection, connection)
+                        }
+                        try connection.run("UPDATE ps_materialized SET position = \(Int64(next.horizon)), vv = \(next.versionVector.jsonText)", logger: logger)
+                        try connection.run("COMMIT", logger: logger)
+                    } catch {
+                        if !connection.isClosed { _ = try? connection.run("ROLLBACK", logger: logger) }
+                        cache.snapshot = nil
+                        throw error
+                    }
+                    cache.snapshot = next
                 }
-                cached = advanced ? next : nil
             }
         }
     }
 
     /// The position folded into `ps_state` and its version vector.
-    private func materializedMark() throws -> (UInt64, VersionVector) {
-        try read { connection in
-            guard let row = try connection.run("SELECT position, vv FROM ps_materialized", logger: logger).first else {
-                throw PostgresLogError.corrupt("ps_materialized has no row")
-            }
-            do {
-                let (position, vv) = try row.decode((Int64, String).self)
-                guard let versionVector = VersionVector(jsonText: vv) else { throw PostgresLogError.corrupt("ps_materialized.vv is not a version vector") }
-                return (UInt64(max(0, position)), versionVector)
-            } catch let error as PostgresLogError { throw error } catch { throw PostgresLogError.corrupt("ps_materialized: \(error)") }
+    private func materializedMark(_ connection: PostgresConnection) throws -> (UInt64, VersionVector) {
+        guard let row = try connection.run("SELECT position, vv FROM ps_materialized", logger: logger).first else {
+            throw PostgresLogError.corrupt("ps_materialized has no row")
         }
+        do {
+            let (position, vv) = try row.decode((Int64, String).self)
+            guard let versionVector = VersionVector(jsonText: vv) else { throw PostgresLogError.corrupt("ps_materialized.vv is not a version vector") }
+            return (UInt64(max(0, position)), versionVector)
+        } catch let error as PostgresLogError { throw error } catch { throw PostgresLogError.corrupt("ps_materialized: \(error)") }
     }
 
     /// Every row's merge state as stored.
-    private func stateRecords(_ schema: Schema) throws -> [SnapshotRecord] {
-        try read { connection in
-            try connection.run("SELECT record FROM ps_state", logger: logger).map { row in
-                do {
-                    let bytes = try row.decode(ByteBuffer.self)
-                    return try SnapshotRecord.decode(String(buffer: bytes), schema: schema)
-                } catch { throw PostgresLogError.corrupt("ps_state: \(error)") }
-            }
+    private func stateRecords(_ schema: Schema, _ connection: PostgresConnection) throws -> [SnapshotRecord] {
+        try connection.run("SELECT record FROM ps_state", logger: logger).map { row in
+            do {
+                let bytes = try row.decode(ByteBuffer.self)
+                return try SnapshotRecord.decode(String(buffer: bytes), schema: schema)
+            } catch { throw PostgresLogError.corrupt("ps_state: \(error)") }
         }
     }
 
@@ -101,19 +110,18 @@ extension PostgresServerLog {
         try connection.run(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
     }
 
-    /// Creates the readable tables and any column a newer schema added (idempotent, every daemon).
-    private func ensureReadableTables(_ schema: Schema) throws {
-        try writer.with { connection in
-            for collection in schema.collections {
-                let table = PostgresServerLog.quoted(collection.name)
+    /// Creates the readable tables and any column a newer schema added: once per process (the DDL
+    /// takes table locks), idempotent across daemons.
+    private func ensureReadableTables(_ schema: Schema, _ connection: PostgresConnection) throws {
+        for collection in schema.collections {
+            let table = PostgresServerLog.quoted(collection.name)
+            try connection.run(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(table) (id text COLLATE "C" PRIMARY KEY, "_deleted" boolean NOT NULL DEFAULT false)
+                """), logger: logger)
+            for field in collection.fields {
                 try connection.run(PostgresQuery(unsafeSQL: """
-                    CREATE TABLE IF NOT EXISTS \(table) (id text COLLATE "C" PRIMARY KEY, "_deleted" boolean NOT NULL DEFAULT false)
+                    ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS \(PostgresServerLog.quoted(field.name)) \(PostgresServerLog.sqlType(field.kind))
                     """), logger: logger)
-                for field in collection.fields {
-                    try connection.run(PostgresQuery(unsafeSQL: """
-                        ALTER TABLE \(table) ADD COLUMN IF NOT EXISTS \(PostgresServerLog.quoted(field.name)) \(PostgresServerLog.sqlType(field.kind))
-                        """), logger: logger)
-                }
             }
         }
     }
@@ -143,4 +151,12 @@ extension PostgresServerLog {
         default: bindings.appendNull()
         }
     }
+}
+
+/// What ``PostgresServerLog/materialize()`` keeps between calls in one process.
+struct MaterializedCache {
+    /// The merged state as last folded (nil: reload from `ps_state`).
+    var snapshot: Snapshot?
+    /// Whether the readable tables were made in this process.
+    var tablesReady = false
 }

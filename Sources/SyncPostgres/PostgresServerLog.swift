@@ -49,9 +49,11 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
 
     /// The schema of the readable tables ``materialize()`` keeps; nil keeps none (token commands).
     let schema: Schema?
-    /// The merged state the readable tables show, as this process last folded it; its lock also
-    /// makes one ``materialize()`` at a time in this process (the `ps_materialized` row orders daemons).
-    let materialized = NIOLockedValueBox<Snapshot?>(nil)
+    /// What ``materialize()`` keeps between calls; its lock also makes one ``materialize()`` at a
+    /// time in this process (the `ps_materialized` row orders daemons).
+    let materialized = NIOLockedValueBox(MaterializedCache())
+    /// The connection ``materialize()`` works on, so that it holds up neither commits nor reads.
+    let materializer: PostgresSession
 
     /// Connects (a first connection checks the server now), migrates the database to the schema
     /// this build knows, and keeps `readConnections` connections for reads. Throws
@@ -69,6 +71,7 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
         readers = (1...max(1, readConnections)).map {
             PostgresSession(configuration: configuration, eventLoop: loop, logger: logger, id: $0)
         }
+        materializer = PostgresSession(configuration: configuration, eventLoop: loop, logger: logger, id: readers.count + 1)
         do { try PostgresMigrations.migrate(writer) } catch {
             shutdown()
             throw error
@@ -90,6 +93,7 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
     public func shutdown() {
         writer.close()
         for reader in readers { reader.close() }
+        materializer.close()
         try? group.syncShutdownGracefully()
     }
 
@@ -136,19 +140,24 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
         var left = max(0, limit)
         while left > 0 {
             let run = min(left, PostgresServerLog.readRun)
-            let rows = try read { connection in
-                try connection.run("SELECT position, department, op FROM ps_log WHERE position > \(cursor) ORDER BY position LIMIT \(run)", logger: logger)
-            }
-            for row in rows {
-                let (position, department, json) = try PostgresOpRow.decode(row, as: (Int64, String, ByteBuffer).self)
-                var op = try PostgresOpRow.op(json)
-                op.department = department
-                op.log = UInt64(max(0, position))
-                cursor = position
+            let ops = try read { connection in try opsPage(after: cursor, limit: run, connection) }
+            for op in ops {
+                cursor = Int64(clamping: op.log ?? 0)
                 guard try body(op) else { return }
             }
-            guard rows.count == run else { return }
+            guard ops.count == run else { return }
             left -= run
+        }
+    }
+
+    /// At most `limit` ops after position `cursor`, in log order, stamped with department and position.
+    func opsPage(after cursor: Int64, limit: Int, _ connection: PostgresConnection) throws -> [Op] {
+        try connection.run("SELECT position, department, op FROM ps_log WHERE position > \(cursor) ORDER BY position LIMIT \(limit)", logger: logger).map { row in
+            let (position, department, json) = try PostgresOpRow.decode(row, as: (Int64, String, ByteBuffer).self)
+            var op = try PostgresOpRow.op(json)
+            op.department = department
+            op.log = UInt64(max(0, position))
+            return op
         }
     }
 
