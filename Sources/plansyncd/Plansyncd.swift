@@ -64,9 +64,14 @@ struct DataOption: ParsableArguments {
     /// The existing SQLite file opened, for a command that reads or folds a log and has no
     /// PostgreSQL form yet (`compact`, `hash`): a mistyped path is an error, never a new empty file.
     func existingFile(_ command: String) throws(UserError) -> ServerLog {
-        let path = try sqliteOnly(command)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw UserError("no daemon file at \(path); plansyncd serve or plansyncd token add creates it")
+        try DataOption.file(at: try sqliteOnly(command), creating: false)
+    }
+
+    /// The SQLite daemon file at `path`, opened; unless `creating`, a missing file is a one-line
+    /// error rather than a new empty file (a mistyped path must leave nothing behind).
+    static func file(at path: String, creating: Bool) throws(UserError) -> ServerLog {
+        guard creating || FileManager.default.fileExists(atPath: path) else {
+            throw UserError("no daemon file at \(path); plansyncd token add or plansyncd serve creates it")
         }
         do { return try ServerLog(path: path, schema: PlanningSchema.schema) } catch { throw UserError("cannot open \(path): \(error)") }
     }

@@ -21,12 +21,7 @@ struct Token: ParsableCommand {
         case .postgres(let url):
             do { return try PostgresServerLog(url: url, readConnections: 1) } catch { throw UserError("\(url): \(error)") }
         case .sqlite(let path):
-            guard creating || FileManager.default.fileExists(atPath: path) else {
-                throw UserError("no daemon file at \(path); plansyncd token add or plansyncd serve creates it")
-            }
-            do { return try ServerLog(path: path, schema: PlanningSchema.schema) } catch {
-                throw UserError("cannot open \(path): \(error)")
-            }
+            return try DataOption.file(at: path, creating: creating)
         }
     }
 
