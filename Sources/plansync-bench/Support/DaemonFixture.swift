@@ -35,7 +35,7 @@ final class DaemonFixture: Sendable {
 
     /// A daemon on loopback `port` over `log`, with the default configuration but
     /// `maxConnections` (when given) and TLS (when given), logging nothing.
-    static func daemon(_ log: ServerLog, port: Int, maxConnections: Int? = nil, tls: ServerTLSFiles? = nil) -> SyncDaemon {
+    static func daemon(_ log: any ServerLogStorage, port: Int, maxConnections: Int? = nil, tls: ServerTLSFiles? = nil) -> SyncDaemon {
         var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: port)
         configuration.tls = tls
         if let maxConnections { configuration.maxConnections = maxConnections }

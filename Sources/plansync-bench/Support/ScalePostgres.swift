@@ -26,28 +26,25 @@ enum ScalePostgres {
         var logs: [PostgresServerLog] = []
         var daemons: [SyncDaemon] = []
         var ports: [Int] = []
+        @Sendable func stop(_ daemons: [SyncDaemon], _ logs: [PostgresServerLog]) async {
+            for daemon in daemons { await daemon.shutdown() }
+            for log in logs { log.shutdown() }
+            scratch.drop()
+        }
         do {
             for _ in 0..<count {
                 let log = try PostgresServerLog(url: scratch.url, schema: PlanningSchema.schema, logger: quiet)
                 logs.append(log)
-                var configuration = SyncDaemon.Configuration(schema: PlanningSchema.schema, host: "127.0.0.1", port: 0)
-                configuration.maxConnections = 4_096
-                let daemon = SyncDaemon(storage: log, configuration: configuration, logger: quiet)
+                let daemon = DaemonFixture.daemon(log, port: 0, maxConnections: 4_096)
                 daemons.append(daemon)
                 ports.append(try await daemon.start())
             }
         } catch {
-            for daemon in daemons { await daemon.shutdown() }
-            for log in logs { log.shutdown() }
-            scratch.drop()
+            await stop(daemons, logs)
             throw error
         }
         let first = logs[0]
-        let stopAll: @Sendable () async -> Void = { [daemons, logs] in
-            for daemon in daemons { await daemon.shutdown() }
-            for log in logs { log.shutdown() }
-            scratch.drop()
-        }
+        let stopAll: @Sendable () async -> Void = { [daemons, logs] in await stop(daemons, logs) }
         return ScaleBench.Cluster(backend: "postgres", ports: ports, addToken: { try first.addToken(department: $0) }, stop: stopAll)
     }
 }
