@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SyncModel
 import SyncProtocol
 import Testing
@@ -15,7 +16,9 @@ struct FrozenSubscriberTests {
         try await client.send(.subscribe(Subscribe(id: 1, since: 0)))
         // A generous bound: the whole suite runs in parallel on a small, loaded machine.
         guard case .changes(let caughtUp) = try await client.message(timeout: .seconds(45)), !caughtUp.more else { throw LineClient.Timeout(waitingFor: "the catch-up") }
-        try await client.setReading(false)
+        // With a short subscriber timeout on a loaded machine the daemon may already have closed
+        // the silent subscriber: it is frozen out all the same.
+        do { try await client.setReading(false) } catch ChannelError.ioOnClosedChannel {}
         return client
     }
 
