@@ -20,7 +20,7 @@ public enum Hex {
     public static func write(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>) {
         var v = value
         for i in stride(from: 15, through: 0, by: -1) {
-            out[i] = digits[Int(v & 0xF)]
+            out[i] = digit(of: UInt8(truncatingIfNeeded: v))
             v >>= 4
         }
     }
@@ -30,8 +30,8 @@ public enum Hex {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
+            out.append(digit(of: b >> 4))
+            out.append(digit(of: b))
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -57,8 +57,12 @@ public enum Hex {
         text.utf8.count == count && text.utf8.allSatisfy { digit($0) != nil }
     }
 
-    /// The lowercase hex digit (ASCII) of `nibble`, 0…15.
-    static func digit(of nibble: UInt8) -> UInt8 { digits[Int(nibble & 0xF)] }
+    /// The lowercase hex digit (ASCII) of the low four bits of `nibble`. Arithmetic, not a table:
+    /// a global array costs a lazy-initialisation check and a retain on every digit.
+    static func digit(of nibble: UInt8) -> UInt8 {
+        let n = nibble & 0xF
+        return n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") - 10 + n
+    }
 
     /// The value of one lowercase hex digit, nil for any other byte.
     static func digit(_ b: UInt8) -> UInt8? {
@@ -68,6 +72,4 @@ public enum Hex {
         default: nil
         }
     }
-
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 }

@@ -30,7 +30,26 @@ public struct ExactText: Hashable, Comparable, Sendable, CustomStringConvertible
     @inlinable
     public static func equal(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { pa in b.withUTF8 { pb in pa.elementsEqual(pb) } }
+        return a.withUTF8 { pa in b.withUTF8 { pb in sameBytes(pa, pb) } }
+    }
+
+    /// Byte equality eight bytes at a time: ids and names are compared on every applied op, and
+    /// `elementsEqual` went a byte at a time (about 500 instructions for a UUID).
+    @inlinable
+    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard a.baseAddress != b.baseAddress else { return true }
+        let ra = UnsafeRawBufferPointer(a), rb = UnsafeRawBufferPointer(b)
+        var i = 0
+        while i + 8 <= ra.count {
+            guard ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) else { return false }
+            i += 8
+        }
+        while i < ra.count {
+            guard ra[i] == rb[i] else { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Whether `a` and `b` have the same UTF-8 bytes; two absent texts are equal.
