@@ -68,9 +68,11 @@ extension ReplicaStore {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ps_outbox") ?? 0 }
     }
 
-    /// Drops own ops with seq ≤ `seq` from the outbox (the server has them durably).
+    /// Drops own ops with seq ≤ `seq` from the outbox (the server has them durably). Commits
+    /// without waiting for the disk (``CommitDurability/relaxed``): if power loss takes the
+    /// deletion back, the ops are pushed again and the server counts them as duplicates.
     public func acknowledge(through seq: UInt64) throws {
-        try write { db in
+        try write(.relaxed) { db in
             try db.execute(sql: "DELETE FROM ps_outbox WHERE seq <= ?", arguments: [Int64(clamping: seq)])
         }
     }
@@ -87,8 +89,12 @@ extension ReplicaStore {
     /// Applies ops in log order and moves the cursor to `cursor` (never backwards), in one
     /// transaction: all of the batch or none of it. Dots already applied are skipped. An op that
     /// does not fit the schema refuses the whole batch (``StoreError/validation(_:)``).
+    ///
+    /// The transaction commits without waiting for the disk (``CommitDurability/relaxed``): the
+    /// server holds every op durably, and power loss can only take back whole batches together
+    /// with the cursor, which are then pulled again. Local writes still wait for the disk.
     public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
-        try write { db in
+        try write(.relaxed) { db in
             var identity = try IdentityRecord.read(db)
             let wall = wallClock.milliseconds()
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,

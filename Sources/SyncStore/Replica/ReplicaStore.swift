@@ -93,9 +93,9 @@ public final class ReplicaStore: SyncingReplica, Sendable {
 
     // MARK: Transactions
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ durability: CommitDurability = .full, _ body: (Database) throws -> T) throws -> T {
         try checkWritable()
-        return try pool.immediateWrite(body)
+        return try pool.immediateWrite(durability, body)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }

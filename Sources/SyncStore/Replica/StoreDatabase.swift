@@ -8,18 +8,32 @@ enum StoreDatabase {
     /// Seconds a writer waits for another process's transaction before giving up.
     static let busyTimeout: TimeInterval = 10
 
-    /// Every replica file, the daemon's included, commits with `synchronous = FULL`: in WAL mode a
-    /// committed local write or applied batch then survives power loss, not only a process crash.
+    /// The connection settings of every replica file, the daemon's included (see ``pool(_:_:)``
+    /// for the commit durability).
     static func configuration() -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = false
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // 16 MiB of page cache: a batch's index pages stay in memory between its ops.
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         return config
+    }
+
+    /// Opens the pool of `path` with `config`, its writer committing with `synchronous = FULL`:
+    /// in WAL mode a committed local write, and an op the daemon acknowledges, then survives power
+    /// loss, not only a process crash. Batches applied from the daemon and acknowledgements
+    /// commit ``CommitDurability/relaxed`` (they can be fetched again) instead.
+    ///
+    /// Set here, after the pool opened, because GRDB's `DatabasePool` sets its writer to
+    /// `synchronous = NORMAL` when it switches the file to WAL, after `prepareDatabase` ran.
+    static func pool(_ path: String, _ config: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: config)
+        if !config.readonly {
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        }
+        return pool
     }
 
     /// Creates a new file: migrations, then `prepare` (the identity rows). Removes the file again
@@ -28,7 +42,7 @@ enum StoreDatabase {
                        prepare: (Database) throws -> Void) throws -> DatabasePool {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path) }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration())
+            let pool = try StoreDatabase.pool(path, configuration())
             try Migrations.migrator(layout).migrate(pool)
             try pool.write { db in try prepare(db) }
             return pool
@@ -72,7 +86,7 @@ enum StoreDatabase {
         do {
             var config = configuration()
             config.readonly = readOnly
-            let pool = try DatabasePool(path: path, configuration: config)
+            let pool = try StoreDatabase.pool(path, config)
             if !upToDate { try migrator.migrate(pool) }
             return pool
         } catch {
@@ -81,12 +95,36 @@ enum StoreDatabase {
     }
 }
 
+/// How a write transaction reaches the disk.
+enum CommitDurability {
+    /// `synchronous = FULL`: the commit waits for the WAL's fsync, so it survives power loss.
+    /// Local writes, acknowledgements the daemon relies on, the daemon's log.
+    case full
+    /// `synchronous = NORMAL` for this one transaction: the commit is atomic and survives a
+    /// process crash (kill -9), but power loss may take it back, together with everything after
+    /// it. Only for what can be fetched again: ops applied from the daemon and the cursor that
+    /// moves with them in the same transaction, and acknowledgements of pushed ops (an outbox op
+    /// that comes back is pushed again and counted as a duplicate). The next `.full` commit of
+    /// any connection to the file fsyncs the shared WAL, these frames included (SQLite, "WAL
+    /// mode": synchronous NORMAL "does lose durability" but never consistency).
+    case relaxed
+}
+
 extension DatabasePool {
     /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
-    /// rolled back on any error, which comes out as a ``StoreError``.
-    func immediateWrite<T>(_ body: (Database) throws -> T) throws -> T {
+    /// rolled back on any error, which comes out as a ``StoreError``. With `.relaxed` the writer
+    /// connection is `synchronous = NORMAL` for this transaction only and `FULL` again after it.
+    func immediateWrite<T>(_ durability: CommitDurability, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writeWithoutTransaction { db in
+                if durability == .relaxed {
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+                defer {
+                    // Restored even when the transaction failed: every other write of this
+                    // connection must wait for the disk.
+                    if durability == .relaxed { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

@@ -144,7 +144,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     // MARK: Transactions
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(body) }
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(.full, body) }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }
 }
