@@ -9,6 +9,14 @@ public protocol ServerLogStorage: OpLogIndex, Sendable {
     /// changed nothing.
     func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
                 wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit
+    /// Commits `group` in order, each push as ``commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``
+    /// would alone (admitted against the log and the pushes before it in the group; a refused one
+    /// changes nothing), and returns one result per push, in order. The SQLite log makes the group
+    /// one durable transaction, so many pushes share one fsync (group commit, as databases do for
+    /// concurrent transactions); the default commits them one by one. A requirement, so calls
+    /// through `any ServerLogStorage` reach the store's own.
+    func commit(group: [PendingPush], schema: Schema, wallMilliseconds: UInt64,
+                maxSkewMilliseconds: UInt64) -> [Result<LogCommit, any Error>]
     /// Ops with position > `since` in log order, at most `limit`, stamped with `department` and `log`.
     func ops(since: UInt64, limit: Int) throws -> [Op]
     /// Hands `body` the ops with position > `since` in log order (stamped as in
@@ -54,7 +62,34 @@ public struct LogCommit: Equatable, Sendable {
     }
 }
 
+/// One push waiting for a group commit (``ServerLogStorage/commit(group:schema:wallMilliseconds:maxSkewMilliseconds:)``).
+public struct PendingPush: Sendable {
+    /// The ops as pushed.
+    public var ops: [Op]
+    /// The authenticated node that pushed them.
+    public var node: String
+    /// The pushing token's department, stamped on every accepted op.
+    public var department: String
+
+    public init(ops: [Op], node: String, department: String) {
+        self.ops = ops
+        self.node = node
+        self.department = department
+    }
+}
+
 extension ServerLogStorage {
+    /// One push after the other, each its own durable transaction.
+    public func commit(group: [PendingPush], schema: Schema, wallMilliseconds: UInt64,
+                       maxSkewMilliseconds: UInt64) -> [Result<LogCommit, any Error>] {
+        group.map { push in
+            Result {
+                try commit(push.ops, pushedBy: push.node, department: push.department, schema: schema,
+                           wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+            }
+        }
+    }
+
     /// Never compacted: 0.
     public func horizon() throws -> UInt64 { 0 }
 

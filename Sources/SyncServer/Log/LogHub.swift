@@ -9,7 +9,8 @@ import SyncProtocol
 /// The daemon's side of the log, shared by all connections. Its concurrency model, in one place:
 /// storage calls block, so none runs on an event loop; reads (pulls, snapshot pages, catch-ups,
 /// a lagging subscriber's pages) run on the daemon's thread pool; commits, subscriber registration,
-/// fan-out and every change to a subscriber's cursor run one at a time on a serial queue. That
+/// fan-out and every change to a subscriber's cursor run one at a time on a serial queue (the
+/// pushes that wait there meanwhile are committed as one group, ``PushGroup``). That
 /// queue is what makes the stream of each subscriber exact: a subscriber is registered at the
 /// position it has been sent up to, and every later commit is sent to it from there, so no
 /// position is skipped or sent twice. A subscriber that reads slower than commits arrive leaves
@@ -81,6 +82,8 @@ final class LogHub: @unchecked Sendable {
     private let shared: (any SharedLogStorage)?
     /// The running watch for other daemons' commits; touched only on `commitQueue`.
     private var watch: (any CommitWatch)?
+    /// Pushes waiting for their group commit; touched only on `commitQueue`.
+    private var pushes = PushGroup()
     /// Set at ``stop()``: catch-up reads queued after it do nothing. Touched only on `commitQueue`.
     private var stopped = false
     /// Ops read per storage read when delivering other daemons' commits.
@@ -264,33 +267,65 @@ final class LogHub: @unchecked Sendable {
 
     // MARK: Commits
 
-    /// Commits a push on the serial queue; on success sends the new ops to every subscriber, after
-    /// any ops other daemons committed before them, before the future completes (so a subscribed pusher sees its `changes` before its `ack`),
-    /// then has the readable replica brought up to date in the background (see ``MaterializeTimer``).
+    /// Commits a push on the serial queue, together with the pushes waiting there with it
+    /// (``PushGroup``); on success sends the new ops to every subscriber, after any ops other
+    /// daemons committed before them, before the future completes (so a subscribed pusher sees its
+    /// `changes` before its `ack`), then has the readable replica brought up to date in the
+    /// background (see ``MaterializeTimer``).
     func commit(_ ops: [Op], node: String, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
         let promise = eventLoop.makePromise(of: CommitOutcome.self)
+        let entry = PushGroup.Entry(push: PendingPush(ops: ops, node: node, department: department), promise: promise)
         commitQueue.async { [self] in
-            let outcome: CommitOutcome
-            do {
-                try Admission.checkAccess(ops, department: department, rules: rules)
-                let started = DispatchTime.now().uptimeNanoseconds
-                let result = try storage.commit(ops, pushedBy: node, department: department, schema: configuration.schema,
-                                                wallMilliseconds: clock.wallMilliseconds(),
-                                                maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
+            if pushes.add(entry) { commitQueue.async { [self] in commitWaitingPushes() } }
+        }
+        return promise.futureResult
+    }
+
+    /// Commits the next group of waiting pushes in one storage call and answers each in order.
+    private func commitWaitingPushes() {
+        let group = pushes.next()
+        if !pushes.isEmpty { commitQueue.async { [self] in commitWaitingPushes() } }
+        var outcomes = [CommitOutcome?](repeating: nil, count: group.count)
+        var stored: [Int] = []
+        let rules = rules
+        for (i, entry) in group.enumerated() {
+            do throws(Admission.Refusal) {
+                try Admission.checkAccess(entry.push.ops, department: entry.push.department, rules: rules)
+                stored.append(i)
+            } catch {
+                outcomes[i] = .refused(error)
+            }
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var results = stored.isEmpty ? [] : storage.commit(group: stored.map { group[$0].push }, schema: configuration.schema,
+                                                            wallMilliseconds: clock.wallMilliseconds(),
+                                                            maxSkewMilliseconds: configuration.maxClockSkewMilliseconds)
+        if results.count != stored.count {
+            results = stored.map { _ in .failure(StoreAnswerMismatch()) }
+        }
+        for (k, i) in stored.enumerated() {
+            switch results[k] {
+            case .success(let result):
                 metrics.committed(result, since: started)
                 clock.observe(result.appended)
                 watermark.noteHead(result.head)
                 if !result.appended.isEmpty { deliverCommitted(result.appended) }
-                outcome = .committed(result)
-            } catch let refusal as Admission.Refusal {
-                outcome = .refused(refusal)
-            } catch {
-                logger.error("commit failed", metadata: ["error": "\(error)", "node": "\(node)"])
-                outcome = .failed("the server could not store the push: \(error)")
+                outcomes[i] = .committed(result)
+            case .failure(let refusal as Admission.Refusal):
+                outcomes[i] = .refused(refusal)
+            case .failure(let error):
+                logger.error("commit failed", metadata: ["error": "\(error)", "node": "\(group[i].push.node)"])
+                outcomes[i] = .failed("the server could not store the push: \(error)")
             }
-            promise.succeed(outcome)
         }
-        return promise.futureResult
+        for (i, entry) in group.enumerated() {
+            entry.promise.succeed(outcomes[i] ?? .failed("the server could not store the push"))
+        }
+    }
+
+    /// A storage answered a group commit with another number of results than pushes.
+    private struct StoreAnswerMismatch: Error, CustomStringConvertible {
+        var description: String { "the storage answered a group commit with the wrong number of results" }
     }
 
     // MARK: Subscriptions

@@ -87,26 +87,58 @@ public final class ServerLog: ServerLogStorage, Sendable {
     public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
                        wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
         try write { db in
-            let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: LogIndex(db: db),
-                                               wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
-            var head = try ServerLog.head(db)
-            let insert = try RawStatement(db, "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")
-            let receivedAt = Int64(clamping: wallMilliseconds)
-            var appended: [Op] = []
-            appended.reserveCapacity(admitted.accepted.count)
-            for var op in admitted.accepted {
-                head += 1
-                op.department = department
-                op.log = head
-                try insert.bind(1, seq: head)
-                try insert.bind(2, columnsOf: op)
-                try insert.bind(2 + Int32(OpColumns.count), department)
-                try insert.bind(3 + Int32(OpColumns.count), receivedAt)
-                try insert.run()
-                appended.append(op)
-            }
-            return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
+            try ServerLog.append(db, ops, pushedBy: node, department: department, schema: schema,
+                                 wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
         }
+    }
+
+    /// The group in one IMMEDIATE transaction, each push inside a savepoint of its own (a refused
+    /// or failed push rolls back to it and the others go on), committed with one fsync. Should
+    /// the transaction itself fail, every push of the group fails with its error: none was stored.
+    public func commit(group: [PendingPush], schema: Schema, wallMilliseconds: UInt64,
+                       maxSkewMilliseconds: UInt64) -> [Result<LogCommit, any Error>] {
+        do {
+            return try write { db in
+                group.map { push in
+                    Result {
+                        var outcome: LogCommit?
+                        try db.inSavepoint {
+                            outcome = try ServerLog.append(db, push.ops, pushedBy: push.node, department: push.department, schema: schema,
+                                                           wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+                            return .commit
+                        }
+                        guard let outcome else { throw StoreError.corrupt("a savepoint ended without a result") }
+                        return outcome
+                    }
+                }
+            }
+        } catch {
+            return group.map { _ in .failure(error) }
+        }
+    }
+
+    /// Admission and the append of one push, inside the caller's transaction.
+    private static func append(_ db: Database, _ ops: [Op], pushedBy node: String, department: String, schema: Schema,
+                               wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+        let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: LogIndex(db: db),
+                                           wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+        var head = try ServerLog.head(db)
+        let insert = try RawStatement(db, "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")
+        let receivedAt = Int64(clamping: wallMilliseconds)
+        var appended: [Op] = []
+        appended.reserveCapacity(admitted.accepted.count)
+        for var op in admitted.accepted {
+            head += 1
+            op.department = department
+            op.log = head
+            try insert.bind(1, seq: head)
+            try insert.bind(2, columnsOf: op)
+            try insert.bind(2 + Int32(OpColumns.count), department)
+            try insert.bind(3 + Int32(OpColumns.count), receivedAt)
+            try insert.run()
+            appended.append(op)
+        }
+        return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
     }
 
     /// Ops with position > `since` in log order, at most `limit`, with `department` and `log` set.
