@@ -50,7 +50,8 @@ func withDaemon<T>(configure: (inout SyncDaemon.Configuration) -> Void = { _ in 
 /// Options for tests: short timeouts and backoff so failures show fast.
 func testOptions(_ edit: (inout SyncClientOptions) -> Void = { _ in }) -> SyncClientOptions {
     var options = SyncClientOptions()
-    options.connectTimeout = .seconds(2)
+    // Generous: on a loaded two-core machine a loopback connect has taken over 2 s.
+    options.connectTimeout = .seconds(10)
     options.requestTimeout = .seconds(5)
     options.outboxPollInterval = .milliseconds(50)
     options.initialBackoff = .milliseconds(50)
