@@ -130,6 +130,26 @@ import Testing
         }
     }
 
+    /// `plansyncd rules check` and `serve --rules` read the file through one reader: a missing
+    /// file is named as missing, a file that is there but not UTF-8 as such; one line, exit 1.
+    @Test func aRulesFileThatIsMissingOrNotUTF8IsNamedForWhatItIs() throws {
+        let ws = try Workspace()
+        let plansyncd = try PlanSyncBinary.locate("plansyncd")
+        try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: ws.folder.appendingPathComponent("latin1.toml"))
+        let cases: [([String], String)] = [
+            (["rules", "check", "nope.toml"], "plansyncd: rules nope.toml: no such file"),
+            (["rules", "check", "latin1.toml"], "plansyncd: rules latin1.toml: cannot be read as UTF-8 text"),
+            (["serve", "--data", "server.sqlite", "--port", "0", "--rules", "nope.toml"], "plansyncd: rules nope.toml: no such file"),
+        ]
+        for (arguments, line) in cases {
+            let result = try plansyncd.run(arguments, in: ws.folder)
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.errorLines == [line], "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+        }
+        #expect(!ws.exists("server.sqlite"))
+    }
+
     /// Arguments that are not valid UTF-8 (a CESU-8 surrogate `ED A0 80`, a stray `FF`) are
     /// refused whole, never repaired into U+FFFD and synced. A shell passes the raw bytes.
     @Test(arguments: [#"a\355\240\200b"#, #"x\377y"#, #"\300\257"#])
