@@ -150,6 +150,17 @@ import Testing
         #expect(!ws.exists("server.sqlite"))
     }
 
+    /// `plansyncd cert create` refuses a host name no client can connect to before writing anything.
+    @Test(arguments: ["", "   ", "\t", "a b"])
+    func certificateForABlankHostIsRefused(_ host: String) throws {
+        let ws = try Workspace()
+        let result = try PlanSyncBinary.locate("plansyncd").run(["cert", "create", "--host", host, "--out", "cert"], in: ws.folder)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.errorLines.count == 1 && result.stderr.hasPrefix("plansyncd: --host"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!ws.exists("cert"))
+    }
+
     /// Arguments that are not valid UTF-8 (a CESU-8 surrogate `ED A0 80`, a stray `FF`) are
     /// refused whole, never repaired into U+FFFD and synced. A shell passes the raw bytes.
     @Test(arguments: [#"a\355\240\200b"#, #"x\377y"#, #"\300\257"#])
