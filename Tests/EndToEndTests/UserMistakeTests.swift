@@ -24,6 +24,9 @@ import Testing
         (["put", "projects", "name=a", "name=b"], "projects.name: given twice"),
         (["put", "projects", "_deleted=true"], "use plansync delete or restore"),
         (["put", "projects", "no-such-row", "name=x"], "projects has no row no-such-row; leave the id out to create a row"),
+        // No empty rows: DESIGN.md's `put COLLECTION [ID] FIELD=VALUE…` takes at least one field.
+        (["put", "projects"], "at least one FIELD=VALUE is needed to create a row in projects"),
+        (["put", "projects", "--new-id", "chosen-id"], "at least one FIELD=VALUE is needed to create a row in projects"),
         (["put", "reports", "percent_complete=101"], "reports.percent_complete: 101 is out of range 0 to 100"),
         (["put", "meetings", "scheduled_at=2027-02-01 10:00"], "is not a datetime"),
         (["inc", "projects", "$ID", "end", "5"], "projects.end: inc does not apply to a date YYYY-MM-DD"),
