@@ -133,6 +133,17 @@ import Testing
         }
     }
 
+    /// A replica path in a folder that does not exist names the path and the folder, and makes
+    /// neither (a typo in the folder must not be hidden by creating it).
+    @Test func initIntoAMissingFolderNamesIt() throws {
+        let ws = try Workspace()
+        let result = try ws.binary.run(["--replica", "no-such-folder/a.sqlite", "init", "--node", "n", "--department", "x"], in: ws.folder)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.errorLines == ["plansync: cannot create no-such-folder/a.sqlite: the folder no-such-folder does not exist"], "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!ws.exists("no-such-folder"))
+    }
+
     /// `plansyncd rules check` and `serve --rules` read the file through one reader: a missing
     /// file is named as missing, a file that is there but not UTF-8 as such; one line, exit 1.
     @Test func aRulesFileThatIsMissingOrNotUTF8IsNamedForWhatItIs() throws {
