@@ -16,17 +16,32 @@ import TOMLKit
 /// Anything else — another top-level key, an unknown collection or field, a value that is not a
 /// list of department names — is refused with one line naming the place.
 public enum RulesFile {
-    /// Reads and checks the file at `path` against `schema`.
+    /// Reads and checks the file at `path` against `schema`. Throws one line naming `path`: no
+    /// such file, a folder, unreadable, not UTF-8, or the first problem in its rules.
     public static func load(path: String, schema: Schema) throws(RulesFileError) -> AccessRules {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw RulesFileError("\(path): cannot be read as UTF-8 text")
-        }
+        let text = try read(path)
         do throws(RulesFileError) {
             return try parse(text, schema: schema)
         } catch {
             throw RulesFileError("\(path): \(error.message)")
         }
+    }
+
+    /// The file's text; each way it can fail has its own message, so a typo in the path is not
+    /// reported as an encoding problem.
+    private static func read(_ path: String) throws(RulesFileError) -> String {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw RulesFileError("\(path): no such file")
+        }
+        guard !isFolder.boolValue else { throw RulesFileError("\(path): is a folder, not a rules file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RulesFileError("\(path): cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RulesFileError("\(path): cannot be read as UTF-8 text")
+        }
+        return text
     }
 
     /// Parses and checks rules text against `schema`.

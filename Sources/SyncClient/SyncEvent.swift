@@ -5,6 +5,10 @@ public enum SyncEvent: Sendable, Equatable {
     /// The local clock is this many milliseconds away from the server's (positive: local is
     /// ahead). Sent when the distance exceeds ``SyncClientOptions/clockWarningMilliseconds``.
     case clockDrift(milliseconds: Int64)
+    /// A bootstrap from the daemon's snapshot at log position `horizon` begins (its log was
+    /// compacted past this replica's cursor), in `sync` or before `watch` subscribes. It can take
+    /// long: the replica is built anew beside the old one.
+    case bootstrapping(horizon: UInt64)
     /// Ops moved so far in this sync or watch session.
     case progress(SyncProgress)
     /// A live `changes` batch was applied by `watch`: how many ops (this replica's own, coming

@@ -27,6 +27,7 @@ struct Cert: ParsableCommand {
         }
 
         func run() throws {
+            try checkHosts()
             let issued: CertificateFactory.Issued
             do { issued = try CertificateFactory.selfSigned(hosts: hosts, days: days) } catch {
                 throw UserError("cannot make the certificate: \(error)")
@@ -51,6 +52,19 @@ struct Cert: ParsableCommand {
             print("serve with: plansyncd serve --tls-cert \(certificate.path) --tls-key \(key.path)")
             print("clients: plansync init … --tls --pin <the line below>")
             print(issued.fingerprint)
+        }
+
+        /// Refuses a host name no client could connect to (empty, blank, or with spaces or
+        /// control characters) before anything is written: a certificate for it would be useless.
+        private func checkHosts() throws(UserError) {
+            for host in hosts {
+                guard !host.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw UserError("--host: the host name is empty; give the name or IP address clients connect to")
+                }
+                guard !host.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
+                    throw UserError("--host \(host.debugDescription): a host name has no spaces or control characters")
+                }
+            }
         }
     }
 }

@@ -24,6 +24,9 @@ import Testing
         (["put", "projects", "name=a", "name=b"], "projects.name: given twice"),
         (["put", "projects", "_deleted=true"], "use plansync delete or restore"),
         (["put", "projects", "no-such-row", "name=x"], "projects has no row no-such-row; leave the id out to create a row"),
+        // No empty rows: DESIGN.md's `put COLLECTION [ID] FIELD=VALUE…` takes at least one field.
+        (["put", "projects"], "at least one FIELD=VALUE is needed to create a row in projects"),
+        (["put", "projects", "--new-id", "chosen-id"], "at least one FIELD=VALUE is needed to create a row in projects"),
         (["put", "reports", "percent_complete=101"], "reports.percent_complete: 101 is out of range 0 to 100"),
         (["put", "meetings", "scheduled_at=2027-02-01 10:00"], "is not a datetime"),
         (["inc", "projects", "$ID", "end", "5"], "projects.end: inc does not apply to a date YYYY-MM-DD"),
@@ -128,6 +131,48 @@ import Testing
             #expect(result.errorLines.count == 1 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(!ws.exists("new.sqlite"))
         }
+    }
+
+    /// A replica path in a folder that does not exist names the path and the folder, and makes
+    /// neither (a typo in the folder must not be hidden by creating it).
+    @Test func initIntoAMissingFolderNamesIt() throws {
+        let ws = try Workspace()
+        let result = try ws.binary.run(["--replica", "no-such-folder/a.sqlite", "init", "--node", "n", "--department", "x"], in: ws.folder)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.errorLines == ["plansync: cannot create no-such-folder/a.sqlite: the folder no-such-folder does not exist"], "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!ws.exists("no-such-folder"))
+    }
+
+    /// `plansyncd rules check` and `serve --rules` read the file through one reader: a missing
+    /// file is named as missing, a file that is there but not UTF-8 as such; one line, exit 1.
+    @Test func aRulesFileThatIsMissingOrNotUTF8IsNamedForWhatItIs() throws {
+        let ws = try Workspace()
+        let plansyncd = try PlanSyncBinary.locate("plansyncd")
+        try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: ws.folder.appendingPathComponent("latin1.toml"))
+        let cases: [([String], String)] = [
+            (["rules", "check", "nope.toml"], "plansyncd: rules nope.toml: no such file"),
+            (["rules", "check", "latin1.toml"], "plansyncd: rules latin1.toml: cannot be read as UTF-8 text"),
+            (["serve", "--data", "server.sqlite", "--port", "0", "--rules", "nope.toml"], "plansyncd: rules nope.toml: no such file"),
+        ]
+        for (arguments, line) in cases {
+            let result = try plansyncd.run(arguments, in: ws.folder)
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.errorLines == [line], "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+        }
+        #expect(!ws.exists("server.sqlite"))
+    }
+
+    /// `plansyncd cert create` refuses a host name no client can connect to before writing anything.
+    @Test(arguments: ["", "   ", "\t", "a b"])
+    func certificateForABlankHostIsRefused(_ host: String) throws {
+        let ws = try Workspace()
+        let result = try PlanSyncBinary.locate("plansyncd").run(["cert", "create", "--host", host, "--out", "cert"], in: ws.folder)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.errorLines.count == 1 && result.stderr.hasPrefix("plansyncd: --host"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!ws.exists("cert"))
     }
 
     /// Arguments that are not valid UTF-8 (a CESU-8 surrogate `ED A0 80`, a stray `FF`) are

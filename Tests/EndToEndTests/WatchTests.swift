@@ -32,6 +32,35 @@ import Testing
         await daemon.stop()
     }
 
+    /// A replica behind a compacted log is bootstrapped from the snapshot before watch subscribes;
+    /// watch says so on stderr when it starts, in the words plain `sync` uses.
+    @Test func watchSaysWhenItBootstrapsFromTheSnapshot() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        let token = try daemon.token(for: "sales")
+        for name in ["a", "plain", "watching"] {
+            try ws.ok(name, "init", "--node", "\(name)-laptop", "--department", "sales", "--server", daemon.address, "--token", token)
+        }
+        for i in 0..<4 { try ws.ok("a", "put", "projects", "name=p\(i)") }
+        try ws.ok("a", "sync")
+        let compact = try PlanSyncBinary.locate("plansyncd").run(["compact", "--data", "server.sqlite", "--before", "4"], in: ws.folder)
+        #expect(compact.status == 0, "\(compact.stderr)")
+        let notice = "plansync: bootstrapping this replica from the daemon's snapshot at log position 3"
+
+        let plain = try ws.on("plain", "sync")
+        #expect(plain.status == 0 && plain.stderr.contains(notice), "\(plain.stderr)")
+        let watch = try ws.binary.start(["--replica", "watching.sqlite", "sync", "--watch"], in: ws.folder)
+        let said = watch.wait(upTo: 20) { $0.stderrSoFar.contains(notice) }
+        let head = try #require(try ws.status("plain")["cursor"] as? Int)
+        let caughtUp = said && watch.wait(upTo: 20) { _ in (try? ws.status("watching")["cursor"] as? Int) == head }
+        watch.interrupt()
+        let result = try watch.finish()
+        #expect(said, "\(result.stderr)")
+        #expect(caughtUp, "\(result.stderr)")
+        #expect(result.status == 0, "\(result.stderr)")
+        await daemon.stop()
+    }
+
     /// `--remember` stores the overrides only once they worked, with `--watch` too: a watch that
     /// never reaches the daemon keeps the replica's own server and token; one that connects keeps
     /// the overrides.

@@ -41,6 +41,7 @@ extension SyncRun {
             try replica.bootstrap(horizon: horizon, versionVector: first.versionVector, afresh: afresh)
         }
         options.logger.notice("the daemon's log is compacted through position \(horizon): bootstrapping this replica from its snapshot")
+        options.onEvent?(.bootstrapping(horizon: horizon))
         // A transfer cut off before resumes after what it installed; else the first page is used.
         var pending: SnapshotPage? = try replicaCall("reading the bootstrap") { try target.resumeAfter() } == nil ? first : nil
         while try !replicaCall("reading the bootstrap", { try target.isComplete() }) {

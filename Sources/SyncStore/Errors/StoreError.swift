@@ -31,6 +31,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAReplica(path: String, reason: String)
     /// `create(at:)` of a path that already exists.
     case alreadyExists(String)
+    /// `create(at:)` of a path whose folder does not exist (it is not made: a typo would hide).
+    case noSuchFolder(path: String, folder: String)
     /// An invalid node id or department at creation.
     case invalidIdentity(String)
     /// A write to a daemon's file opened as a replica: only the daemon changes it.
@@ -77,6 +79,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSuchFile(let path): return "no replica at \(path); run plansync init first"
         case let .notAReplica(path, reason): return "\(path) is not a PlanSync replica: \(reason)"
         case .alreadyExists(let path): return "\(path) already exists; refusing to overwrite it"
+        case let .noSuchFolder(path, folder): return "cannot create \(path): the folder \(folder) does not exist"
         case .invalidIdentity(let message): return message
         case .daemonFile(let path): return "\(path) is the sync daemon's file; only the daemon changes it (reading works)"
         case .readOnly(let message): return message

@@ -37,7 +37,8 @@ public final class ReplicaStore: SyncingReplica, Sendable {
         self.wallClock = wallClock
     }
 
-    /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists and
+    /// Creates a new replica file; throws ``StoreError/alreadyExists(_:)`` if `path` exists,
+    /// ``StoreError/noSuchFolder(path:folder:)`` if its folder does not, and
     /// ``StoreError/invalidIdentity(_:)`` for a bad node id, an empty department or the department
     /// ``ServerLog/department``, which marks a daemon's file.
     /// `wallClock` is the system clock unless a test gives one.

@@ -41,6 +41,12 @@ enum StoreDatabase {
     static func create(at path: String, layout: TableLayout,
                        prepare: (Database) throws -> Void) throws -> DatabasePool {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.alreadyExists(path) }
+        // SQLite would only say "unable to open database file", naming neither path nor cause.
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
+            throw StoreError.noSuchFolder(path: path, folder: folder)
+        }
         do {
             let pool = try StoreDatabase.pool(path, configuration())
             try Migrations.migrator(layout).migrate(pool)

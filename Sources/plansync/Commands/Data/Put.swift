@@ -4,6 +4,7 @@ import SyncModel
 /// `put COLLECTION [ID] FIELD=VALUE…`: creates a row and prints only its new id, or updates an
 /// existing row. The first argument after the collection is an id when it has no `=`; an id that
 /// names no row is an error (a typo must not create a stray row); `--new-id` creates with a chosen id.
+/// Creating takes at least one FIELD=VALUE: no empty rows.
 struct Put: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a row (prints its new id) or update one.",
@@ -40,6 +41,11 @@ struct Put: ParsableCommand {
         if id != nil, newID != nil { throw CLIError.user("give either an id to update or --new-id to create, not both") }
         if let newID { try Schema.validateRowID(newID) }
         let values = try Assignments.parse(assignments, in: target, schema: schema)
+        // DESIGN.md's surface is `put COLLECTION [ID] FIELD=VALUE…`: a row made of no fields is
+        // a slip (a script's empty variable), not a request, with or without --new-id.
+        if id == nil, values.isEmpty {
+            throw CLIError.user("at least one FIELD=VALUE is needed to create a row in \(target.name)")
+        }
         let store = try ReplicaAccess.open(replica)
         guard let id else {
             Console.out(try store.create(target.name, id: newID, fields: values))

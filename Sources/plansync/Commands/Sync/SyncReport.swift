@@ -24,6 +24,9 @@ enum SyncReport {
         switch event {
         case .progress(let p):
             progress.show(p)
+        case .bootstrapping(let horizon):
+            // Said when it starts, for sync and watch alike: installing a large snapshot is silent otherwise.
+            Console.err("plansync: bootstrapping this replica from the daemon's snapshot at log position \(horizon); this can take a while")
         case .clockDrift(let ms):
             Console.err("plansync: warning: this computer's clock is \(SyncClientError.span(ms.magnitude)) \(ms > 0 ? "ahead of" : "behind") the server's; check it")
         case .resent(let count):
