@@ -49,17 +49,17 @@ extension Schema {
     }
 
     /// Checks one register value for `field`; `null` clears any register but `_deleted`. `path`
-    /// (`collection.field`) prefixes the message and is evaluated only for a refused value.
-    public func validate(_ value: Value, for field: FieldSchema, path: @autoclosure () -> String) throws(ValidationError) {
+    /// (`collection.field`) prefixes the message.
+    public func validate(_ value: Value, for field: FieldSchema, path: String) throws(ValidationError) {
         if value == .null { return }
         // Built only when a value is refused: most values pass, and the message costs more than the check.
-        var bad: ValidationError { ValidationError("\(path()): \(value.jsonText.prefix(80)) is not \(field.kind.expectation)") }
+        var bad: ValidationError { ValidationError("\(path): \(value.jsonText.prefix(80)) is not \(field.kind.expectation)") }
         switch (field.kind, value) {
         case (.text, .text(let s)):
-            try Schema.validateText(s, path: path())
+            try Schema.validateText(s, path: path)
         case (.integer(let range), .integer(let i)):
             guard range.contains(i) else {
-                throw ValidationError("\(path()): \(i) is out of range \(range.lowerBound) to \(range.upperBound)")
+                throw ValidationError("\(path): \(i) is out of range \(range.lowerBound) to \(range.upperBound)")
             }
         case (.real, .integer(let i)):
             guard i.magnitude <= Dot.maxSeq else { throw bad }   // no JSON number beyond ±2^53
@@ -91,7 +91,10 @@ extension Schema {
     /// scalars (the scalar walk was 2.5 % of a remote op's apply instructions).
     static func isPrintableASCII(_ id: String) -> Bool {
         var id = id
-        return id.withUTF8 { utf8 in utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
+        return id.withUTF8 { utf8 in
+            for b in utf8 where b <= 0x20 || b >= 0x7F { return false }
+            return true
+        }
     }
 
     /// Visible characters only: no controls, no Unicode white space (NBSP, ideographic space …),
@@ -106,9 +109,9 @@ extension Schema {
         }
     }
 
-    static func validateText(_ s: String, path: @autoclosure () -> String) throws(ValidationError) {
+    static func validateText(_ s: String, path: String) throws(ValidationError) {
         guard s.utf8.count <= maxTextBytes else {
-            throw ValidationError("\(path()): text of \(s.utf8.count) bytes is over the limit of \(maxTextBytes)")
+            throw ValidationError("\(path): text of \(s.utf8.count) bytes is over the limit of \(maxTextBytes)")
         }
     }
 }
