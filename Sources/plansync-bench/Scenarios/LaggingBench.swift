@@ -43,7 +43,9 @@ enum LaggingBench {
         let port = try MemoryBench.freePort()
         let daemon = try DaemonProcess(data: data, port: port)
         defer { daemon.stop() }
-        try daemon.awaitListening(port: port)
+        // `plansyncd serve` brings its readable tables up to the log before it listens: the whole
+        // prefilled backlog (tens of seconds for 1,000,000 ops).
+        try daemon.awaitListening(port: port, seconds: 10 + Double(backlog) / 5_000)
         let alone = try blocking { try await writerLatencies(port: port, token: tokens.writer, node: "lag-writer-1", commits: commits) }
         let laggard = try SlowSubscriber(port: port, token: tokens.laggard)
         defer { laggard.close() }
