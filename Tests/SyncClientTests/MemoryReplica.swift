@@ -15,6 +15,14 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
     private(set) var appliedBatches = 0
     /// How many ops `applyRemote` was handed in all.
     private(set) var handedOps = 0
+    /// When set, `applyRemote` first waits until the gate is signalled (or 10 s pass, so a
+    /// starved test cannot hang), then leaves it open: a stalled disk, for tests of a watcher
+    /// that falls behind.
+    var applyGate: DispatchSemaphore? {
+        get { locked { gate } }
+        set { locked { gate = newValue } }
+    }
+    private var gate: DispatchSemaphore?
 
     init(node: String, department: String, server: String?, token: String?, schema: Schema) {
         state = ReplicaState(schema: schema)
@@ -86,6 +94,10 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
     func appliedMarks() throws -> VersionVector? { locked { state.applied } }
 
     func applyRemote(_ ops: [Op], cursor: UInt64) throws {
+        if let gate = applyGate {
+            _ = gate.wait(timeout: .now() + 10)
+            gate.signal()
+        }
         try locked {
             // One transaction: apply to a copy, commit only when every op went in.
             var next = state

@@ -37,6 +37,37 @@ struct WatchTests {
         }
     }
 
+    @Test("a watcher that fell behind applies the changes waiting for it together")
+    func slowWatcherCoalescesWaitingChanges() async throws {
+        try await withDaemon { daemon in
+            let watcher = daemon.replica("watcher", department: "sales")
+            let writer = daemon.replica("writer", department: "planning")
+            let row = try writer.create("risks", ["description": .text("0")])
+            _ = try await client(writer).sync()
+            let watching = Task { try await client(watcher).watch() }
+            defer { watching.cancel() }
+            #expect(try await eventually { try watcher.cursor() == daemon.log.head() })
+
+            // A stalled disk: the watcher's next apply waits while 20 commits are made, one per sync.
+            let before = watcher.appliedBatches
+            let gate = DispatchSemaphore(value: 0)
+            watcher.applyGate = gate
+            let commits = 20
+            for n in 1...commits {
+                try writer.set("risks", row, "description", .text("\(n)"))
+                _ = try await client(writer).sync()
+            }
+            try await Task.sleep(for: .milliseconds(300))   // the last changes reach the watcher's socket
+            gate.signal()
+            #expect(try await eventually { try watcher.cursor() == daemon.log.head() })
+            let transactions = watcher.appliedBatches - before
+            #expect(transactions < commits, "\(commits) commits took \(transactions) transactions")
+            #expect(watcher.canonicalForm() == writer.canonicalForm())
+            watching.cancel()
+            try await watching.value
+        }
+    }
+
     @Test("watch reconnects after the daemon restarts and resumes from its cursor")
     func reconnects() async throws {
         let log = MemoryServerLog()

@@ -143,6 +143,10 @@ final class SessionConnection {
         }
     }
 
+    /// Whether a received line is already waiting, so ``next()`` returns without waiting for the
+    /// network (it may still return a tick queued before that line).
+    var hasWaitingLine: Bool { channel.hasWaitingLine }
+
     /// Delivers ``Incoming/tick`` every `interval` (see ``LineChannel/startTicks(every:)``).
     func startTicks(every interval: TimeAmount) { channel.startTicks(every: interval) }
 

@@ -3,7 +3,8 @@ import SyncModel
 import SyncProtocol
 
 /// One connection's worth of `watch`: subscribe from the cursor, apply every `changes` as it
-/// arrives, push local ops as they appear in the outbox, ping when the line is quiet. Returns
+/// arrives (with those already waiting behind it, in one transaction), push local ops as they
+/// appear in the outbox, ping when the line is quiet. Returns
 /// or throws when the connection ends; ``WatchLoop`` reconnects.
 struct WatchSession {
     let replica: any SyncingReplica
@@ -36,9 +37,10 @@ struct WatchSession {
         while true {
             switch try await connection.next() {
             case .tick:
-                try checkDeadlines()
-                try await pushIfNeeded(on: connection)
-                try await keepAlive(on: connection)
+                try await tick(on: connection)
+            case .event(.changes(let page, _)):
+                lastHeard = .now
+                try await applyChanges(page, on: connection)
             case .event(let event):
                 lastHeard = .now
                 try await handle(event, on: connection)
@@ -46,14 +48,50 @@ struct WatchSession {
         }
     }
 
+    /// Applies `page` together with the `changes` lines already waiting behind it, in one
+    /// transaction (at most ``coalescedOps`` ops), then handles the event that ended the run. A
+    /// watcher that fell behind (a busy laptop, many commits at once) so catches up in fewer,
+    /// larger transactions instead of one per commit; one that keeps up applies each page alone.
+    private mutating func applyChanges(_ page: Changes, on connection: SessionConnection) async throws(SyncClientError) {
+        var ops = page.ops
+        var next = page.next
+        var after: SessionConnection.Incoming?
+        while ops.count < WatchSession.coalescedOps, connection.hasWaitingLine {
+            let incoming = try await connection.next()
+            guard case .event(.changes(let more, _)) = incoming else {
+                after = incoming
+                break
+            }
+            ops += more.ops
+            next = more.next
+        }
+        try apply(ops, through: next)
+        switch after {
+        case .event(let event)?:
+            try await handle(event, on: connection)
+        case .tick?:
+            try await tick(on: connection)
+        case nil:
+            break
+        }
+    }
+
+    /// The most ops ``applyChanges(_:on:)`` gathers into one transaction: a few of the daemon's
+    /// largest pages.
+    static let coalescedOps = 20_000
+
+    private mutating func apply(_ ops: [Op], through next: UInt64) throws(SyncClientError) {
+        guard !ops.isEmpty else { return }
+        try replicaCall("applying \(ops.count) live ops") { try replica.applyRemote(ops, cursor: next) }
+        cursor = next
+        options.onEvent?(.applied(ops: ops.count, fromOthers: ops.count(where: { $0.node != node }), cursor: cursor))
+        options.onEvent?(.progress(meter.pulled(ops.count)))
+    }
+
     private mutating func handle(_ event: ClientSession.Event, on connection: SessionConnection) async throws(SyncClientError) {
         switch event {
         case .changes(let page, _):
-            guard !page.ops.isEmpty else { return }
-            try replicaCall("applying \(page.ops.count) live ops") { try replica.applyRemote(page.ops, cursor: page.next) }
-            cursor = page.next
-            options.onEvent?(.applied(ops: page.ops.count, fromOthers: page.ops.count(where: { $0.node != node }), cursor: cursor))
-            options.onEvent?(.progress(meter.pulled(page.ops.count)))
+            try apply(page.ops, through: page.next)
         case .acknowledged(let ack, let through):
             guard let sent = push, through == sent.lastSeq else { throw .protocolViolation("ack \(ack.id) answers no push in flight") }
             try AckRule.check(ack, batchSize: sent.count)
@@ -66,6 +104,13 @@ struct WatchSession {
         case .welcomed, .stateHash, .refused, .violation, .snapshotPage:
             throw .protocolViolation("unexpected message while watching")
         }
+    }
+
+    /// The periodic wake-up: deadlines, the outbox, the keep-alive ping.
+    private mutating func tick(on connection: SessionConnection) async throws(SyncClientError) {
+        try checkDeadlines()
+        try await pushIfNeeded(on: connection)
+        try await keepAlive(on: connection)
     }
 
     /// Sends the next outbox batch when there is one and no push awaits its ack.

@@ -88,6 +88,10 @@ final class LineChannel: Sendable {
     /// Whether this is a TLS connection whose handshake has not completed.
     var tlsHandshakePending: Bool { verdict.map { !$0.handshakeDone } ?? false }
 
+    /// Whether a received line waits in ``events`` to be taken (so taking the next event will not
+    /// wait for the network).
+    var hasWaitingLine: Bool { demand.waitingLines > 0 }
+
     /// The consumer took a ``Event/line(_:)`` from ``events``: reading resumes if it was held for it
     /// (``ReadDemand``). Call once per line taken.
     func lineTaken() {
