@@ -15,7 +15,7 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
     private(set) var appliedBatches = 0
     /// How many ops `applyRemote` was handed in all.
     private(set) var handedOps = 0
-    /// When set, `applyRemote` first waits until the gate is signalled (or 10 s pass, so a
+    /// When set, `applyRemote` first waits until the gate is signalled (or 50 s pass, so a
     /// starved test cannot hang), then leaves it open: a stalled disk, for tests of a watcher
     /// that falls behind.
     var applyGate: DispatchSemaphore? {
@@ -95,7 +95,7 @@ final class MemoryReplica: SyncingReplica, @unchecked Sendable {
 
     func applyRemote(_ ops: [Op], cursor: UInt64) throws {
         if let gate = applyGate {
-            _ = gate.wait(timeout: .now() + 10)
+            _ = gate.wait(timeout: .now() + 50)
             gate.signal()
         }
         try locked {

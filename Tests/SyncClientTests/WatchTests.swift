@@ -44,15 +44,17 @@ struct WatchTests {
             let writer = daemon.replica("writer", department: "planning")
             let row = try writer.create("risks", ["description": .text("0")])
             _ = try await client(writer).sync()
-            let watching = Task { try await client(watcher).watch() }
+            // On a queue of its own: the stalled apply below blocks that thread, not one of the
+            // cooperative pool's, which the writer and every other test need meanwhile.
+            let watching = Task(executorPreference: QueueExecutor(label: "stalled-watcher")) { try await client(watcher).watch() }
             defer { watching.cancel() }
             #expect(try await eventually { try watcher.cursor() == daemon.log.head() })
 
-            // A stalled disk: the watcher's next apply waits while 20 commits are made, one per sync.
+            // A stalled disk: the watcher's next apply waits while 10 commits are made, one per sync.
             let before = watcher.appliedBatches
             let gate = DispatchSemaphore(value: 0)
             watcher.applyGate = gate
-            let commits = 20
+            let commits = 10
             for n in 1...commits {
                 try writer.set("risks", row, "description", .text("\(n)"))
                 _ = try await client(writer).sync()
