@@ -165,8 +165,8 @@ extension Serve {
         case .sqlite(let path):
             let log: ServerLog
             do {
+                // Its readable tables catch up in the background once the daemon started.
                 log = try ServerLog(path: path, schema: schema)
-                try log.materialize()
             } catch {
                 throw UserError("cannot open \(path): \(error)")
             }

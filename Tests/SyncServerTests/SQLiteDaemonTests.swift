@@ -54,6 +54,30 @@ struct SQLiteDaemonTests {
         #expect(try replica.cursor() == 2)
     }
 
+    @Test func readableTablesThatLagTheLogCatchUpAfterStartWithoutACommit() async throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("server.sqlite").path
+        // Ops committed to the log but never materialized, as after a restore or an upgrade.
+        let log = try ServerLog(path: path, schema: PlanningSchema.schema)
+        for n in 0..<50 {
+            _ = try log.commit(Ops.create(node: "sales-laptop", seq: UInt64(2 * n + 1), row: "p\(n)", name: "Launch \(n)"),
+                               pushedBy: "sales-laptop", department: "sales", schema: PlanningSchema.schema,
+                               wallMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000), maxSkewMilliseconds: 300_000)
+        }
+        let unmaterialized = try ReplicaStore(opening: path, schema: PlanningSchema.schema)
+        #expect(try unmaterialized.cursor() == 0)
+        let daemon = SyncDaemon(storage: log, configuration: SyncDaemon.Configuration(schema: PlanningSchema.schema, port: 0),
+                                logger: TestDaemon.quietLogger)
+        _ = try await daemon.start()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try unmaterialized.cursor() < 100, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try unmaterialized.cursor() == 100, "the readable tables caught up with no commit to trigger them")
+        await daemon.shutdown()
+    }
+
     /// The built daemon binary, when present (`swift build --product plansyncd`).
     static var binary: URL? {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -113,7 +113,8 @@ final class LogHub: @unchecked Sendable {
 
     // MARK: Lifecycle
 
-    /// Reads the log head, from which the hub delivers, and, when the storage is shared with other
+    /// Reads the log head, from which the hub delivers, starts bringing the readable tables up to
+    /// it in the background, and, when the storage is shared with other
     /// daemons, starts watching for their commits (then reads once, for commits made before the
     /// watch began). Call before accepting connections. Throws what the storage throws.
     func start() throws {
@@ -123,6 +124,9 @@ final class LogHub: @unchecked Sendable {
             stopped = false   // a start retried after a failed bind
         }
         watermark.noteHead(head)
+        // The readable tables may lag the log (a restore, an upgrade, a crash while they were
+        // being brought up to date): caught up in the background, so the daemon serves at once.
+        materializeQueue.async { [self] in materialize() }
         guard let shared else { return }
         let watch = try shared.watchCommits { [weak self] in self?.othersMayHaveCommitted() }
         commitQueue.sync { self.watch = watch }
