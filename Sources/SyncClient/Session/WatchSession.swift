@@ -38,9 +38,6 @@ struct WatchSession {
             switch try await connection.next() {
             case .tick:
                 try await tick(on: connection)
-            case .event(.changes(let page, _)):
-                lastHeard = .now
-                try await applyChanges(page, on: connection)
             case .event(let event):
                 lastHeard = .now
                 try await handle(event, on: connection)
@@ -49,7 +46,8 @@ struct WatchSession {
     }
 
     /// Applies `page` together with the `changes` lines already waiting behind it, in one
-    /// transaction (at most ``coalescedOps`` ops), then handles the event that ended the run. A
+    /// transaction (at most ``coalescedOps`` ops), then handles the event that ended the run
+    /// (never a `changes`: those join the run). A
     /// watcher that fell behind (a busy laptop, many commits at once) so catches up in fewer,
     /// larger transactions instead of one per commit; one that keeps up applies each page alone.
     private mutating func applyChanges(_ page: Changes, on connection: SessionConnection) async throws(SyncClientError) {
@@ -91,7 +89,7 @@ struct WatchSession {
     private mutating func handle(_ event: ClientSession.Event, on connection: SessionConnection) async throws(SyncClientError) {
         switch event {
         case .changes(let page, _):
-            try apply(page.ops, through: page.next)
+            try await applyChanges(page, on: connection)
         case .acknowledged(let ack, let through):
             guard let sent = push, through == sent.lastSeq else { throw .protocolViolation("ack \(ack.id) answers no push in flight") }
             try AckRule.check(ack, batchSize: sent.count)
