@@ -37,27 +37,29 @@ extension PostgresServerLog {
                     do { try next.fold(ops) } catch { throw PostgresLogError.corrupt("materializing: \(error)") }
                     var touched: [SnapshotKey] = []
                     var seen = Set<SnapshotKey>()
-                    for op in ops where seen.insert(SnapshotKey(collection: op.collection, row: op.row)).inserted {
-                        touched.append(SnapshotKey(collection: op.collection, row: op.row))
+                    for op in ops {
+                        let key = SnapshotKey(collection: op.collection, row: op.row)
+                        if seen.insert(key).inserted { touched.append(key) }
                     }
-                    try connection.run("BEGIN", logger: logger)
+                    let written: Bool
                     do {
-                        let now = try connection.value("SELECT position FROM ps_materialized FOR UPDATE", as: Int64.self, logger: logger)
-                        guard now == Int64(position) else {            // another daemon went on: reload
-                            try connection.run("ROLLBACK", logger: logger)
-                            cache.snapshot = nil
-                            continue
+                        written = try materializer.inTransaction(on: connection) { connection in
+                            let now = try connection.value("SELECT position FROM ps_materialized FOR UPDATE", as: Int64.self, logger: logger)
+                            guard now == Int64(position) else { return false }   // another daemon went on
+                            for key in touched {
+                                guard let row = next.state.row(key.collection, key.row), let collection = schema.collection(key.collection) else { continue }
+                                try write(SnapshotRecord(collection: key.collection, row: key.row, state: row), collection, connection)
+                            }
+                            try connection.run("UPDATE ps_materialized SET position = \(Int64(next.horizon)), vv = \(next.versionVector.jsonText)", logger: logger)
+                            return true
                         }
-                        for key in touched {
-                            guard let row = next.state.row(key.collection, key.row), let collection = schema.collection(key.collection) else { continue }
-                            try write(SnapshotRecord(collection: key.collection, row: key.row, state: row), collection, connection)
-                        }
-                        try connection.run("UPDATE ps_materialized SET position = \(Int64(next.horizon)), vv = \(next.versionVector.jsonText)", logger: logger)
-                        try connection.run("COMMIT", logger: logger)
                     } catch {
-                        if !connection.isClosed { _ = try? connection.run("ROLLBACK", logger: logger) }
                         cache.snapshot = nil
                         throw error
+                    }
+                    guard written else {                                // reload what the other daemon folded
+                        cache.snapshot = nil
+                        continue
                     }
                     cache.snapshot = next
                 }

@@ -39,16 +39,19 @@ final class PostgresSession: @unchecked Sendable {
     /// stands) and is rethrown as it was, so a refusal stays a refusal. Returns only after the
     /// server acknowledged COMMIT.
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try with { connection in
-            try connection.run("BEGIN", logger: logger)
-            let value: T
-            do { value = try body(connection) } catch {
-                if !connection.isClosed { _ = try? connection.run("ROLLBACK", logger: logger) }
-                throw error
-            }
-            try connection.run("COMMIT", logger: logger)
-            return value
+        try with { connection in try inTransaction(on: connection, body) }
+    }
+
+    /// ``transaction(_:)`` on a `connection` already taken with ``with(_:)``.
+    func inTransaction<T>(on connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
+        try connection.run("BEGIN", logger: logger)
+        let value: T
+        do { value = try body(connection) } catch {
+            if !connection.isClosed { _ = try? connection.run("ROLLBACK", logger: logger) }
+            throw error
         }
+        try connection.run("COMMIT", logger: logger)
+        return value
     }
 
     /// postgres-nio requires a connection closed before it is released: one still open is closed
