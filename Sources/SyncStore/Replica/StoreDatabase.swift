@@ -104,7 +104,7 @@ enum StoreDatabase {
 /// How a write transaction reaches the disk.
 enum CommitDurability {
     /// `synchronous = FULL`: the commit waits for the WAL's fsync, so it survives power loss.
-    /// Local writes, acknowledgements the daemon relies on, the daemon's log.
+    /// Local writes, and the daemon's log (a push is on disk before its `ack`).
     case full
     /// `synchronous = NORMAL` for this one transaction: the commit is atomic and survives a
     /// process crash (kill -9), but power loss may take it back, together with everything after
