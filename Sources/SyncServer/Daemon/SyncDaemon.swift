@@ -29,6 +29,8 @@ public final class SyncDaemon: Service, @unchecked Sendable {
     /// The daemon's own threads for storage reads and commits: another daemon, or an app that
     /// embeds one, blocking a shared pool cannot stall this one's hellos and pages.
     private let threadPool: NIOThreadPool
+    /// The daemon's low-priority threads for catch-up reads (``CatchUpPool``).
+    private let catchUpPool: CatchUpPool
     private var tls: ServerTLSContext?
     private var timers: [RepeatedTask] = []
     private let lock = NSLock()
@@ -46,7 +48,8 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         gate = AuthGate(AuthThrottle(limit: configuration.authFailureLimit, window: configuration.authFailureWindow,
                                      holdBack: configuration.authHoldBack))
         threadPool = NIOThreadPool(numberOfThreads: 2)
-        hub = LogHub(storage: storage, configuration: configuration, logger: logger, threadPool: threadPool)
+        catchUpPool = CatchUpPool(numberOfThreads: 2)
+        hub = LogHub(storage: storage, configuration: configuration, logger: logger, threadPool: threadPool, catchUpPool: catchUpPool)
     }
 
     /// Puts new access rules in force (a reload): later hellos, pushes and pages follow them;
@@ -96,6 +99,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         try hub.start()
         let quiesce = ServerQuiescingHelper(group: group)
         threadPool.start()
+        catchUpPool.start()
         let channel: any Channel
         var metricsEndpoint: MetricsEndpoint?
         do {
@@ -120,6 +124,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
             await metricsEndpoint?.close()
             hub.stop()
             try? await threadPool.shutdownGracefully()
+            try? await catchUpPool.shutdownGracefully()
             throw error
         }
         let port = channel.localAddress?.port ?? configuration.port
@@ -160,6 +165,7 @@ public final class SyncDaemon: Service, @unchecked Sendable {
         await hub.drain()
         await lock.withLock { metricsEndpoint }?.close()
         try? await threadPool.shutdownGracefully()
+        try? await catchUpPool.shutdownGracefully()
         logger.info("stopped")
     }
 

@@ -7,8 +7,10 @@ import SyncModel
 import SyncProtocol
 
 /// The daemon's side of the log, shared by all connections. Its concurrency model, in one place:
-/// storage calls block, so none runs on an event loop; reads (pulls, snapshot pages, catch-ups,
-/// a lagging subscriber's pages) run on the daemon's thread pool; commits, subscriber registration,
+/// storage calls block, so none runs on an event loop; catch-up reads (pulls from storage, snapshot
+/// pages, a subscription's backlog, a lagging subscriber's pages) run on the low-priority
+/// ``CatchUpPool``, so a client catching up uses the CPU that writers leave; token checks and state
+/// hashes run on the daemon's thread pool; commits, subscriber registration,
 /// fan-out and every change to a subscriber's cursor run one at a time on a serial queue (the
 /// pushes that wait there meanwhile are committed as one group, ``PushGroup``). That
 /// queue is what makes the stream of each subscriber exact: a subscriber is registered at the
@@ -61,6 +63,7 @@ final class LogHub: @unchecked Sendable {
     private let configuration: SyncDaemon.Configuration
     private let logger: Logger
     private let threadPool: NIOThreadPool
+    private let catchUpPool: CatchUpPool
     private let commitQueue = DispatchQueue(label: "plansyncd.commit")
     private let materializeQueue = DispatchQueue(label: "plansyncd.materialize")
     /// Connection id → subscriber; touched only on `commitQueue`.
@@ -98,12 +101,14 @@ final class LogHub: @unchecked Sendable {
     /// Touched under `rulesLock`.
     private var knownHorizon: UInt64 = 0
 
-    init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool) {
+    init(storage: any ServerLogStorage, configuration: SyncDaemon.Configuration, logger: Logger, threadPool: NIOThreadPool,
+         catchUpPool: CatchUpPool) {
         self.storage = storage
         shared = storage as? any SharedLogStorage
         self.configuration = configuration
         self.logger = logger
         self.threadPool = threadPool
+        self.catchUpPool = catchUpPool
         clock = ServerClock(maxSkewMilliseconds: configuration.maxClockSkewMilliseconds, wall: configuration.wallClock)
         materializeTimer = MaterializeTimer(quietNanoseconds: configuration.materializeQuietPeriod.nanoseconds,
                                             maxDelayNanoseconds: configuration.materializeMaxDelay.nanoseconds)
@@ -206,13 +211,13 @@ final class LogHub: @unchecked Sendable {
     }
 
     /// At most `limit` ops after `since`, cut to the page byte budget: straight from the recent
-    /// ops when they reach back that far, else read and encoded on the thread pool.
+    /// ops when they reach back that far, else read and encoded on the ``CatchUpPool``.
     func pull(since: UInt64, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<EncodedPage> {
         if LogHub.hidden(from: department, by: rules) == nil,
            let page = recentPage(since: since, limit: limit, maxBytes: configuration.maxPageBytes) {
             return eventLoop.makeSucceededFuture(page)
         }
-        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: limit, department: department) }
+        return catchUpPool.run(on: eventLoop) { [self] in try self.page(since: since, limit: limit, department: department) }
     }
 
     /// The page after `since` (at most `limit` ops within the page byte budget), from the recent
@@ -250,11 +255,11 @@ final class LogHub: @unchecked Sendable {
     }
 
     /// A page of the snapshot for `department` (only the collections it may read), read on the
-    /// thread pool; fails with ``SyncModel/SnapshotRequired`` when the snapshot is no longer at
+    /// ``CatchUpPool``; fails with ``SyncModel/SnapshotRequired`` when the snapshot is no longer at
     /// `horizon`.
     func snapshotPage(horizon: UInt64?, after: SnapshotKey?, limit: Int, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<SnapshotPage> {
         let storage = storage, rules = rules, maxBytes = configuration.maxPageBytes
-        return threadPool.runIfActive(eventLoop: eventLoop) {
+        return catchUpPool.run(on: eventLoop) {
             try storage.snapshotPage(horizon: horizon, after: after, limit: limit, maxBytes: maxBytes) { rules.mayRead(department, $0) }
         }
     }
@@ -336,14 +341,14 @@ final class LogHub: @unchecked Sendable {
 
     /// Sends `channel` every op after `since` as `changes` tagged `subscriptionID` (the last one
     /// with `more` false), then registers it for live commits. While far behind it reads and sends
-    /// page by page off the commit queue, waiting for each write, so catching up neither blocks
-    /// commits nor floods a slow reader; the last stretch and the registration run on the queue.
+    /// page by page off the commit queue (on the low-priority ``CatchUpPool``), waiting for each
+    /// write, so catching up neither blocks or slows commits nor floods a slow reader; the last stretch and the registration run on the queue.
     /// Runs on event-loop futures and the thread pool, never on Swift's cooperative pool, so an
     /// embedding process whose tasks block that pool (a test runner) cannot stall subscribers.
     func subscribe(connection: UInt64, subscriptionID: Int64, department: String, since: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
         let eventLoop = channel.eventLoop
         let pageLimit = configuration.maxPullLimit
-        return threadPool.runIfActive(eventLoop: eventLoop) { [self] in try self.page(since: since, limit: pageLimit, department: department) }
+        return catchUpPool.run(on: eventLoop) { [self] in try self.page(since: since, limit: pageLimit, department: department) }
             .flatMap { [self] read in
                 guard read.more else {
                     return register(connection: connection, subscriptionID: subscriptionID, department: department, caughtUpTo: since, channel: channel)
@@ -539,13 +544,13 @@ final class LogHub: @unchecked Sendable {
 
     /// Sends a lagging subscriber its next page from storage; once the page is written to the
     /// socket, the next one follows. Caught up, it goes back to live fan-out. On the commit queue,
-    /// but the page is read and encoded on the thread pool: a laggard's catch-up never holds up
+    /// but the page is read and encoded on the low-priority ``CatchUpPool``: a laggard's catch-up never holds up
     /// a commit (issue 15). While the page is read the subscriber stays `lagging`, so fan-out
     /// leaves it alone and its cursor moves only here.
     private func feed(_ connection: UInt64) {
         guard let subscriber = subscribers[connection], subscriber.lagging else { return }
         let since = subscriber.cursor, department = subscriber.department, mark = commitCount
-        threadPool.runIfActive(eventLoop: subscriber.channel.eventLoop) { [self] in
+        catchUpPool.run(on: subscriber.channel.eventLoop) { [self] in
             try streamPage(since: since, limit: configuration.maxPullLimit, department: department)
         }.whenComplete { [self] read in
             commitQueue.async { [self] in fed(connection, since: since, mark: mark, read) }

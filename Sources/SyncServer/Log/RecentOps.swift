@@ -78,20 +78,35 @@ final class RecentOps: @unchecked Sendable {
     /// The page of ops after `since`, at most `limit` and within `maxBytes` of JSON (at least one
     /// op, ``SyncProtocol/PageBudget``); nil when position `since + 1` is not in the window.
     /// A `since` at the window's end gives an empty page (nothing newer was delivered).
+    /// Only the slices are taken under the lock; their bytes are copied after it, so a reader
+    /// preempted mid-copy (catch-up reads run at low priority) never holds up a commit's append.
     func page(since: UInt64, limit: Int, maxBytes: Int) -> EncodedPage? {
+        guard let (runs, count, next, more) = slices(since: since, limit: limit, maxBytes: maxBytes) else { return nil }
+        var out = ByteBuffer()
+        out.reserveCapacity(runs.reduce(2) { $0 + $1.readableBytes + 1 })
+        out.writeInteger(UInt8(ascii: "["))
+        for run in runs {
+            if out.readableBytes > 1 { out.writeInteger(UInt8(ascii: ",")) }
+            out.writeImmutableBuffer(run)
+        }
+        out.writeInteger(UInt8(ascii: "]"))
+        return EncodedPage(json: out, count: count, next: next, more: more)
+    }
+
+    /// The runs of encoded ops that make the page after `since` (slices sharing the chunks'
+    /// storage), its op count, last position and whether more follow; nil as for ``page(since:limit:maxBytes:)``.
+    private func slices(since: UInt64, limit: Int, maxBytes: Int) -> (runs: [ByteBuffer], count: Int, next: UInt64, more: Bool)? {
         lock.withLock {
             guard let lastChunk = chunks.last, let firstChunk = chunks.first,
                   since + 1 >= firstChunk.first, since <= lastChunk.last else { return nil }
-            if since == lastChunk.last { return EncodedPage(json: ByteBuffer(string: "[]"), count: 0, next: since, more: false) }
+            if since == lastChunk.last { return ([], 0, since, false) }
             // The chunk holding since + 1: the last one starting at or before it.
             var low = 0, high = chunks.count - 1
             while low < high {
                 let mid = (low + high + 1) / 2
                 if chunks[mid].first <= since + 1 { low = mid } else { high = mid - 1 }
             }
-            var out = ByteBuffer()
-            out.reserveCapacity(min(maxBytes, 1 << 20) + 2)
-            out.writeInteger(UInt8(ascii: "["))
+            var runs: [ByteBuffer] = []
             var budget = PageBudget(limit: limit, maxBytes: maxBytes)
             var next = since
             var c = low
@@ -102,10 +117,9 @@ final class RecentOps: @unchecked Sendable {
                 let from = index
                 while index < chunk.ends.count, budget.take(size: chunk.ends[index] - chunk.start(of: index)) { index += 1 }
                 if index > from {
-                    if out.readableBytes > 1 { out.writeInteger(UInt8(ascii: ",")) }
                     let start = chunk.start(of: from)
                     if let run = chunk.json.getSlice(at: chunk.json.readerIndex + start, length: chunk.ends[index - 1] - start) {
-                        out.writeImmutableBuffer(run)
+                        runs.append(run)
                     }
                     next = chunk.first + UInt64(index) - 1
                 }
@@ -113,8 +127,7 @@ final class RecentOps: @unchecked Sendable {
                 c += 1
                 index = 0
             }
-            out.writeInteger(UInt8(ascii: "]"))
-            return EncodedPage(json: out, count: budget.count, next: next, more: next < lastChunk.last)
+            return (runs, budget.count, next, next < lastChunk.last)
         }
     }
 }
