@@ -55,6 +55,22 @@ import Testing
         #expect(local.last == ["春季推广", "秋季"], "a local write is seen: \(local)")
     }
 
+    /// Changes are named to GRDB only once something observes the store (``ObservationFlag``),
+    /// and from then on, for every later store transaction.
+    @Test func changesAreNamedOnlyOnceAnObservationStarted() async throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let app = try ReplicaStore.salesLaptop(in: dir)
+        _ = try app.create("projects", fields: ["name": .text("a")])
+        _ = app.reader
+        #expect(!app.observation.isObserved, "handing out the reader is not observing it")
+        let seen = try await Self.observe(app, sql: "SELECT name FROM projects ORDER BY name", after: {
+            _ = try app.create("projects", fields: ["name": .text("b")])
+        }, until: { $0.count == 2 })
+        #expect(app.observation.isObserved)
+        #expect(seen.first == ["a"] && seen.last == ["a", "b"], "\(seen)")
+    }
+
     @Test func theReaderRefusesWrites() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

@@ -25,8 +25,12 @@ struct OpApplier {
     /// The node of the latest op, already checked to be a valid node id.
     private var checkedNode: String?
 
-    init(db: Database, layout: TableLayout, ownNode: String, ownDepartment: String, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
+    /// `notifiesObservers`: whether the transaction names its changes to GRDB's observers
+    /// (``TouchedRows/notifiesObservers``).
+    init(db: Database, layout: TableLayout, ownNode: String, ownDepartment: String, origin: LoggedOp.Origin, wallMilliseconds: UInt64,
+         notifiesObservers: Bool = true) throws {
         self.db = db
+        rows.notifiesObservers = notifiesObservers
         self.layout = layout
         self.ownNode = ownNode
         self.ownDepartment = ownDepartment

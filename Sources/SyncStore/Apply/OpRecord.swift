@@ -26,7 +26,9 @@ struct OpRecord {
     /// Writes the entry (if any op was recorded) and drops entries older than the newest ``kept`` ops.
     mutating func flush(_ db: Database, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         guard count > 0 else { return }
-        let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")) ?? 1
+        let last = try RawStatement(db, "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")
+        let next = try last.step() ? last.int64(0) : 1
+        last.reset()
         let insert = try RawStatement(db, "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
         try insert.bind(1, origin.rawValue)
         try insert.bind(2, next)
@@ -35,8 +37,10 @@ struct OpRecord {
         // The encoder wrote valid UTF-8: bound as it is, without a String in between.
         try lines.bytes.withUnsafeBufferPointer { try insert.bind(5, utf8: $0) }
         try insert.run()
-        try db.cachedStatement(sql: "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
-            .execute(arguments: [next + count, OpRecord.kept])
+        let trim = try RawStatement(db, "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
+        try trim.bind(1, next + count)
+        try trim.bind(2, OpRecord.kept)
+        try trim.run()
         lines.bytes.removeAll(keepingCapacity: true)
         count = 0
     }

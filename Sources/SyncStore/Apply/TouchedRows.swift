@@ -37,6 +37,9 @@ struct TouchedRows {
     }
 
     private(set) var rows: [Row] = []
+    /// Whether ``flush(_:)`` names the changed tables to GRDB's observers (false while nothing
+    /// observes the store: ``ObservationFlag``).
+    var notifiesObservers = true
     private var positions: [RowKey: Int] = [:]
     private var latest = -1
     /// `SELECT 1 FROM <table> WHERE id = ?` per collection.
@@ -183,8 +186,9 @@ struct TouchedRows {
     /// The writes above go through SQLite's C API, which GRDB's change tracking does not see: the
     /// readable tables they changed, and the siblings behind open conflicts, are named to GRDB, so
     /// a `ValueObservation` of an app embedding the store (docs/library.md) sees them at commit.
+    /// Skipped while nothing observes the store (``ObservationFlag``).
     private func notifyObservers(_ db: Database) throws {
-        guard !rows.isEmpty else { return }
+        guard notifiesObservers, !rows.isEmpty else { return }
         var named = Set<String>()
         for row in rows where named.insert(row.table.name).inserted {
             try db.notifyChanges(in: Table(row.table.name))

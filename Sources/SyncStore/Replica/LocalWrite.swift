@@ -16,14 +16,16 @@ struct LocalWrite {
     /// The rules of the last `welcome`: a write they forbid never enters the outbox.
     private let rules: AccessRules
 
-    init(db: Database, layout: TableLayout, wallMilliseconds: UInt64) throws {
+    /// `notifiesObservers`: as for ``OpApplier``.
+    init(db: Database, layout: TableLayout, wallMilliseconds: UInt64, notifiesObservers: Bool = true) throws {
         self.db = db
         identity = try IdentityRecord.read(db)
         clock = HybridLogicalClock(last: identity.hlc)
         wall = wallMilliseconds
         schema = layout.schema
         rules = try AccessRulesRecord.read(db)
-        applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall)
+        applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department, origin: .local, wallMilliseconds: wall,
+                                 notifiesObservers: notifiesObservers)
     }
 
     /// The next dot and a fresh HLC reading.

@@ -98,7 +98,7 @@ extension ReplicaStore {
             var identity = try IdentityRecord.read(db)
             let wall = wallClock.milliseconds()
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
-                                        origin: .remote, wallMilliseconds: wall)
+                                        origin: .remote, wallMilliseconds: wall, notifiesObservers: observation.isObserved)
             // Only the newest ops of a batch bigger than the op record are recorded.
             let firstRecorded = ops.count - Int(OpRecord.kept)
             for (i, op) in ops.enumerated() {

@@ -15,7 +15,7 @@ extension ReplicaStore {
         try validateRowID(rowID)
         let writes = try registerWrites(table, fields)
         return try write { db in
-            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds())
+            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds(), notifiesObservers: observation.isObserved)
             if try StateLoader(db: db).row(collection, rowID) != nil { throw StoreError.rowExists(collection: collection, id: rowID) }
             var row = RowState()
             let create = OpBuilder.set(collection: collection, row: rowID, field: Op.deletedField, value: .bool(false), current: row, stamp: try local.stamp())
@@ -32,7 +32,7 @@ extension ReplicaStore {
         let table = try layout.collection(collection)
         let writes = try registerWrites(table, fields)
         try write { db in
-            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds())
+            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds(), notifiesObservers: observation.isObserved)
             var row = try liveRow(db, collection, id)
             try setFields(writes, table, id, &row, &local)
             try local.finish()
@@ -86,7 +86,7 @@ extension ReplicaStore {
                            _ make: (RowState, OpBuilder.Stamp) throws -> Op) throws {
         try probe(probeOp)
         try write { db in
-            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds())
+            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds(), notifiesObservers: observation.isObserved)
             var row = try liveRow(db, collection, id)
             try local.commit(try make(row, try local.stamp()), family: family, row: &row)
             try local.finish()
@@ -113,7 +113,7 @@ extension ReplicaStore {
     public func resolve(conflict id: String, with resolution: Resolution) throws {
         try write { db in
             let conflict = try ConflictFinder(db: db, layout: layout).find(id)
-            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds())
+            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds(), notifiesObservers: observation.isObserved)
             guard var row = try StateLoader(db: db).row(conflict.collection, conflict.row) else {
                 throw StoreError.noSuchConflict(id)
             }
@@ -204,7 +204,7 @@ extension ReplicaStore {
         _ = try layout.collection(collection)
         try validateRowID(id)
         try write { db in
-            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds())
+            var local = try LocalWrite(db: db, layout: layout, wallMilliseconds: wallClock.milliseconds(), notifiesObservers: observation.isObserved)
             guard var row = try StateLoader(db: db).row(collection, id) else { throw StoreError.rowNotFound(collection: collection, id: id) }
             let openOnDeleted = Conflict.of(row: row, id: id, collection: collection).contains { $0.field == Op.deletedField }
             if row.isDeleted == deleted, !openOnDeleted {

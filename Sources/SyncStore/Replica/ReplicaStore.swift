@@ -28,6 +28,9 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     let writeRefusal: StoreError?
     /// The wall clock local writes and the HLC read.
     let wallClock: WallClock
+    /// Set once an app observes ``reader``: only then do applied batches and local writes name
+    /// their changes to GRDB (``ObservationFlag``).
+    let observation = ObservationFlag()
 
     init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil, wallClock: WallClock = .system) {
         self.pool = pool
@@ -114,5 +117,5 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     /// }
     /// let cancellable = names.start(in: store.reader, onError: { _ in }, onChange: { print($0) })
     /// ```
-    public var reader: any DatabaseReader { pool }
+    public var reader: any DatabaseReader { ObservedReader(pool: pool, flag: observation) }
 }
