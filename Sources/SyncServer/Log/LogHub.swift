@@ -342,8 +342,9 @@ final class LogHub: @unchecked Sendable {
     /// Sends `channel` every op after `since` as `changes` tagged `subscriptionID` (the last one
     /// with `more` false), then registers it for live commits. While far behind it reads and sends
     /// page by page off the commit queue (on the low-priority ``CatchUpPool``), waiting for each
-    /// write, so catching up neither blocks or slows commits nor floods a slow reader; the last stretch and the registration run on the queue.
-    /// Runs on event-loop futures and the thread pool, never on Swift's cooperative pool, so an
+    /// write, so catching up neither holds up commits nor floods a slow reader; the last stretch
+    /// and the registration run on the queue.
+    /// Runs on event-loop futures and the catch-up pool, never on Swift's cooperative pool, so an
     /// embedding process whose tasks block that pool (a test runner) cannot stall subscribers.
     func subscribe(connection: UInt64, subscriptionID: Int64, department: String, since: UInt64, channel: any Channel) -> EventLoopFuture<Void> {
         let eventLoop = channel.eventLoop
@@ -544,8 +545,8 @@ final class LogHub: @unchecked Sendable {
 
     /// Sends a lagging subscriber its next page from storage; once the page is written to the
     /// socket, the next one follows. Caught up, it goes back to live fan-out. On the commit queue,
-    /// but the page is read and encoded on the low-priority ``CatchUpPool``: a laggard's catch-up never holds up
-    /// a commit (issue 15). While the page is read the subscriber stays `lagging`, so fan-out
+    /// but the page is read and encoded on the low-priority ``CatchUpPool``: a laggard's catch-up
+    /// never holds up a commit (issue 15). While the page is read the subscriber stays `lagging`, so fan-out
     /// leaves it alone and its cursor moves only here.
     private func feed(_ connection: UInt64) {
         guard let subscriber = subscribers[connection], subscriber.lagging else { return }
