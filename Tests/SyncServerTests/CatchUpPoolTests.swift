@@ -7,22 +7,22 @@ import Testing
 /// its own.
 @Suite("Catch-up pool")
 struct CatchUpPoolTests {
-    @Test func bodiesRunAtTheLowestPriorityAndTheCallerKeepsItsOwn() async throws {
+    @Test func bodiesRunUnderTheIdlePolicyAndTheCallerKeepsItsOwn() async throws {
         let pool = CatchUpPool(numberOfThreads: 2)
         pool.start()
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        let before = CatchUpPool.currentNiceness()
+        let before = CatchUpPool.currentPolicy()
         // Several bodies, so that both threads of the pool are seen.
         let seen = try await EventLoopFuture.whenAllSucceed((0..<8).map { _ in
-            pool.run(on: eventLoop) { CatchUpPool.currentNiceness() }
+            pool.run(on: eventLoop) { CatchUpPool.currentPolicy() }
         }, on: eventLoop).get()
         #if os(Linux)
-        #expect(seen.allSatisfy { $0 == CatchUpPool.niceness })
+        #expect(seen.allSatisfy { $0 == CatchUpPool.idlePolicy })
         #else
         #expect(seen.allSatisfy { $0 == 0 })
         #endif
-        #expect(CatchUpPool.currentNiceness() == before)
-        let onLoop = try await eventLoop.submit { CatchUpPool.currentNiceness() }.get()
+        #expect(CatchUpPool.currentPolicy() == before)
+        let onLoop = try await eventLoop.submit { CatchUpPool.currentPolicy() }.get()
         #expect(onLoop == before)
         try await pool.shutdownGracefully()
     }

@@ -8,13 +8,16 @@ import Glibc
 /// client behind the head is sent (a pull served from storage, a subscription's backlog, a lagging
 /// subscriber's next page), read from storage and encoded.
 ///
-/// On Linux they run at the lowest CPU priority, nice 19 (`setpriority(2)`, which Linux applies
-/// per thread). When the cores are busy, the commit path (the event loops and the commit queue)
-/// preempts them: a client catching up takes the CPU that writers leave, and does not lengthen
-/// a writer's commit (issue 15: no peer slows another). With every core busy with normal-priority
-/// work they get a small share (CFS weight 15 against 1024), not none, so catching up slows
-/// but does not stop. They hold no lock that a commit waits for: storage reads are WAL snapshots,
-/// and ``RecentOps`` is sliced under its lock and copied after it.
+/// On Linux they run under the `SCHED_IDLE` scheduling policy (`sched_setscheduler(2)`, which
+/// Linux applies per thread). A normal thread that wakes preempts an idle-policy thread at once:
+/// the commit path (the event loops and the commit queue) never waits behind a catch-up read, and a
+/// client catching up takes the CPU that writers leave (issue 15: no peer slows another). Nice 19
+/// was not enough: under EEVDF (Linux 6.6 and later) a waking thread lets the running one finish
+/// its slice first, and those waits added about 2 ms to a writer's p99 beside a laggard
+/// (docs/performance.md, "What was tried"). With every core busy they still get a small share
+/// (weight 3 against 1024), not none, so catching up slows but does not stop. They hold no lock
+/// that a commit waits for: storage reads are WAL snapshots, and ``RecentOps`` is sliced under
+/// its lock and copied after it.
 ///
 /// ```swift
 /// let pool = CatchUpPool(numberOfThreads: 2)
@@ -23,8 +26,8 @@ import Glibc
 /// try await pool.shutdownGracefully()
 /// ```
 final class CatchUpPool: Sendable {
-    /// The nice value of the pool's threads (Linux); 19 is the lowest priority.
-    static let niceness: Int32 = 19
+    /// Linux's `SCHED_IDLE` policy number (`<sched.h>`; the C macro needs `_GNU_SOURCE`).
+    static let idlePolicy: Int32 = 5
 
     private let pool: NIOThreadPool
 
@@ -49,21 +52,22 @@ final class CatchUpPool: Sendable {
         }
     }
 
-    /// The calling thread's nice value (Linux; 0 elsewhere).
-    static func currentNiceness() -> Int32 {
+    /// The calling thread's scheduling policy (`sched_getscheduler(2)`: 0 is `SCHED_OTHER`,
+    /// ``idlePolicy`` is `SCHED_IDLE`); 0 elsewhere than Linux.
+    static func currentPolicy() -> Int32 {
         #if os(Linux)
-        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        return sched_getscheduler(0)
         #else
         return 0
         #endif
     }
 
-    /// Lowers the calling thread to ``niceness`` (one system call, made per read: a page costs
-    /// milliseconds). Elsewhere than Linux `setpriority` would lower the whole process, so it does
-    /// nothing there.
+    /// Moves the calling thread to ``idlePolicy`` (one system call, made per read: a page costs
+    /// milliseconds). Elsewhere than Linux there is no per-thread idle policy, so it does nothing.
     private static func lowerThisThread() {
         #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        var parameters = sched_param(sched_priority: 0)
+        _ = sched_setscheduler(0, idlePolicy, &parameters)
         #endif
     }
 }
