@@ -41,6 +41,9 @@ let package = Package(
             "SyncModel",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            // zlib's raw deflate for long op record entries (OpRecordText).
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // Read-only views of the planning data (goal tree, health, agenda, review) over a replica.
         .target(name: "PlanningViews", dependencies: ["SyncModel", "SyncStore", "Planning"]),

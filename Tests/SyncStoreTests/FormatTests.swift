@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Planning
 @testable import SyncStore
 import SyncModel
@@ -154,6 +155,57 @@ import Testing
         let newest = try store.recentOps(limit: 3)
         #expect(newest.map(\.origin) == [.local, .remote, .remote] && newest.map(\.position) == [6_001, 6_000, 5_999])
         #expect(newest[0].department == "d")
+    }
+
+    /// A remote batch's entry is long, so it is stored deflated; a local edit's stays text. Every
+    /// reader of the record (`log`, the lookup of one op, dropping a collection) sees the same ops
+    /// either way.
+    @Test func aLongEntryIsStoredDeflatedAndReadsBackTheSame() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        var ops: [Op] = []
+        for seq in UInt64(1)...300 {
+            var op = seq % 2 == 0
+                ? OpBuilder.inc(collection: "projects", row: "p\(seq)", field: "spent", delta: Int64(seq), stamp: stamp("a", seq))
+                : OpBuilder.set(collection: "departments", row: "d\(seq)", field: "name", value: .text("Abteilung \(seq) — Ré"), current: nil, stamp: stamp("a", seq))
+            op.department = "finance"
+            op.log = seq
+            ops.append(op)
+        }
+        try store.applyRemote(ops, cursor: 300)
+        try store.create("projects", id: "local", fields: ["name": .text("short")])
+        let stored = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT ops, ops_deflate FROM ps_op_record ORDER BY entry").map {
+                (text: try $0.decode(String.self, atIndex: 0), blob: try $0.decode(Data?.self, atIndex: 1))
+            }
+        }
+        #expect(stored.count == 2)
+        #expect(stored[0].text.isEmpty && (stored[0].blob?.count ?? .max) < OpRecordText.deflateFrom)
+        #expect(stored[1].blob == nil && stored[1].text.contains("\"row\":\"local\""))
+        let recent = try store.recentOps(limit: 1_000)
+        // The create is two local ops (`_deleted`, `name`), newest first.
+        #expect(recent.count == 302)
+        #expect(recent.dropFirst(2).map(\.op) == ops.reversed())
+        let found = try store.read { db in try OpRecord.find(db, Dot(node: "a", seq: 151)) }
+        #expect(found == ops[150])
+        // Dropping a collection rewrites the deflated entry with the other collection's ops only.
+        try store.write { db in try OpRecord.drop(db, collection: "departments") }
+        let left = try store.recentOps(limit: 1_000)
+        #expect(left.dropFirst(2).map(\.op) == ops.filter { $0.collection == "projects" }.reversed())
+    }
+
+    @Test func aDamagedDeflatedEntryIsReportedAsCorrupt() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.applyRemote((UInt64(1)...200).map { seq in
+            OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
+        }, cursor: 200)
+        try store.write { db in try db.execute(sql: "UPDATE ps_op_record SET ops_deflate = x'00ff10'") }
+        #expect(throws: StoreError.self) { try store.recentOps(limit: 10) }
+        // The state is untouched: only the record's entry is unreadable.
+        #expect(try store.rows("projects").count == 1)
     }
 
     @Test func editOnDeletedNamesTheEditFromTheRecord() throws {

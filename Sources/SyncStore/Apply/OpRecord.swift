@@ -4,8 +4,8 @@ import SyncModel
 /// The record of recently applied ops behind `plansync log`: one `ps_op_record` entry per
 /// transaction (a local write or a remote batch) holding its ops as wire JSON lines
 /// (``SyncModel/OpJSON``, written straight into bytes), so that recording costs one insert per
-/// batch rather than one per op. Ops are numbered consecutively across entries
-/// (`first_position` …); only the newest ``kept`` are kept.
+/// batch rather than one per op; a long entry is stored deflated (``OpRecordText``). Ops are
+/// numbered consecutively across entries (`first_position` …); only the newest ``kept`` are kept.
 struct OpRecord {
     /// How many recent ops the record keeps.
     static let kept: Int64 = 5_000
@@ -29,13 +29,13 @@ struct OpRecord {
         let last = try RawStatement(db, "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")
         let next = try last.step() ? last.int64(0) : 1
         last.reset()
-        let insert = try RawStatement(db, "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops) VALUES (?, ?, ?, ?, ?)")
+        let insert = try RawStatement(db, "INSERT INTO ps_op_record (origin, first_position, count, applied_at, ops, ops_deflate) VALUES (?, ?, ?, ?, ?, ?)")
         try insert.bind(1, origin.rawValue)
         try insert.bind(2, next)
         try insert.bind(3, count)
         try insert.bind(4, Int64(clamping: wallMilliseconds))
         // The encoder wrote valid UTF-8: bound as it is, without a String in between.
-        try lines.bytes.withUnsafeBufferPointer { try insert.bind(5, utf8: $0) }
+        try OpRecordText.Stored(lines.bytes).bind(insert, at: 5)
         try insert.run()
         let trim = try RawStatement(db, "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
         try trim.bind(1, next + count)
@@ -49,12 +49,12 @@ struct OpRecord {
     static func recent(_ db: Database, limit: Int) throws -> [LoggedOp] {
         var out: [LoggedOp] = []
         guard limit > 0 else { return out }
-        let entries = try Row.fetchCursor(db.cachedStatement(sql: "SELECT origin, first_position, ops FROM ps_op_record ORDER BY entry DESC"))
+        let entries = try Row.fetchCursor(db.cachedStatement(sql: "SELECT origin, first_position, ops, ops_deflate FROM ps_op_record ORDER BY entry DESC"))
         while out.count < limit, let row = try entries.next() {
             let originText = try row.decode(String.self, atIndex: 0)
             guard let origin = LoggedOp.Origin(rawValue: originText) else { throw StoreError.corrupt("op record origin \(originText)") }
             let first = try row.decode(Int64.self, atIndex: 1)
-            let ops = try row.decode(String.self, atIndex: 2).split(separator: "\n", omittingEmptySubsequences: false)
+            let ops = try OpRecordText.lines(row, at: 2).split(separator: "\n", omittingEmptySubsequences: false)
             for (i, line) in ops.enumerated().reversed() where out.count < limit {
                 let op = try decode(line)
                 out.append(LoggedOp(op: op, origin: origin, department: op.department, log: op.log, position: first + Int64(i)))
@@ -67,10 +67,8 @@ struct OpRecord {
     /// keep it as it is. For own ops whose HLC or dot changed before anyone saw them (restamp,
     /// rekey), so that the record never holds a text that differs from what was pushed.
     static func rewrite(_ db: Database, node: String, _ transform: (Op) throws -> Op?) throws {
-        let pattern = "%\"node\":\"\(node)\",%"
-        let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops FROM ps_op_record WHERE ops LIKE ?"), arguments: [pattern])
-        for entry in entries {
-            let lines = try entry.decode(String.self, atIndex: 1).split(separator: "\n", omittingEmptySubsequences: false)
+        for entry in try candidates(db, containing: "\"node\":\"\(node)\",") {
+            let lines = try OpRecordText.lines(entry, at: 1).split(separator: "\n", omittingEmptySubsequences: false)
             var out = JSONOutput()
             var changed = false
             for (i, line) in lines.enumerated() {
@@ -85,10 +83,7 @@ struct OpRecord {
                 }
             }
             guard changed else { continue }
-            let update = try RawStatement(db, "UPDATE ps_op_record SET ops = ? WHERE entry = ?")
-            try out.bytes.withUnsafeBufferPointer { try update.bind(1, utf8: $0) }
-            try update.bind(2, try entry.decode(Int64.self, atIndex: 0))
-            try update.run()
+            try OpRecordText.update(db, entry: try entry.decode(Int64.self, atIndex: 0), lines: out.bytes)
         }
     }
 
@@ -96,17 +91,15 @@ struct OpRecord {
     /// left with none goes. Positions of the other ops are not renumbered.
     static func drop(_ db: Database, collection: String) throws {
         // A coarse filter; each line is checked exactly below.
-        let entries = try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops FROM ps_op_record WHERE ops LIKE ?"),
-                                       arguments: ["%\"collection\":\"\(collection)\"%"])
-        for entry in entries {
+        for entry in try candidates(db, containing: "\"collection\":\"\(collection)\"") {
             let id = try entry.decode(Int64.self, atIndex: 0)
-            let lines = try entry.decode(String.self, atIndex: 1).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try OpRecordText.lines(entry, at: 1).split(separator: "\n", omittingEmptySubsequences: false)
             let kept = try lines.filter { Array(try decode($0).collection.utf8) != Array(collection.utf8) }
             guard kept.count < lines.count else { continue }
             if kept.isEmpty {
                 try db.execute(sql: "DELETE FROM ps_op_record WHERE entry = ?", arguments: [id])
             } else {
-                try db.execute(sql: "UPDATE ps_op_record SET ops = ? WHERE entry = ?", arguments: [kept.joined(separator: "\n"), id])
+                try OpRecordText.update(db, entry: id, lines: Array(kept.joined(separator: "\n").utf8))
             }
         }
     }
@@ -119,10 +112,8 @@ struct OpRecord {
     /// The recorded op with this dot, nil when it is not (or no longer) in the record.
     static func find(_ db: Database, _ dot: Dot) throws -> Op? {
         // A coarse filter (`_` in a node id matches any character); lines are checked exactly below.
-        let pattern = "%\"node\":\"\(dot.node)\",%\"seq\":\(dot.seq)%"
-        let entries = try String.fetchCursor(db.cachedStatement(sql: "SELECT ops FROM ps_op_record WHERE ops LIKE ? ORDER BY entry DESC"), arguments: [pattern])
-        while let text = try entries.next() {
-            if let op = try find(dot, in: text) { return op }
+        for entry in try candidates(db, containing: "\"node\":\"\(dot.node)\",%\"seq\":\(dot.seq)") {
+            if let op = try find(dot, in: try OpRecordText.lines(entry, at: 1)) { return op }
         }
         return nil
     }
@@ -136,6 +127,14 @@ struct OpRecord {
             if op.dot == dot { return op }
         }
         return nil
+    }
+
+    /// Rows `entry, ops, ops_deflate`, newest first, of the entries whose text may contain
+    /// `pattern` (a `LIKE` pattern without its outer `%`): the text ones that match, and every
+    /// deflated one, which only its reader can search. A coarse filter: callers check each line.
+    static func candidates(_ db: Database, containing pattern: String) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops, ops_deflate FROM ps_op_record WHERE ops LIKE ? OR ops_deflate IS NOT NULL ORDER BY entry DESC"),
+                         arguments: ["%" + pattern + "%"])
     }
 
     private static func decode(_ line: Substring) throws -> Op {

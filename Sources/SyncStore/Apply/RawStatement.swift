@@ -65,6 +65,12 @@ final class RawStatement {
         try check(sqlite3_bind_text(handle, index, text, Int32(bytes.count), nil))
     }
 
+    /// Binds bytes as a BLOB (copied into the arena).
+    func bind(_ index: Int32, blob bytes: UnsafeRawBufferPointer) throws {
+        let copy = arena.copy(bytes)
+        try check(sqlite3_bind_blob(handle, index, copy, Int32(bytes.count), nil))
+    }
+
     // MARK: Stepping
 
     /// Runs a statement that returns no row to completion, and resets it.

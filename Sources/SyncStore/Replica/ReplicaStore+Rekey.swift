@@ -117,9 +117,8 @@ extension ReplicaStore {
         let firstSeq = Int64(clamping: first)
         let raised = try Row.fetchAll(db, sql: "SELECT collection, row_id FROM ps_row_vv WHERE node = ? AND seq >= ?", arguments: [old, firstSeq])
         var acked: [RowKey: UInt64] = [:]
-        let recorded = try Row.fetchAll(db, sql: "SELECT ops FROM ps_op_record WHERE ops LIKE ?", arguments: ["%\"node\":\"\(old)\",%"])
-        for entry in recorded {
-            for line in try entry.decode(String.self, atIndex: 0).split(separator: "\n") {
+        for entry in try OpRecord.candidates(db, containing: "\"node\":\"\(old)\",") {
+            for line in try OpRecordText.lines(entry, at: 1).split(separator: "\n") {
                 guard let op = try? OpJSON.decode(String(line)), Array(op.node.utf8) == Array(old.utf8), op.seq < first,
                       op.field != Op.deletedField else { continue }
                 let key = RowKey(collection: op.collection, row: op.row)

@@ -62,6 +62,11 @@ enum Migrations {
                 ALTER TABLE ps_snapshot_rows RENAME TO ps_snapshot;
                 """)
         }
+        // A long op record entry (a remote batch) is stored deflated (OpRecordText): written as
+        // text, a batch of 1,000 ops was about fifty overflow pages per transaction.
+        migrator.registerMigration("v7-op-record-deflate") { db in
+            try db.execute(sql: "ALTER TABLE ps_op_record ADD COLUMN ops_deflate BLOB")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
