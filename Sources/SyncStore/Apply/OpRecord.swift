@@ -129,11 +129,12 @@ struct OpRecord {
         return nil
     }
 
-    /// Rows `entry, ops, ops_deflate`, newest first, of the entries whose text may contain
-    /// `pattern` (a `LIKE` pattern without its outer `%`): the text ones that match, and every
-    /// deflated one, which only its reader can search. A coarse filter: callers check each line.
+    /// Rows `entry, ops, ops_deflate` of the entries whose text may contain `pattern` (a `LIKE`
+    /// pattern without its outer `%`): the text ones that match, newest first, then every deflated
+    /// one, newest first, which only its reader can search (so a lookup of an own op, usually in a
+    /// short local entry, inflates nothing). A coarse filter: callers check each line.
     static func candidates(_ db: Database, containing pattern: String) throws -> [Row] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops, ops_deflate FROM ps_op_record WHERE ops LIKE ? OR ops_deflate IS NOT NULL ORDER BY entry DESC"),
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT entry, ops, ops_deflate FROM ps_op_record WHERE ops LIKE ? OR ops_deflate IS NOT NULL ORDER BY ops_deflate IS NOT NULL, entry DESC"),
                          arguments: ["%" + pattern + "%"])
     }
 
