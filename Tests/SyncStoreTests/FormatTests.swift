@@ -202,8 +202,17 @@ import Testing
         try store.applyRemote((UInt64(1)...200).map { seq in
             OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
         }, cursor: 200)
+        let whole = try store.read { db in try #require(try Data.fetchOne(db, sql: "SELECT ops_deflate FROM ps_op_record")) }
+        #expect(try store.recentOps(limit: 1_000).count == 200)
         try store.write { db in try db.execute(sql: "UPDATE ps_op_record SET ops_deflate = x'00ff10'") }
         #expect(throws: StoreError.self) { try store.recentOps(limit: 10) }
+        // zlib inflates a stream cut short to a shorter text without an error: whatever the cut,
+        // `log` either refuses or lists every op, never fewer.
+        for cut in 1..<whole.count {
+            try store.write { db in try db.execute(sql: "UPDATE ps_op_record SET ops_deflate = ?", arguments: [whole.prefix(cut)]) }
+            let listed = try? store.recentOps(limit: 1_000).count
+            #expect(listed == nil || listed == 200, "cut at \(cut) of \(whole.count) bytes")
+        }
         // The state is untouched: only the record's entry is unreadable.
         #expect(try store.rows("projects").count == 1)
     }

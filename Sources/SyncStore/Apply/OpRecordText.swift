@@ -6,6 +6,9 @@ import NIOCore
 /// How one `ps_op_record` entry's ops (wire JSON lines) are stored: as TEXT in `ops` while short,
 /// so that the record of local edits and live changes stays readable with `sqlite3`; raw deflate
 /// (RFC 1951, zlib level 1) in `ops_deflate`, with `ops` empty, from ``deflateFrom`` bytes on.
+/// The deflated text ends with one NUL byte (``end``), which JSON text never holds: zlib inflates
+/// a stream cut short to a shorter text without an error, and a text cut at a line's end would
+/// otherwise read as an entry with fewer ops.
 ///
 /// A remote batch of 1,000 ops is about 200 KB of JSON, which the record wrote into some fifty
 /// overflow pages per transaction: a third of `apply`'s time (docs/performance.md). Deflated it
@@ -21,6 +24,8 @@ enum OpRecordText {
     /// The most bytes an entry inflates to: far above any record written (at most 5,000 ops, each
     /// under a 16 MiB line), so only a damaged file reaches it.
     static let inflateLimit = 1 << 30
+    /// The byte that ends every deflated text.
+    static let end: UInt8 = 0
 
     /// An entry's text as it goes into the row.
     enum Stored {
@@ -35,6 +40,7 @@ enum OpRecordText {
                 return
             }
             var plain = ByteBuffer(bytes: lines)
+            plain.writeInteger(OpRecordText.end)
             do {
                 self = .deflated(try plain.compress(with: .deflate(configuration: .init(windowSize: 15, compressionLevel: 1))))
             } catch {
@@ -62,14 +68,17 @@ enum OpRecordText {
         var packed = ByteBuffer(bytes: deflated)
         do {
             let plain = try packed.decompress(with: .deflate(), maxSize: inflateLimit)
-            guard let text = String(validating: plain.readableBytesView, as: UTF8.self) else {
-                throw StoreError.corrupt("op record entry: not UTF-8")
+            guard plain.readableBytesView.last == end else {
+                throw StoreError.corrupt("op record entry: the deflated ops are cut short")
+            }
+            guard let text = String(validating: plain.readableBytesView.dropLast(), as: UTF8.self) else {
+                throw StoreError.corrupt("op record entry: the deflated ops are not UTF-8")
             }
             return text
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.corrupt("op record entry: \(error)")
+            throw StoreError.corrupt("op record entry: the deflated ops cannot be inflated (\(error))")
         }
     }
 
