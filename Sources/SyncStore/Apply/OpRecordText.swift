@@ -21,8 +21,10 @@ import NIOCore
 enum OpRecordText {
     /// Entries whose text reaches this many bytes (16 KiB, about 80 ops) are stored deflated.
     static let deflateFrom = 16 * 1024
-    /// The most bytes an entry inflates to: far above any record written (at most 5,000 ops, each
-    /// under a 16 MiB line), so only a damaged file reaches it.
+    /// The most bytes an entry inflates to (1 GiB): an entry holds one transaction's ops, and the
+    /// largest, a watcher's coalesced `changes` pages, is some tens of MiB (the daemon cuts pages
+    /// at about 4 MiB, and only a batch's newest 5,000 ops are recorded), so only a damaged file
+    /// reaches it.
     static let inflateLimit = 1 << 30
     /// The byte that ends every deflated text.
     static let end: UInt8 = 0
