@@ -54,15 +54,15 @@ extension OpJSON {
         }
 
         func missing(_ member: Member) -> JSONReadError {
-            JSONReadError(.missing, "\"\(member)\" is required", path: [.key("\(member)")])
+            JSONReadError(.missing, "\"\(member.name)\" is required", path: [.key(member.name)])
         }
 
         func invalid(_ member: Member, _ detail: String) -> JSONReadError {
-            JSONReadError(.invalid, detail, path: [.key("\(member)")])
+            JSONReadError(.invalid, detail, path: [.key(member.name)])
         }
 
         mutating func mismatch(_ member: Member, expected: String) -> JSONReadError {
-            reader.mismatch(expected: expected).under(.key("\(member)"))
+            reader.mismatch(expected: expected).under(.key(member.name))
         }
 
         /// The number at the cursor as `convert` makes it: not a number is a type mismatch, one
@@ -79,7 +79,7 @@ extension OpJSON {
 
         /// ``JSONReader/beyondLimit(_:)`` under `member`.
         func beyondLimit(_ member: Member, _ n: JSONReader.RawNumber) -> JSONReadError {
-            reader.beyondLimit(n).under(.key("\(member)"))
+            reader.beyondLimit(n).under(.key(member.name))
         }
 
         // MARK: Members
@@ -141,7 +141,7 @@ extension OpJSON {
 
         /// The array of dots at the cursor.
         mutating func dots(_ member: Member) throws(JSONReadError) -> [Dot] {
-            try OpJSON.readDots(from: &reader, member: "\(member)")
+            try OpJSON.readDots(from: &reader, member: member.name)
         }
 
         /// `context`: absent or `null` is nil; else an object of node → seq.
