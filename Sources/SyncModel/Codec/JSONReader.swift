@@ -195,10 +195,8 @@ public struct JSONReader {
 
     /// Whether a string literal's text is `expected` (ASCII), without making a String when it has no escapes.
     public func matches(_ raw: RawString, _ expected: StaticString) -> Bool {
-        guard !raw.escaped else { return text(raw) == expected.description }
-        return expected.withUTF8Buffer { e in
-            e.count == raw.end - raw.start && e.elementsEqual(UnsafeBufferPointer(rebasing: bytes[raw.start..<raw.end]))
-        }
+        guard !raw.escaped else { return ExactText.equal(text(raw), expected.description) }
+        return expected.withUTF8Buffer { ExactText.sameBytes($0, UnsafeBufferPointer(rebasing: bytes[raw.start..<raw.end])) }
     }
 
     /// The bytes of a string literal without escapes (nil when it has some).

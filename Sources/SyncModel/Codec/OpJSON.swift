@@ -214,12 +214,12 @@ public enum OpJSON {
 
         init?(_ key: JSONReader.RawString, _ reader: JSONReader) {
             guard let bytes = reader.plainBytes(key) else {
-                guard let found = Member.allCases.first(where: { $0.name == reader.text(key) }) else { return nil }
+                guard let found = Member.allCases.first(where: { ExactText.equal($0.name, reader.text(key)) }) else { return nil }
                 self = found
                 return
             }
             func equals(_ name: StaticString) -> Bool {
-                name.withUTF8Buffer { $0.elementsEqual(bytes) }
+                name.withUTF8Buffer { ExactText.sameBytes($0, bytes) }
             }
             switch bytes.count {
             case 3:

@@ -36,7 +36,7 @@ public struct ExactText: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Byte equality eight bytes at a time: ids and names are compared on every applied op, and
     /// `elementsEqual` went a byte at a time (about 500 instructions for a UUID).
     @inlinable
-    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         guard a.baseAddress != b.baseAddress else { return true }
         let ra = UnsafeRawBufferPointer(a), rb = UnsafeRawBufferPointer(b)

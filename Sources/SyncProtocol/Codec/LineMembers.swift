@@ -116,8 +116,8 @@ struct LineMembers: MessageMembers {
 extension JSONReader {
     /// Whether a key is `name`; ``matches(_:_:)-(_,StaticString)`` for a String.
     func matches(_ raw: RawString, _ name: String) -> Bool {
-        guard let bytes = plainBytes(raw) else { return text(raw) == name }
+        guard let bytes = plainBytes(raw) else { return ExactText.equal(text(raw), name) }
         var name = name
-        return name.withUTF8 { $0.elementsEqual(bytes) }
+        return name.withUTF8 { ExactText.sameBytes($0, bytes) }
     }
 }
