@@ -124,15 +124,12 @@ final class SessionConnection {
         } catch {
             throw .network(.closed, "\(error)")
         }
+        guard case .line(let line) = event else { return .tick }
+        channel.lineTaken()
         let message: ServerMessage
-        switch event {
-        case .tick:
-            return .tick
-        case .message(let decoded):
-            channel.lineTaken()
-            message = decoded
-        case .unreadable(let text):
-            channel.lineTaken()
+        do { message = try WireDecoder.serverMessage(from: line) } catch {
+            // Often another service on the port (an HTTP proxy answers "HTTP/1.1 400"): show its words.
+            let text = String(decoding: line.readableBytesView.prefix(120), as: UTF8.self)
             throw .protocolViolation("the server sent a line that is not a PlanSync message: \(JSONText.quote(text))")
         }
         switch session.receive(message) {

@@ -10,17 +10,15 @@ import Glibc
 import Musl
 #endif
 
-/// One TCP connection to the daemon that writes whole lines and reads server messages (the framer
-/// from SyncProtocol splits lines and enforces the length limit; ``LineForwarder`` decodes them).
-/// Received messages, optional periodic ticks and the end of the connection arrive as one ordered
-/// stream of ``Event``s, so a single task can drive a session without locks.
+/// One TCP connection to the daemon that writes and reads whole lines (the framer from
+/// SyncProtocol splits them and enforces the length limit). Received lines, optional periodic
+/// ticks and the end of the connection arrive as one ordered stream of ``Event``s, so a single
+/// task can drive a session without locks.
 final class LineChannel: Sendable {
     /// What the connection delivers.
     enum Event: Sendable {
-        /// One received line, decoded on the event loop.
-        case message(ServerMessage)
-        /// A received line that is not a PlanSync message: its first 120 bytes, as text.
-        case unreadable(String)
+        /// One received line without its terminator.
+        case line(ByteBuffer)
         /// A periodic wake-up (see ``startTicks(every:)``).
         case tick
     }
@@ -94,7 +92,7 @@ final class LineChannel: Sendable {
     /// wait for the network).
     var hasWaitingLine: Bool { demand.waitingLines > 0 }
 
-    /// The consumer took a ``Event/message(_:)`` or ``Event/unreadable(_:)`` from ``events``: reading resumes if it was held for it
+    /// The consumer took a ``Event/line(_:)`` from ``events``: reading resumes if it was held for it
     /// (``ReadDemand``). Call once per line taken.
     func lineTaken() {
         if demand.taken() { channel.read() }

@@ -4,7 +4,7 @@ import Foundation
 /// ``limit`` lines wait to be taken, the socket is not read, so the daemon's writes wait in TCP
 /// (and on the daemon, whose catch-up waits for each write) instead of in this process. A
 /// consumer that falls behind, such as `sync --watch` applying a long catch-up on a slow disk,
-/// holds at most ``limit`` decoded lines plus one framing round (``SyncProtocol/LineReader/roundBytes``,
+/// holds at most ``limit`` lines plus one framing round (``SyncProtocol/LineReader/roundBytes``,
 /// or one line) in memory.
 final class ReadDemand: @unchecked Sendable {
     /// Lines handed over and not taken at which reading stops: 2 (the reply being applied and the next).
