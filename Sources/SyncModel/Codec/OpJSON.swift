@@ -214,7 +214,8 @@ public enum OpJSON {
 
         init?(_ key: JSONReader.RawString, _ reader: JSONReader) {
             guard let bytes = reader.plainBytes(key) else {
-                guard let found = Member.allCases.first(where: { ExactText.equal($0.name, reader.text(key)) }) else { return nil }
+                let text = reader.text(key)
+                guard let found = Member.allCases.first(where: { ExactText.equal($0.name, text) }) else { return nil }
                 self = found
                 return
             }
