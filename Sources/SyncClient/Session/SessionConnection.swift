@@ -124,12 +124,15 @@ final class SessionConnection {
         } catch {
             throw .network(.closed, "\(error)")
         }
-        guard case .line(let line) = event else { return .tick }
-        channel.lineTaken()
         let message: ServerMessage
-        do { message = try WireDecoder.serverMessage(from: line) } catch {
-            // Often another service on the port (an HTTP proxy answers "HTTP/1.1 400"): show its words.
-            let text = String(decoding: line.readableBytesView.prefix(120), as: UTF8.self)
+        switch event {
+        case .tick:
+            return .tick
+        case .message(let decoded, let bytes):
+            channel.lineTaken(bytes: bytes)
+            message = decoded
+        case .unreadable(let text, let bytes):
+            channel.lineTaken(bytes: bytes)
             throw .protocolViolation("the server sent a line that is not a PlanSync message: \(JSONText.quote(text))")
         }
         switch session.receive(message) {

@@ -47,31 +47,34 @@ struct WatchSession {
 
     /// Applies `page` together with the `changes` lines already waiting behind it, in one
     /// transaction (at most ``coalescedOps`` ops), then handles the event that ended the run
-    /// (never a `changes`: those join the run). A
+    /// (never a `changes`: those join the run) and, if one came during the run, a tick. A
     /// watcher that fell behind (a busy laptop, many commits at once) so catches up in fewer,
     /// larger transactions instead of one per commit; one that keeps up applies each page alone.
+    /// A tick queued between two waiting lines does not end the run: the transport reads ahead
+    /// within a byte budget (``ReadDemand``), so every line that arrived while the last apply ran
+    /// is waiting, ticks or not.
     private mutating func applyChanges(_ page: Changes, on connection: SessionConnection) async throws(SyncClientError) {
         var ops = page.ops
         var next = page.next
-        var after: SessionConnection.Incoming?
+        var after: ClientSession.Event?
+        var ticked = false
         while ops.count < WatchSession.coalescedOps, connection.hasWaitingLine {
-            let incoming = try await connection.next()
-            guard case .event(.changes(let more, _)) = incoming else {
-                after = incoming
-                break
+            switch try await connection.next() {
+            case .tick:
+                ticked = true
+                continue
+            case .event(.changes(let more, _)):
+                ops += more.ops
+                next = more.next
+                continue
+            case .event(let other):
+                after = other
             }
-            ops += more.ops
-            next = more.next
-        }
-        try apply(ops, through: next)
-        switch after {
-        case .event(let event)?:
-            try await handle(event, on: connection)
-        case .tick?:
-            try await tick(on: connection)
-        case nil:
             break
         }
+        try apply(ops, through: next)
+        if let after { try await handle(after, on: connection) }
+        if ticked { try await tick(on: connection) }
     }
 
     /// The most ops ``applyChanges(_:on:)`` gathers into one transaction: a few of the daemon's

@@ -10,15 +10,19 @@ import Glibc
 import Musl
 #endif
 
-/// One TCP connection to the daemon that writes and reads whole lines (the framer from
-/// SyncProtocol splits them and enforces the length limit). Received lines, optional periodic
-/// ticks and the end of the connection arrive as one ordered stream of ``Event``s, so a single
-/// task can drive a session without locks.
+/// One TCP connection to the daemon that writes whole lines and reads server messages (the framer
+/// from SyncProtocol splits lines and enforces the length limit; ``LineForwarder`` decodes them).
+/// Received messages, optional periodic ticks and the end of the connection arrive as one ordered
+/// stream of ``Event``s, so a single task can drive a session without locks.
 final class LineChannel: Sendable {
     /// What the connection delivers.
     enum Event: Sendable {
-        /// One received line without its terminator.
-        case line(ByteBuffer)
+        /// One received line, decoded on the event loop, and its size as received in bytes (for
+        /// ``lineTaken(bytes:)``).
+        case message(ServerMessage, bytes: Int)
+        /// A received line that is not a PlanSync message: its first 120 bytes, as text, and its
+        /// size in bytes.
+        case unreadable(String, bytes: Int)
         /// A periodic wake-up (see ``startTicks(every:)``).
         case tick
     }
@@ -92,10 +96,11 @@ final class LineChannel: Sendable {
     /// wait for the network).
     var hasWaitingLine: Bool { demand.waitingLines > 0 }
 
-    /// The consumer took a ``Event/line(_:)`` from ``events``: reading resumes if it was held for it
-    /// (``ReadDemand``). Call once per line taken.
-    func lineTaken() {
-        if demand.taken() { channel.read() }
+    /// The consumer took a ``Event/message(_:bytes:)`` or ``Event/unreadable(_:bytes:)`` of `bytes`
+    /// bytes from ``events``: reading resumes if it was held for it (``ReadDemand``). Call once per
+    /// line taken.
+    func lineTaken(bytes: Int) {
+        if demand.taken(bytes: bytes) { channel.read() }
     }
 
     /// Writes one line, terminator included; throws ``SyncClientError/network(_:_:)`` when the

@@ -1,9 +1,14 @@
 import NIOCore
 import SyncProtocol
 
-/// The last handler of a client pipeline: hands each framed line to the async side and turns the
-/// end of the connection into the end of the stream. It holds `read()` while the async side has
-/// ``ReadDemand/limit`` lines it has not taken (backpressure). No session logic here.
+/// The last handler of a client pipeline: decodes each framed line into a ``ServerMessage``, hands
+/// it to the async side and turns the end of the connection into the end of the stream. It holds
+/// `read()` while the lines the async side has not taken use up its ``ReadDemand`` (backpressure).
+/// No session logic here.
+///
+/// Decoding here, on the event loop, rather than in the task that takes the lines lets the next
+/// `changes` page decode while the task applies the one before: a pull of 10,000-op pages spent
+/// about a third of its time decoding, in turn with applying.
 final class LineForwarder: ChannelDuplexHandler, Sendable {
     typealias InboundIn = LineFrame
     typealias OutboundIn = ByteBuffer
@@ -29,8 +34,14 @@ final class LineForwarder: ChannelDuplexHandler, Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .line(let line):
-            demand.handedOver()
-            continuation.yield(.line(line))
+            let bytes = line.readableBytes
+            demand.handedOver(bytes: bytes)
+            if let message = try? WireDecoder.serverMessage(from: line) {
+                continuation.yield(.message(message, bytes: bytes))
+            } else {
+                // Often another service on the port (an HTTP proxy answers "HTTP/1.1 400"): keep its words.
+                continuation.yield(.unreadable(String(decoding: line.readableBytesView.prefix(120), as: UTF8.self), bytes: bytes))
+            }
         case .tooLong(let limit):
             continuation.finish(throwing: SyncClientError.protocolViolation("the server sent a line over \(limit) bytes"))
             context.close(promise: nil)
