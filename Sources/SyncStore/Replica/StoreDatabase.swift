@@ -28,10 +28,14 @@ enum StoreDatabase {
     ///
     /// Set here, after the pool opened, because GRDB's `DatabasePool` sets its writer to
     /// `synchronous = NORMAL` when it switches the file to WAL, after `prepareDatabase` ran.
+    /// The writer's WAL checkpoints run in the background (``BackgroundCheckpoint``).
     static func pool(_ path: String, _ config: Configuration) throws -> DatabasePool {
         let pool = try DatabasePool(path: path, configuration: config)
         if !config.readonly {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                BackgroundCheckpoint.install(on: db)
+            }
         }
         return pool
     }
