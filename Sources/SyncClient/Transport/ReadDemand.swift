@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Reading stops when at least ``minimumLines`` lines wait and either their bytes reach
 /// ``byteBudget`` or ``maximumLines`` lines wait. A consumer that falls behind, such as
-/// `sync --watch` applying a long catch-up on a slow disk, so holds at most two large pages
-/// (the one being applied and the next), or about ``byteBudget`` of small lines, plus one framing
+/// `sync --watch` applying a long catch-up on a slow disk, so holds the page it is applying, at
+/// most two large pages waiting behind it or about ``byteBudget`` of small lines, and one framing
 /// round (``SyncProtocol/LineReader/roundBytes``, or one line). Counting bytes rather than only
 /// lines lets a watcher that fell behind on many small live `changes` find them all waiting and
 /// apply them together (`WatchSession`), whatever the timing of the event loop's reads.
@@ -18,7 +18,7 @@ import Foundation
 /// if demand.taken(bytes: 300) { channel.read() }   // in the consumer, per line taken
 /// ```
 final class ReadDemand: @unchecked Sendable {
-    /// Lines that may always wait, whatever their size: 2 (the reply being applied and the next).
+    /// Lines that may always wait to be taken, whatever their size: 2 by default.
     let minimumLines: Int
     /// Bytes of waiting lines (as received, before decoding) at which reading stops once
     /// ``minimumLines`` wait: 1 MiB by default.
