@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import SyncModel
 #if canImport(GRDBSQLite)
 import GRDBSQLite
 #else
@@ -27,8 +26,12 @@ enum BackgroundCheckpoint {
     /// WAL pages after a commit at which a background checkpoint is asked for: SQLite's default
     /// automatic checkpoint (about 4 MiB of 4 KiB pages).
     static let requestPages: Int32 = 1_000
-    /// WAL pages after a commit at which the writer checkpoints itself: about 32 MiB.
-    static let inlinePages: Int32 = 8_000
+    /// WAL pages after a commit at which the writer checkpoints itself: about 16 MiB. While the
+    /// writer keeps committing, each background checkpoint ends a commit behind, so the WAL is
+    /// never fully copied and cannot start over; the writer's own checkpoint here, which finds
+    /// most frames copied already, lets the next transaction restart it. The WAL so peaks at
+    /// this size plus the transaction that crossed it.
+    static let inlinePages: Int32 = 4_000
 
     /// Installs the hook on `db`, the writer connection of a file in WAL mode.
     static func install(on db: Database) {
@@ -37,7 +40,8 @@ enum BackgroundCheckpoint {
             if pages >= BackgroundCheckpoint.inlinePages {
                 sqlite3_wal_checkpoint_v2(connection, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             } else if pages >= BackgroundCheckpoint.requestPages, let file = sqlite3_db_filename(connection, name), file[0] != 0 {
-                CheckpointQueue.shared.request(path: String(cString: file))
+                // The path's bytes as SQLite has them, not a String, which would repair bytes that are not UTF-8.
+                CheckpointQueue.shared.request(path: Array(UnsafeBufferPointer(start: file, count: strlen(file) + 1)))
             }
             return SQLITE_OK
         }, nil)
@@ -52,16 +56,17 @@ final class CheckpointQueue: @unchecked Sendable {
 
     private let queue = DispatchQueue(label: "plansync.wal-checkpoint", qos: .utility)
     private let lock = NSLock()
-    /// Files whose checkpoint is queued and has not started, by their path's bytes.
-    private var waiting: Set<ExactText> = []
+    /// Files whose checkpoint is queued and has not started, by their path's bytes (NUL included).
+    private var waiting: Set<[CChar]> = []
 
-    /// Queues a checkpoint of the database file at `path` unless one is queued already.
-    func request(path: String) {
-        let key = ExactText(path)
-        let queued = lock.withLock { waiting.insert(key).inserted }
+    /// Queues a checkpoint of the database file at `path` (a C string, NUL-terminated) unless one
+    /// is queued already.
+    func request(path: [CChar]) {
+        guard path.last == 0 else { return }
+        let queued = lock.withLock { waiting.insert(path).inserted }
         guard queued else { return }
         queue.async { [self] in
-            lock.withLock { _ = waiting.remove(key) }
+            lock.withLock { _ = waiting.remove(path) }
             CheckpointQueue.checkpoint(path: path)
         }
     }
@@ -79,15 +84,24 @@ final class CheckpointQueue: @unchecked Sendable {
         return try body()
     }
 
-    /// A PASSIVE checkpoint of `path`'s WAL. Failures are left to the writer's own checkpoint at
-    /// ``BackgroundCheckpoint/inlinePages``: a file removed meanwhile is not created again
-    /// (no `SQLITE_OPEN_CREATE`), a busy checkpointer is skipped.
-    static func checkpoint(path: String) {
+    /// A PASSIVE checkpoint of the WAL of the file at `path` (NUL-terminated). Failures are left to
+    /// the writer's own checkpoint at ``BackgroundCheckpoint/inlinePages``: a file removed
+    /// meanwhile is not created again (no `SQLITE_OPEN_CREATE`), a busy checkpointer is skipped.
+    ///
+    /// The connection keeps the WAL when it closes (`SQLITE_FCNTL_PERSIST_WAL`): should it be the
+    /// last one open on the file, SQLite would otherwise delete `-wal` and `-shm` *by name*, and if
+    /// the file was deleted and made again meanwhile (a second bootstrap's side file), that would
+    /// remove the new file's WAL, with its commits. Kept, a fully copied WAL is truncated instead
+    /// (`journal_size_limit = 0`), through this connection's own handle.
+    static func checkpoint(path: [CChar]) {
         var handle: OpaquePointer?
         defer { sqlite3_close_v2(handle) }
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle else { return }
-        // A new connection opens the WAL at its first read; before it, a checkpoint does nothing.
-        guard sqlite3_exec(handle, "SELECT 1 FROM sqlite_master LIMIT 1", nil, nil, nil) == SQLITE_OK else { return }
+        var persist: Int32 = 1
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist) == SQLITE_OK,
+              sqlite3_exec(handle, "PRAGMA journal_size_limit = 0", nil, nil, nil) == SQLITE_OK,
+              // A new connection opens the WAL at its first read; before it, a checkpoint does nothing.
+              sqlite3_exec(handle, "SELECT 1 FROM sqlite_master LIMIT 1", nil, nil, nil) == SQLITE_OK else { return }
         sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }
 }
