@@ -9,15 +9,15 @@ import SQLite3
 /// Checkpoints a file's WAL on a background thread instead of in the transaction that filled it.
 ///
 /// SQLite's automatic checkpoint runs in the connection that commits, right after the commit,
-/// once the WAL holds 1,000 pages (SQLite, "Write-Ahead Logging", §3.5): it copies them into the
-/// database file and syncs it, and the writer waits. A replica applying a pull, or the daemon
-/// committing pushes, paid that inside its apply or commit path. With this hook installed on the
-/// writer connection (`sqlite3_wal_hook`, which replaces the automatic checkpoint), a commit that
-/// leaves ``requestPages`` or more pages in the WAL asks ``CheckpointQueue`` to run a PASSIVE
-/// checkpoint from a connection of its own, while the writer goes on. PASSIVE never waits for and
-/// never blocks readers or writers, and copies only committed frames, so nothing about
-/// durability changes. Should the WAL still reach ``inlinePages`` (the queue behind, or readers
-/// holding old frames), the writer checkpoints itself as SQLite would have: the WAL stays bounded.
+/// once the WAL holds 1,000 pages (SQLite, "Write-Ahead Logging", "Automatic Checkpoint"): it
+/// copies them into the database file and syncs it, and the writer waits. A replica applying a
+/// pull, or the daemon committing pushes, paid that inside its apply or commit path. With this
+/// hook installed on the writer connection (`sqlite3_wal_hook`, which replaces the automatic
+/// checkpoint), a commit that leaves ``requestPages`` or more pages in the WAL asks
+/// ``CheckpointQueue`` to run a PASSIVE checkpoint from a connection of its own, while the writer
+/// goes on. PASSIVE never waits for and never blocks readers or writers, and copies only
+/// committed frames, so nothing about durability changes. Should the WAL still reach
+/// ``inlinePages``, the writer checkpoints itself as SQLite would have: the WAL stays bounded.
 ///
 /// ```swift
 /// try pool.writeWithoutTransaction { db in BackgroundCheckpoint.install(on: db) }
