@@ -38,4 +38,20 @@ import Testing
         #expect(write.errorLines == ["plansync: a.sqlite is read-only here; reading works, writing needs write access to it"], "\(write.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == bytes, "nothing was written")
     }
+
+    @Test(.enabled(if: ReadOnlyReplicaTests.reader != nil, "needs a user without write access to the file"))
+    func aFileInAFolderThatCannotBeWrittenIsRefusedWithItsReason() throws {
+        let reader = try #require(Self.reader)
+        let ws = try Workspace()
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "sales")
+        let file = ws.folder.appendingPathComponent("a.sqlite").path
+        for suffix in ["-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: file + suffix), "closed cleanly") }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ws.folder.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: file)
+
+        let status = try reader.run(["--replica", "a.sqlite", "status"], in: ws.folder)
+        #expect(status.status == 1)
+        #expect(status.errorLines == ["plansync: a.sqlite cannot be read here: its folder is not writable, and SQLite must create "
+            + "a.sqlite-shm beside it to read it; copy the file (with its -wal, if there is one) to a folder you may write"], "\(status.stderr)")
+    }
 }

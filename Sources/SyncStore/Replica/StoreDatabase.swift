@@ -88,7 +88,7 @@ enum StoreDatabase {
         } catch let error as StoreError {
             throw error
         } catch let error as DatabaseError {
-            throw StoreError.notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
+            throw openFailure(error, path: path)
         }
         if readOnly, !upToDate {
             throw StoreError.readOnly("\(path) needs an upgrade that writes to it; open it once with write access")
@@ -102,6 +102,21 @@ enum StoreDatabase {
         } catch {
             throw StoreStorage.wrap(error)
         }
+    }
+}
+
+extension StoreDatabase {
+    /// What a failed first read of `path` means. SQLite reads a WAL file through `<path>-shm`,
+    /// which it must create when no connection has it open; in a folder this user may not write
+    /// it cannot, and says only "attempt to write a readonly database" (SQLITE_READONLY), which
+    /// is no reason to call the file foreign. Anything else: not a replica.
+    static func openFailure(_ error: DatabaseError, path: String) -> StoreError {
+        let folder = (path as NSString).deletingLastPathComponent
+        if error.resultCode == .SQLITE_READONLY, !FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) {
+            return .readOnly("\(path) cannot be read here: its folder is not writable, and SQLite must create \(path)-shm "
+                + "beside it to read it; copy the file (with its -wal, if there is one) to a folder you may write")
+        }
+        return .notAReplica(path: path, reason: error.message ?? "\(error.resultCode)")
     }
 }
 
