@@ -46,14 +46,16 @@ struct ReadDemandTests {
     }
 
     @Test func smallLinesKeepBeingReadUntilTheirBytesReachTheBudget() {
-        let demand = ReadDemand(minimumLines: 2, byteBudget: 100, maximumLines: 5)
+        let demand = ReadDemand(minimumLines: 2, byteBudget: 100, maximumLines: 6)
         for _ in 0..<4 { demand.handedOver(bytes: 20) }
         #expect(demand.mayRead())                            // 4 lines, 80 bytes: under both limits
         demand.handedOver(bytes: 20)
-        #expect(!demand.mayRead())                           // 100 bytes: held
+        #expect(!demand.mayRead())                           // 100 bytes in 5 lines: held by bytes
         #expect(demand.taken(bytes: 20))                     // 80 bytes: the held read goes on
         demand.handedOver(bytes: 1)
-        #expect(!demand.mayRead())                           // 81 bytes but 5 lines: held by count
+        #expect(demand.mayRead())                            // 81 bytes in 5 lines: under both limits
+        demand.handedOver(bytes: 1)
+        #expect(!demand.mayRead())                           // 82 bytes but 6 lines: held by count
         #expect(demand.taken(bytes: 1))
     }
 
