@@ -5,8 +5,10 @@ import SyncModel
 import Testing
 
 /// Remote batches and acknowledgements commit without an fsync (`synchronous = NORMAL`), local
-/// writes with one (`FULL`): the writer connection must be back at `FULL` after every relaxed
-/// transaction, failed ones included, or a later local write could be lost to power loss.
+/// writes with one (`FULL`): every transaction must run at its own level whatever ran before it
+/// on the connection, failed transactions included, or a later local write could be lost to power
+/// loss. The level is switched only when it changes (``WriterSynchronous``), so every other writer
+/// of the pool (the daemon's log, a bootstrap's swap) must set it too.
 @Suite struct CommitDurabilityTests {
     let dir: TempDir
     let store: ReplicaStore
@@ -52,6 +54,24 @@ import Testing
         try store.acknowledge(through: 1)
         #expect(try synchronous(.full) == 2)
         #expect(try store.cursor() == 1)
+    }
+
+    @Test func aBootstrapSwapAfterAnAppliedBatchRunsAtFull() throws {
+        defer { dir.cleanup() }
+        #expect(try synchronous(.relaxed) == 1)
+        _ = try ReplicaStore.create(at: dir.path("side.sqlite"), identity: .init(node: "side-laptop", department: "sales"), schema: TestSchema.schema)
+        var level: Int?
+        try ReplicaSwap.install(from: dir.path("side.sqlite"), into: store.pool, synchronous: store.synchronous) { db in
+            level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(level == 2)
+    }
+
+    @Test func theDaemonsLogCommitsAtFullAfterItsReplicaMaterializedABatch() throws {
+        defer { dir.cleanup() }
+        let log = try ServerLog(path: dir.path("server.sqlite"), schema: TestSchema.schema)
+        #expect(try log.replica.write(.relaxed) { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try log.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
     }
 
     @Test func aReopenedReplicaAndTheDaemonsLogCommitAtFull() throws {

@@ -20,11 +20,13 @@ enum ReplicaSwap {
     static let attached = "bootstrap"
 
     /// In one `BEGIN IMMEDIATE` transaction of `pool` with the file at `sidePath` attached, runs
-    /// `body`; `body` calls ``copyTables(_:)`` between reading what it carries over and writing it.
+    /// `body`, at `synchronous = FULL` (`synchronous` is the pool's ``WriterSynchronous``); `body` calls ``copyTables(_:)`` between reading what it carries over and writing it.
     /// Throws ``StoreError`` (nothing changed) when the side file cannot be attached or `body` throws.
-    static func install(from sidePath: String, into pool: DatabasePool, _ body: (Database) throws -> Void) throws {
+    static func install(from sidePath: String, into pool: DatabasePool, synchronous: WriterSynchronous, _ body: (Database) throws -> Void) throws {
         do {
             try pool.writeWithoutTransaction { db in
+                // The swap carries unsent local ops over: it waits for the disk like a local write.
+                try synchronous.ensure(.full, db)
                 // ATTACH cannot run inside a transaction; DETACH runs whatever happened.
                 try db.execute(sql: "ATTACH DATABASE ? AS \(attached)", arguments: [sidePath])
                 defer { try? db.execute(sql: "DETACH DATABASE \(attached)") }

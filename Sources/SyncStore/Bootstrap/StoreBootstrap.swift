@@ -82,7 +82,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
         guard try isComplete() else { throw StoreError.corrupt("the snapshot is not complete; nothing was swapped") }
         try main.checkWritable()
         let layout = main.layout, wallClock = main.wallClock
-        try ReplicaSwap.install(from: side.pool.path, into: main.pool) { db in
+        try ReplicaSwap.install(from: side.pool.path, into: main.pool, synchronous: main.synchronous) { db in
             // The file attached is this bootstrap's, complete (it cannot have changed under the
             // lock; checked all the same, since installing the wrong file would be a mix).
             guard let progress = try BootstrapProgress.read(db, schema: ReplicaSwap.attached), progress.complete,

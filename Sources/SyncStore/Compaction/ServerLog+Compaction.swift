@@ -174,6 +174,7 @@ extension ServerLog {
     func reclaimSpace() throws {
         do {
             try pool.writeWithoutTransaction { db in
+                try synchronous.ensure(.full, db)
                 let mode = try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") ?? 0
                 if mode == 2 {
                     try db.execute(sql: "PRAGMA incremental_vacuum")

@@ -31,9 +31,12 @@ public final class ReplicaStore: SyncingReplica, Sendable {
     /// Set once an app observes ``reader``: only then do applied batches and local writes name
     /// their changes to GRDB (``ObservationFlag``).
     let observation = ObservationFlag()
+    /// The `synchronous` level of ``pool``'s writer, shared with every other user of the pool.
+    let synchronous: WriterSynchronous
 
-    init(pool: DatabasePool, layout: TableLayout, writeRefusal: StoreError? = nil, wallClock: WallClock = .system) {
+    init(pool: DatabasePool, synchronous: WriterSynchronous, layout: TableLayout, writeRefusal: StoreError? = nil, wallClock: WallClock = .system) {
         self.pool = pool
+        self.synchronous = synchronous
         self.layout = layout
         self.schema = layout.schema
         self.writeRefusal = writeRefusal
@@ -54,7 +57,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
         let pool = try StoreDatabase.create(at: path, layout: layout) { db in
             try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: wallClock.milliseconds())
         }
-        return ReplicaStore(pool: pool, layout: layout, wallClock: wallClock)
+        return ReplicaStore(pool: pool, synchronous: WriterSynchronous(), layout: layout, wallClock: wallClock)
     }
 
     /// Opens an existing replica; throws ``StoreError/noSuchFile(_:)`` or
@@ -65,10 +68,11 @@ public final class ReplicaStore: SyncingReplica, Sendable {
         let layout = try TableLayout(schema)
         let readOnly = !FileManager.default.isWritableFile(atPath: path)
         let pool = try StoreDatabase.open(path, layout: layout, readOnly: readOnly)
-        let identity = try ReplicaStore(pool: pool, layout: layout).identity()
+        let synchronous = WriterSynchronous()
+        let identity = try ReplicaStore(pool: pool, synchronous: synchronous, layout: layout).identity()
         let refusal: StoreError? = ServerLog.isDaemonIdentity(identity) ? .daemonFile(path)
             : readOnly ? .readOnly("\(path) is read-only here; reading works, writing needs write access to it") : nil
-        self.init(pool: pool, layout: layout, writeRefusal: refusal, wallClock: wallClock)
+        self.init(pool: pool, synchronous: synchronous, layout: layout, writeRefusal: refusal, wallClock: wallClock)
     }
 
     /// Whether this is a daemon's file opened as a replica (it refuses writes).
@@ -99,7 +103,7 @@ public final class ReplicaStore: SyncingReplica, Sendable {
 
     func write<T>(_ durability: CommitDurability = .full, _ body: (Database) throws -> T) throws -> T {
         try checkWritable()
-        return try pool.immediateWrite(durability, body)
+        return try pool.immediateWrite(durability, synchronous, body)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }

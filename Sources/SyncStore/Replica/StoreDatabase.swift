@@ -125,7 +125,8 @@ enum CommitDurability {
     /// `synchronous = FULL`: the commit waits for the WAL's fsync, so it survives power loss.
     /// Local writes, and the daemon's log (a push is on disk before its `ack`).
     case full
-    /// `synchronous = NORMAL` for this one transaction: the commit is atomic and survives a
+    /// `synchronous = NORMAL` (until a `.full` transaction sets FULL again before it begins,
+    /// ``WriterSynchronous``): the commit is atomic and survives a
     /// process crash (kill -9), but power loss may take it back, together with everything after
     /// it. Only for what can be fetched again: ops applied from the daemon and the cursor that
     /// moves with them in the same transaction, and acknowledgements of pushed ops (an outbox op
@@ -135,23 +136,42 @@ enum CommitDurability {
     case relaxed
 }
 
+/// The `synchronous` level of one pool's writer connection, so that a run of transactions of one
+/// durability (a watcher applying live edits, one small batch each) sets it once, not twice per
+/// transaction: SQLite compiles `PRAGMA synchronous = …` anew every time it runs, which cost a
+/// watcher's one-op batch about a twentieth of its time (docs/performance.md, "What was tried").
+///
+/// Every write to the pool must go through ``DatabasePool/immediateWrite(_:_:_:)`` with this
+/// pool's one instance (``ReplicaStore`` and ``ServerLog`` share theirs), or the level it holds
+/// would be wrong.
+final class WriterSynchronous: @unchecked Sendable {
+    /// The level the writer is at; nil while unknown (a `PRAGMA` that failed). Read and set only
+    /// inside the pool's writer closures, which GRDB runs one at a time, so it needs no lock.
+    /// ``StoreDatabase/pool(_:_:)`` leaves every writer at FULL.
+    private var level: CommitDurability? = .full
+
+    init() {}
+
+    /// Puts the writer connection at `durability` unless it is there already. Outside a
+    /// transaction only (SQLite refuses to change the level inside one).
+    func ensure(_ durability: CommitDurability, _ db: Database) throws {
+        guard level != durability else { return }
+        level = nil
+        try db.cachedStatement(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
+        level = durability
+    }
+}
+
 extension DatabasePool {
     /// One IMMEDIATE write transaction (another process's writer makes it wait, not fail),
-    /// rolled back on any error, which comes out as a ``StoreError``. With `.relaxed` the writer
-    /// connection is `synchronous = NORMAL` for this transaction only and `FULL` again after it.
-    func immediateWrite<T>(_ durability: CommitDurability, _ body: (Database) throws -> T) throws -> T {
+    /// rolled back on any error, which comes out as a ``StoreError``. The writer connection runs
+    /// it at the level `durability` asks for: `synchronous` is switched before the transaction
+    /// when the one before was of the other kind, and left there after it (`synchronous` is
+    /// this pool's record of the level).
+    func immediateWrite<T>(_ durability: CommitDurability, _ synchronous: WriterSynchronous, _ body: (Database) throws -> T) throws -> T {
         do {
             return try writeWithoutTransaction { db in
-                // Cached statements: an applied batch of one op (a watcher's live edit) spent a
-                // twelfth of its write preparing these two anew.
-                if durability == .relaxed {
-                    try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-                }
-                defer {
-                    // Restored even when the transaction failed: every other write of this
-                    // connection must wait for the disk.
-                    if durability == .relaxed { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
-                }
+                try synchronous.ensure(durability, db)
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

@@ -21,6 +21,9 @@ public final class ServerLog: ServerLogStorage, Sendable {
     public static let materializeBatch = 1_000
 
     let pool: DatabasePool
+    /// The `synchronous` level of ``pool``'s writer, shared with ``replica``: log commits run at
+    /// FULL, the materializing batches of ``replica`` at NORMAL.
+    let synchronous: WriterSynchronous
     /// The daemon's own replica, on the same file.
     let replica: ReplicaStore
 
@@ -36,9 +39,11 @@ public final class ServerLog: ServerLogStorage, Sendable {
     /// one. Throws ``StoreError/notAReplica(path:reason:)`` for a foreign file or a laptop's replica.
     public init(path: String, schema: Schema, serverNode: String = "plansyncd") throws {
         let layout = try TableLayout(schema)
+        let synchronous = WriterSynchronous()
+        self.synchronous = synchronous
         if FileManager.default.fileExists(atPath: path) {
             pool = try StoreDatabase.open(path, layout: layout)
-            let identity = try ReplicaStore(pool: pool, layout: layout).identity()
+            let identity = try ReplicaStore(pool: pool, synchronous: synchronous, layout: layout).identity()
             guard ServerLog.isDaemonIdentity(identity) else {
                 throw StoreError.notAReplica(path: path, reason: "it is the replica of node \(identity.node) (\(identity.department)), not a daemon's file")
             }
@@ -49,7 +54,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
                 try IdentityRecord.insert(db, identity, schemaVersion: schema.version, wallMilliseconds: IdentityRecord.wallMilliseconds())
             }
         }
-        replica = ReplicaStore(pool: pool, layout: layout)
+        replica = ReplicaStore(pool: pool, synchronous: synchronous, layout: layout)
     }
 
     // MARK: Log
@@ -176,7 +181,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     // MARK: Transactions
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(.full, body) }
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try pool.immediateWrite(.full, synchronous, body) }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T { try pool.snapshotRead(body) }
 }
