@@ -130,12 +130,18 @@ import Testing
 }
 
 @Suite struct OpRecordTests {
+    /// Up to ``OpRecord/kept`` + ``OpRecord/trimStep`` ops stay; one more batch drops the record
+    /// to the newest ``OpRecord/kept``.
     @Test func recentOpsSpanBatchesAndKeepTheNewestFiveThousand() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
         let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
         var seq: UInt64 = 0
-        for batch in 0..<12 {
+        for batch in 0..<13 {
+            if batch == 12 {
+                // 6,000 ops: within the trim step, all kept.
+                #expect(try store.recentOps(limit: 100_000).count == 6_000)
+            }
             var ops: [Op] = []
             for _ in 0..<500 {
                 seq += 1
@@ -148,12 +154,12 @@ import Testing
         }
         let recent = try store.recentOps(limit: 100_000)
         #expect(recent.count == Int(OpRecord.kept))
-        #expect(recent.first?.op.seq == 6_000 && recent.last?.op.seq == 1_001)
-        #expect(recent.map(\.position) == (1_001...6_000).reversed().map(Int64.init))
+        #expect(recent.first?.op.seq == 6_500 && recent.last?.op.seq == 1_501)
+        #expect(recent.map(\.position) == (1_501...6_500).reversed().map(Int64.init))
         #expect(recent.allSatisfy { $0.origin == .remote && $0.department == "finance" && $0.log == $0.op.seq })
         try store.create("projects", id: "q", fields: [:])
         let newest = try store.recentOps(limit: 3)
-        #expect(newest.map(\.origin) == [.local, .remote, .remote] && newest.map(\.position) == [6_001, 6_000, 5_999])
+        #expect(newest.map(\.origin) == [.local, .remote, .remote] && newest.map(\.position) == [6_501, 6_500, 6_499])
         #expect(newest[0].department == "d")
     }
 

@@ -5,10 +5,15 @@ import SyncModel
 /// transaction (a local write or a remote batch) holding its ops as wire JSON lines
 /// (``SyncModel/OpJSON``, written straight into bytes), so that recording costs one insert per
 /// batch rather than one per op; a long entry is stored deflated (``OpRecordText``). Ops are
-/// numbered consecutively across entries (`first_position` …); only the newest ``kept`` are kept.
+/// numbered consecutively across entries (`first_position` …); the newest ``kept`` are kept, and
+/// at most ``trimStep`` more.
 struct OpRecord {
-    /// How many recent ops the record keeps.
+    /// How many recent ops the record keeps at least.
     static let kept: Int64 = 5_000
+    /// How many ops beyond ``kept`` the record may hold before its oldest entries go, together.
+    /// Trimmed in every transaction, a run of one-op transactions (a watcher applying live edits)
+    /// deleted one entry each time, dirtying the record's first pages as well as its last.
+    static let trimStep: Int64 = 1_000
 
     private var lines = JSONOutput()
     private var count: Int64 = 0
@@ -23,7 +28,8 @@ struct OpRecord {
         count += 1
     }
 
-    /// Writes the entry (if any op was recorded) and drops entries older than the newest ``kept`` ops.
+    /// Writes the entry (if any op was recorded); once the record holds more than ``kept`` +
+    /// ``trimStep`` ops, drops the entries older than the newest ``kept``.
     mutating func flush(_ db: Database, origin: LoggedOp.Origin, wallMilliseconds: UInt64) throws {
         guard count > 0 else { return }
         let last = try RawStatement(db, "SELECT first_position + count FROM ps_op_record ORDER BY entry DESC LIMIT 1")
@@ -37,12 +43,25 @@ struct OpRecord {
         // The encoder wrote valid UTF-8: bound as it is, without a String in between.
         try OpRecordText.Stored(lines.bytes).bind(insert, at: 5)
         try insert.run()
-        let trim = try RawStatement(db, "DELETE FROM ps_op_record WHERE first_position + count <= ? - ?")
-        try trim.bind(1, next + count)
-        try trim.bind(2, OpRecord.kept)
-        try trim.run()
+        try OpRecord.trim(db, end: next + count)
         lines.bytes.removeAll(keepingCapacity: true)
         count = 0
+    }
+
+    /// Drops the entries older than the newest ``kept`` ops once the record holds more than
+    /// ``kept`` + ``trimStep`` ops; `end` is one past the newest op's position. Positions only
+    /// grow with `entry`, so the entries to drop are the first ones by `entry`: both statements
+    /// walk the table from its start, as far as the first entry kept.
+    private static func trim(_ db: Database, end: Int64) throws {
+        let oldest = try RawStatement(db, "SELECT first_position FROM ps_op_record ORDER BY entry LIMIT 1")
+        let first = try oldest.step() ? oldest.int64(0) : end
+        oldest.reset()
+        guard end - first > kept + trimStep else { return }
+        let trim = try RawStatement(db, """
+            DELETE FROM ps_op_record WHERE entry < (SELECT entry FROM ps_op_record WHERE first_position + count > ? ORDER BY entry LIMIT 1)
+            """)
+        try trim.bind(1, end - kept)
+        try trim.run()
     }
 
     /// The newest ops, newest first, at most `limit`.

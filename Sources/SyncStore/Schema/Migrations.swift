@@ -67,6 +67,11 @@ enum Migrations {
         migrator.registerMigration("v7-op-record-deflate") { db in
             try db.execute(sql: "ALTER TABLE ps_op_record ADD COLUMN ops_deflate BLOB")
         }
+        // The op record is trimmed in steps from its first entry by `entry` (OpRecord.trimStep), so
+        // nothing looks entries up by where they end; the index cost every transaction a page.
+        migrator.registerMigration("v8-op-record-trim-by-entry") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS ps_op_record_end")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
