@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "Run only these scenarios (comma-separated): apply, local_write, sync, sync_deflate, sync_tls, fanout, memory, growth, lagging, bootstrap.")
+    @Option(help: "Run only these scenarios (comma-separated): apply, live_apply, local_write, sync, sync_deflate, sync_tls, fanout, memory, growth, lagging, bootstrap, scale.")
     var only: String?
 
     @Option(help: .hidden)

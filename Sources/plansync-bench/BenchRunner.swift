@@ -11,6 +11,9 @@ struct BenchRunner {
         if selected.contains("apply") {
             report.apply = try step("apply") { try ApplyBench.run(rows: plan.applyRows, batch: plan.batch, scratch: $0) }
         }
+        if selected.contains("live_apply") {
+            report.live_apply = try step("live_apply") { try ApplyBench.run(rows: plan.liveApplyRows, batch: 1, scratch: $0) }
+        }
         if selected.contains("local_write") {
             report.local_write = try step("local_write") { try LocalWriteBench.run(edits: plan.localEdits, scratch: $0) }
         }

@@ -3,6 +3,9 @@ import Foundation
 /// The figures of one run; `json()` prints the shape of issue 6.
 struct BenchReport: Encodable {
     var apply: ApplyBench.Result?
+    /// `apply` one op per transaction, as a watcher keeping up with live edits applies them: the
+    /// cost each of `fanout`'s subscribers pays per edit.
+    var live_apply: ApplyBench.Result?
     var local_write: LocalWriteBench.Result?
     var sync: SyncBench.Result?
     /// `sync` with deflate negotiated: bytes per op on the wire and throughput beside plain `sync`.
@@ -30,6 +33,10 @@ struct BenchReport: Encodable {
             lines.append(("apply", "\(f(a.ops_per_s)) ops/s (\(a.ops) ops, batches of \(a.batch))"))
             lines.append(("  plain SQLite upserts", "\(f(a.sqlite_ops_per_s)) ops/s, ratio \(f(a.ratio, 2))x"))
         }
+        if let a = live_apply {
+            lines.append(("live_apply", "\(f(a.ops_per_s)) ops/s one op per transaction (\(f(1_000_000 / a.ops_per_s)) µs each, \(a.ops) ops)"))
+            lines.append(("  plain SQLite upserts", "\(f(a.sqlite_ops_per_s)) ops/s, ratio \(f(a.ratio, 2))x"))
+        }
         if let l = local_write {
             lines.append(("local_write", "\(f(l.ops_per_s)) edits/s, p50 \(f(l.p50_ms, 2)) ms, p99 \(f(l.p99_ms, 2)) ms (\(l.edits) edits)"))
         }
@@ -45,7 +52,7 @@ struct BenchReport: Encodable {
             lines.append(("sync_tls", "\(f(t.ops_per_s)) ops/s end to end over TLS\(share), \(f(t.bytes_per_op, 1)) bytes/op"))
         }
         if let fo = fanout {
-            lines.append(("fanout", "\(fo.subscribers) subscribers, p50 \(f(fo.p50_ms, 2)) ms, p99 \(f(fo.p99_ms, 2)) ms"))
+            lines.append(("fanout", "\(fo.subscribers) subscribers, p50 \(f(fo.p50_ms, 2)) ms, p99 \(f(fo.p99_ms, 2)) ms; the writer made \(f(fo.edits_per_s)) edits/s"))
         }
         if let m = memory {
             lines.append(("memory", "\(f(m.rss_mib, 1)) MiB \(m.daemon) RSS with \(m.idle_connections) idle connections"))

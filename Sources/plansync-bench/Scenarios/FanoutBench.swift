@@ -11,6 +11,9 @@ enum FanoutBench {
     struct Result: Encodable {
         var subscribers: Int
         var edits: Int
+        /// The writer's edits per second as it ran: one every `intervalMs` (200 a second at 5 ms)
+        /// unless the cores, busy with every subscriber's apply, held its loop back.
+        var edits_per_s: Double
         var p50_ms: Double
         var p99_ms: Double
     }
@@ -80,7 +83,8 @@ enum FanoutBench {
                     latencies.append((t - t0) * 1000)
                 }
             }
-            return Result(subscribers: subscribers, edits: edits, p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99))
+            let span = (sent.last ?? 0) - (sent.first ?? 0)
+            return Result(subscribers: subscribers, edits: edits, edits_per_s: span > 0 ? Double(edits - 1) / span : 0, p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99))
         }
     }
 }
