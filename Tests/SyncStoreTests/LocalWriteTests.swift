@@ -242,6 +242,31 @@ import Testing
         #expect(after.hlc > before.hlc)
     }
 
+    /// The HLC receive rule without a write of `ps_identity`: an applied op's reading goes to
+    /// `ps_applied.hlc`, and local writes, before and after reopening, stamp after it, even when it
+    /// is an hour ahead of the wall clock.
+    @Test func localWritesStampAfterTheNewestAppliedReading() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        let stored = { try self.store.read { db in try String.fetchOne(db, sql: "SELECT hlc FROM ps_identity") } }
+        let before = try stored()
+        let ahead = IdentityRecord.wallMilliseconds() + 3_600_000
+        var remote = OpBuilder.set(collection: "projects", row: id, field: "name", value: .text("Spring"), current: nil,
+                                   stamp: stamp("marketing-laptop", 1, ahead))
+        remote.department = "marketing"
+        remote.log = 1
+        try store.applyRemote([remote], cursor: 1)
+        #expect(try stored() == before, "the applied batch did not write ps_identity")
+        #expect(try store.read { db in try String.fetchOne(db, sql: "SELECT hlc FROM ps_applied WHERE node = 'marketing-laptop'") }
+                == remote.hlc.description)
+        try store.increment("projects", id: id, field: "spent", by: 1)
+        #expect(try #require(try store.outbox(limit: 10).last).hlc > remote.hlc)
+        let reopened = try ReplicaStore(opening: dir.path("r.sqlite"), schema: TestSchema.schema)
+        try reopened.increment("projects", id: id, field: "spent", by: 1)
+        let last = try #require(try reopened.outbox(limit: 10).last)
+        #expect(last.hlc > remote.hlc && last.hlc.milliseconds == ahead)
+    }
+
     @Test func acknowledgeDropsOnlyAcknowledgedOps() throws {
         defer { dir.cleanup() }
         let id = try store.create("projects", fields: ["name": .text("a")])

@@ -18,8 +18,6 @@ struct OpApplier {
     /// Wall-clock Unix milliseconds of this transaction (history and op record only).
     let wallMilliseconds: UInt64
     private(set) var applied: AppliedMarks
-    /// The greatest HLC applied, for the local clock.
-    private(set) var maxHLC: HLCTimestamp = .zero
     private var rows = TouchedRows()
     private var record = OpRecord()
     /// The node of the latest op, already checked to be a valid node id.
@@ -80,8 +78,7 @@ struct OpApplier {
             }
             rows.observe(row: r, op.dot)
         }
-        applied.observe(node: op.node, seq: op.seq)
-        if op.hlc > maxHLC { maxHLC = op.hlc }
+        applied.observe(node: op.node, seq: op.seq, hlc: op.hlc)
         if recorded { try record.append(op) }
     }
 

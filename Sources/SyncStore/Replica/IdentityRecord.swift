@@ -4,6 +4,12 @@ import SyncModel
 
 /// The one row of `ps_identity`: who the replica is, its next seq and its clock. Read afresh in
 /// every transaction, since another process (a `sync --watch`) may write the same file.
+///
+/// The clock is the newer of the row's `hlc` and the newest reading applied from any node
+/// (`ps_applied.hlc`): that is the HLC receive rule (Kulkarni et al. 2014) with the wall-clock
+/// part left to the next local reading, which takes the newer of the clock and the wall anyway.
+/// So an applied batch advances the clock without writing this row, a page of its own that every
+/// one-op batch of a watcher dirtied.
 struct IdentityRecord {
     var node: String
     var department: String
@@ -17,17 +23,28 @@ struct IdentityRecord {
 
     /// Read through SQLite's C API (``RawStatement``): every applied batch reads it, and a GRDB
     /// row fetch was an eighth of a one-op batch's cost. Throws ``StoreError/corrupt(_:)`` when
-    /// the row is missing or its clock or seq is not valid.
-    static func read(_ db: Database) throws -> IdentityRecord {
+    /// the row is missing or its clock or seq is not valid. `clock` false leaves `hlc` as the row
+    /// holds it, without the newest applied reading (for a reader that does not use the clock).
+    static func read(_ db: Database, clock: Bool = true) throws -> IdentityRecord {
         let statement = try RawStatement(db, "SELECT node, department, server, token, next_seq, hlc, tls FROM ps_identity WHERE id = 1")
         defer { statement.reset() }
         guard try statement.step() else { throw StoreError.corrupt("no identity row") }
         let nextSeq = statement.int64(4)
-        guard let hlc = HLCTimestamp(parsing: statement.text(5)), nextSeq >= 1 else { throw StoreError.corrupt("identity clock or seq") }
+        guard var hlc = HLCTimestamp(parsing: statement.text(5)), nextSeq >= 1 else { throw StoreError.corrupt("identity clock or seq") }
+        if clock, let applied = try newestApplied(db), applied > hlc { hlc = applied }
         return IdentityRecord(node: statement.text(0), department: statement.text(1),
                               server: statement.optionalText(2), token: statement.optionalText(3),
                               tls: statement.optionalText(6).flatMap(ServerTrust.init(stored:)),
                               nextSeq: UInt64(nextSeq), hlc: hlc)
+    }
+
+    /// The newest HLC reading of any op applied here (`ps_applied.hlc`), nil before any.
+    private static func newestApplied(_ db: Database) throws -> HLCTimestamp? {
+        let statement = try RawStatement(db, "SELECT max(hlc) FROM ps_applied")
+        defer { statement.reset() }
+        guard try statement.step(), let text = statement.optionalText(0) else { return nil }
+        guard let hlc = HLCTimestamp(parsing: text) else { throw StoreError.corrupt("ps_applied holds the clock reading \(text)") }
+        return hlc
     }
 
     static func insert(_ db: Database, _ identity: ReplicaIdentity, schemaVersion: Int, wallMilliseconds: UInt64) throws {

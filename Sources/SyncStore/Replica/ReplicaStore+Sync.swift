@@ -95,7 +95,7 @@ extension ReplicaStore {
     /// with the cursor, which are then pulled again. Local writes still wait for the disk.
     public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
         try write(.relaxed) { db in
-            var identity = try IdentityRecord.read(db)
+            var identity = try IdentityRecord.read(db, clock: false)
             let wall = wallClock.milliseconds()
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
                                         origin: .remote, wallMilliseconds: wall, notifiesObservers: observation.isObserved)
@@ -104,21 +104,18 @@ extension ReplicaStore {
             for (i, op) in ops.enumerated() {
                 try applier.apply(op, record: i >= firstRecorded)
             }
+            // Later local writes sort after every value seen: the batch's newest readings went to
+            // `ps_applied` with its marks, which the clock reads (IdentityRecord), so the HLC
+            // receive rule costs this transaction no write of its own. No skew check: the daemon
+            // already refused readings too far ahead of it.
             try applier.finish()
-            // Later local writes sort after every value seen, and never reuse a seq of this
-            // node that came back from the server (a replica restored from an old copy).
-            // The HLC receive rule (Kulkarni et al. 2014) with the newest reading of the batch:
-            // max(local, remote, wall) and the counter advanced, never the remote reading as it is.
-            // No skew check: the daemon already refused readings too far ahead of it.
-            var changed = false
-            if applier.maxHLC != .zero {
-                var clock = HybridLogicalClock(last: identity.hlc)
-                try clock.merge(applier.maxHLC, wallMilliseconds: wall)
-                if clock.last != identity.hlc { identity.hlc = clock.last; changed = true }
-            }
+            // Never reuse a seq of this node that came back from the server (a replica restored
+            // from an old copy).
             let ownApplied = applier.applied[identity.node]
-            if ownApplied >= identity.nextSeq { identity.nextSeq = ownApplied + 1; changed = true }
-            if changed { try identity.saveClock(db) }
+            if ownApplied >= identity.nextSeq {
+                identity.nextSeq = ownApplied + 1
+                try identity.saveClock(db)
+            }
             try db.cachedStatement(sql: "UPDATE ps_cursor SET position = max(position, ?) WHERE id = 1")
                 .execute(arguments: [Int64(clamping: cursor)])
         }

@@ -72,6 +72,11 @@ enum Migrations {
         migrator.registerMigration("v8-op-record-trim-by-entry") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS ps_op_record_end")
         }
+        // The newest HLC reading applied per node: the clock reads it (IdentityRecord), so an
+        // applied batch no longer writes `ps_identity` to advance the clock (a page of its own).
+        migrator.registerMigration("v9-applied-hlc") { db in
+            try db.execute(sql: "ALTER TABLE ps_applied ADD COLUMN hlc TEXT")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration("collections-v\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
