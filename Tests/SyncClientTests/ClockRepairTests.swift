@@ -173,7 +173,7 @@ struct ClockRepairTests {
         #expect(laptop.row("departments", department) != nil)
     }
 
-    @Test("applying pulled ops follows the HLC receive rule: the counter goes one past the remote reading")
+    @Test("applying pulled ops follows the HLC receive rule: the next local reading is one past the remote reading")
     func receiveRuleOnApply() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -183,11 +183,12 @@ struct ClockRepairTests {
             let remote = Op(collection: "departments", row: UUID().uuidString.lowercased(), field: Op.deletedField, kind: .set, node: "remote", seq: 1,
                             hlc: ahead, value: .bool(false), context: VersionVector(), department: "planning", log: 1)
             try laptop.applyRemote([remote], cursor: 1)
-            // l' = l_m (the remote is ahead of the local clock and the wall clock): c' = c_m + 1.
-            // The local write after it then counts one more.
+            // The clock is now the remote reading (ahead of the local clock and the wall clock);
+            // the receive itself stamps nothing, so the local write after it is the next reading:
+            // l' = l_m, c' = c_m + 1.
             _ = try laptop.create("departments", fields: ["name": .text("销售部")])
             let op = try #require(try laptop.outbox(limit: 1).first)
-            #expect(op.hlc == HLCTimestamp(raw: ahead.raw + 2))
+            #expect(op.hlc == HLCTimestamp(raw: ahead.raw + 1))
         }
     }
 }

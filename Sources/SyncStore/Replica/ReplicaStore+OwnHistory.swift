@@ -95,6 +95,9 @@ extension ReplicaStore {
             try refresh.flush(db)
             identity.hlc = clock.last
             try identity.saveClock(db)
+            // The clock comes down: this node's applied reading held the readings just replaced
+            // (the clock reads it, IdentityRecord), so it comes down with them.
+            try db.execute(sql: "UPDATE ps_applied SET hlc = ? WHERE node = ?", arguments: [clock.last.description, identity.node])
             return queued.count
         }
     }
