@@ -239,6 +239,39 @@ import Testing
 }
 
 @Suite struct ReopenTests {
+    /// A file from before the migrations v8 and v9 (the op record's end index, no
+    /// `ps_applied.hlc`) opens migrated: the index gone, the column there, and its clock, held in
+    /// `ps_identity` alone until then, still ahead of every op it applied.
+    @Test func aFileFromBeforeTheOpRecordAndClockMigrationsOpensMigrated() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = dir.path("old.sqlite")
+        let ahead = IdentityRecord.wallMilliseconds() + 3_600_000
+        do {
+            let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+            var remote = OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", 1, ahead))
+            remote.department = "finance"
+            remote.log = 1
+            try store.applyRemote([remote], cursor: 1)
+            // As a build before v9 left it: the receive rule wrote the clock into ps_identity.
+            try store.write { db in
+                try db.execute(sql: """
+                    UPDATE ps_identity SET hlc = (SELECT hlc FROM ps_applied WHERE node = 'a');
+                    ALTER TABLE ps_applied DROP COLUMN hlc;
+                    CREATE INDEX ps_op_record_end ON ps_op_record (first_position + count);
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v8-op-record-trim-by-entry', 'v9-applied-hlc');
+                    """)
+            }
+        }
+        let reopened = try ReplicaStore(opening: path, schema: TestSchema.schema)
+        let indexes = try reopened.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ps_op_record_end'") }
+        #expect(indexes.isEmpty)
+        #expect(try reopened.read { db in try String.fetchOne(db, sql: "SELECT hlc FROM ps_applied WHERE node = 'a'") } == nil)
+        try reopened.create("projects", id: "q", fields: [:])
+        let local = try #require(try reopened.outbox(limit: 1).first)
+        #expect(local.hlc.milliseconds == ahead)
+    }
+
     @Test func aClosedReplicaOpensAgain() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
