@@ -20,7 +20,8 @@ enum ReplicaSwap {
     static let attached = "bootstrap"
 
     /// In one `BEGIN IMMEDIATE` transaction of `pool` with the file at `sidePath` attached, runs
-    /// `body`, at `synchronous = FULL` (`synchronous` is the pool's ``WriterSynchronous``); `body` calls ``copyTables(_:)`` between reading what it carries over and writing it.
+    /// `body`, at `synchronous = FULL` (`synchronous` is the pool's ``WriterSynchronous``);
+    /// `body` calls ``copyTables(_:)`` between reading what it carries over and writing it.
     /// Throws ``StoreError`` (nothing changed) when the side file cannot be attached or `body` throws.
     static func install(from sidePath: String, into pool: DatabasePool, synchronous: WriterSynchronous, _ body: (Database) throws -> Void) throws {
         do {
