@@ -73,7 +73,7 @@ import Testing
     }
 
     func clock(_ store: ReplicaStore) throws -> HLCTimestamp {
-        try store.read { db in try IdentityRecord.read(db).hlc }
+        try store.read { db in try IdentityRecord.read(db, clock: true).hlc }
     }
 
     var sidePath: String { dir.path("r.sqlite.bootstrap") }

@@ -272,6 +272,32 @@ import Testing
         #expect(local.hlc.milliseconds == ahead)
     }
 
+    /// A file a newer build migrated is refused, unchanged, naming what it does not know; an
+    /// unknown readable-table migration is left to the schema version check.
+    @Test func aFileANewerBuildChangedIsRefusedUnchanged() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let path = dir.path("newer.sqlite")
+        do {
+            let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+            try store.create("projects", id: "p", fields: [:])
+            try store.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('collections-v0')") }
+        }
+        _ = try ReplicaStore(opening: path, schema: TestSchema.schema)
+        do {
+            let store = try ReplicaStore(opening: path, schema: TestSchema.schema)
+            try store.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect {
+            _ = try ReplicaStore(opening: path, schema: TestSchema.schema)
+        } throws: { error in
+            guard case StoreError.notAReplica(_, let reason) = error else { return false }
+            return reason.contains("newer PlanSync") && reason.contains("v99-future")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
     @Test func aClosedReplicaOpensAgain() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

@@ -267,6 +267,20 @@ import Testing
         #expect(last.hlc > remote.hlc && last.hlc.milliseconds == ahead)
     }
 
+    /// A damaged applied reading stops what takes readings, with the row named, and nothing else.
+    @Test func aDamagedAppliedReadingStopsLocalWritesOnlyAndIsNamed() throws {
+        defer { dir.cleanup() }
+        let id = try store.create("projects", fields: [:])
+        let unsent = try store.outboxCount(), recorded = try store.recentOps(limit: 100).count
+        try store.write { db in try db.execute(sql: "INSERT INTO ps_applied (node, seq, hlc) VALUES ('other-laptop', 1, 'zz')") }
+        #expect(throws: StoreError.corrupt("ps_applied holds the clock reading zz for node other-laptop, which is not 16 lowercase hex digits")) {
+            try store.increment("projects", id: id, field: "spent", by: 1)
+        }
+        #expect(try store.outboxCount() == unsent)
+        #expect(try store.status().node == "sales-laptop")
+        #expect(try store.recentOps(limit: 100).count == recorded)
+    }
+
     @Test func acknowledgeDropsOnlyAcknowledgedOps() throws {
         defer { dir.cleanup() }
         let id = try store.create("projects", fields: ["name": .text("a")])

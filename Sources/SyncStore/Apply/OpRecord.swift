@@ -6,7 +6,7 @@ import SyncModel
 /// (``SyncModel/OpJSON``, written straight into bytes), so that recording costs one insert per
 /// batch rather than one per op; a long entry is stored deflated (``OpRecordText``). Ops are
 /// numbered consecutively across entries (`first_position` …); the newest ``kept`` are kept, and
-/// at most ``trimStep`` more.
+/// entries go whole once the record holds ``trimStep`` more.
 struct OpRecord {
     /// How many recent ops the record keeps at least.
     static let kept: Int64 = 5_000
@@ -48,7 +48,7 @@ struct OpRecord {
         count = 0
     }
 
-    /// Drops the entries older than the newest ``kept`` ops once the record holds more than
+    /// Drops the entries that hold none of the newest ``kept`` ops once the record holds more than
     /// ``kept`` + ``trimStep`` ops; `end` is one past the newest op's position. Positions only
     /// grow with `entry`, so the entries to drop are the first ones by `entry`: both statements
     /// walk the table from its start, as far as the first entry kept.

@@ -49,7 +49,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
                 for case .register(let r) in record.state.fields.values { for s in r.siblings where s.hlc > newest { newest = s.hlc } }
             }
             try rows.flush(db)
-            var identity = try IdentityRecord.read(db)
+            var identity = try IdentityRecord.read(db, clock: true)
             if newest > identity.hlc {
                 var clock = HybridLogicalClock(last: identity.hlc)
                 try clock.merge(newest, wallMilliseconds: side.wallClock.milliseconds())
@@ -90,12 +90,12 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
                 throw StoreError.corrupt("the bootstrapped replica beside the file is not this bootstrap's; nothing was swapped")
             }
             // What the live file holds now, before its tables become the new replica's.
-            let identity = try IdentityRecord.read(db)
+            let identity = try IdentityRecord.read(db, clock: true)
             let outbox = try OutboxRows.all(db)
             let rules = try Row.fetchOne(db, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
             let historyDays = try Int.fetchOne(db, sql: "SELECT days FROM ps_history_window WHERE id = 1")
             try ReplicaSwap.copyTables(db)
-            var carried = try IdentityRecord.read(db)
+            var carried = try IdentityRecord.read(db, clock: true)
             guard carried.node.utf8.elementsEqual(identity.node.utf8) else {
                 throw StoreError.corrupt("the bootstrapped replica is node \(carried.node)'s, not \(identity.node)'s; nothing was swapped")
             }

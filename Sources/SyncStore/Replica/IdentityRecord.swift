@@ -23,9 +23,11 @@ struct IdentityRecord {
 
     /// Read through SQLite's C API (``RawStatement``): every applied batch reads it, and a GRDB
     /// row fetch was an eighth of a one-op batch's cost. Throws ``StoreError/corrupt(_:)`` when
-    /// the row is missing or its clock or seq is not valid. `clock` false leaves `hlc` as the row
-    /// holds it, without the newest applied reading (for a reader that does not use the clock).
-    static func read(_ db: Database, clock: Bool = true) throws -> IdentityRecord {
+    /// the row is missing or its clock or seq is not valid. `clock` true makes `hlc` the clock
+    /// (the newest applied reading folded in), for a transaction that takes readings or saves the
+    /// clock; otherwise `hlc` is the row's own, and a damaged `ps_applied.hlc` does not stop
+    /// reads that never use it.
+    static func read(_ db: Database, clock: Bool = false) throws -> IdentityRecord {
         let statement = try RawStatement(db, "SELECT node, department, server, token, next_seq, hlc, tls FROM ps_identity WHERE id = 1")
         defer { statement.reset() }
         guard try statement.step() else { throw StoreError.corrupt("no identity row") }
@@ -38,12 +40,15 @@ struct IdentityRecord {
                               nextSeq: UInt64(nextSeq), hlc: hlc)
     }
 
-    /// The newest HLC reading of any op applied here (`ps_applied.hlc`), nil before any.
+    /// The newest HLC reading of any op applied here (`ps_applied.hlc`), nil before any. Throws
+    /// ``StoreError/corrupt(_:)`` naming the row when the greatest is not a reading.
     private static func newestApplied(_ db: Database) throws -> HLCTimestamp? {
-        let statement = try RawStatement(db, "SELECT max(hlc) FROM ps_applied")
+        let statement = try RawStatement(db, "SELECT node, hlc FROM ps_applied WHERE hlc IS NOT NULL ORDER BY hlc DESC LIMIT 1")
         defer { statement.reset() }
-        guard try statement.step(), let text = statement.optionalText(0) else { return nil }
-        guard let hlc = HLCTimestamp(parsing: text) else { throw StoreError.corrupt("ps_applied holds the clock reading \(text)") }
+        guard try statement.step(), let text = statement.optionalText(1) else { return nil }
+        guard let hlc = HLCTimestamp(parsing: text) else {
+            throw StoreError.corrupt("ps_applied holds the clock reading \(text) for node \(statement.text(0)), which is not 16 lowercase hex digits")
+        }
         return hlc
     }
 

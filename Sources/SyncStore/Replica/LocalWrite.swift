@@ -19,7 +19,7 @@ struct LocalWrite {
     /// `notifiesObservers`: as for ``OpApplier``.
     init(db: Database, layout: TableLayout, wallMilliseconds: UInt64, notifiesObservers: Bool = true) throws {
         self.db = db
-        identity = try IdentityRecord.read(db)
+        identity = try IdentityRecord.read(db, clock: true)
         clock = HybridLogicalClock(last: identity.hlc)
         wall = wallMilliseconds
         schema = layout.schema

@@ -58,7 +58,7 @@ extension ReplicaStore {
             guard wall <= server + maxSkewMilliseconds / 2, server <= wall + maxSkewMilliseconds else { return 0 }
             let queued = try OutboxRows.all(db)
             guard let first = queued.first?.op.seq else { return 0 }
-            var identity = try IdentityRecord.read(db)
+            var identity = try IdentityRecord.read(db, clock: true)
             // The new readings come after everything received: the server's clock and every
             // register sibling that is not an unsent own op.
             var clock = HybridLogicalClock()

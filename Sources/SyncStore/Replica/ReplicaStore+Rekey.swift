@@ -27,7 +27,7 @@ extension ReplicaStore {
     public func rekey(to node: String) throws -> Rekeyed {
         do { try NodeID.validate(node) } catch { throw StoreError.invalidIdentity(error.description) }
         return try write { db in
-            var identity = try IdentityRecord.read(db)
+            var identity = try IdentityRecord.read(db, clock: true)
             let old = identity.node
             guard Array(node.utf8) != Array(old.utf8) else {
                 throw StoreError.invalidIdentity("\(node) is already this replica's node id; choose a new one")

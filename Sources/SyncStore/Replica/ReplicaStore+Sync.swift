@@ -95,7 +95,7 @@ extension ReplicaStore {
     /// with the cursor, which are then pulled again. Local writes still wait for the disk.
     public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
         try write(.relaxed) { db in
-            var identity = try IdentityRecord.read(db, clock: false)
+            var identity = try IdentityRecord.read(db)
             let wall = wallClock.milliseconds()
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
                                         origin: .remote, wallMilliseconds: wall, notifiesObservers: observation.isObserved)
@@ -127,7 +127,7 @@ extension ReplicaStore {
     public func observe(serverTime: HLCTimestamp) throws {
         do {
             try write { db in
-                var identity = try IdentityRecord.read(db)
+                var identity = try IdentityRecord.read(db, clock: true)
                 var clock = HybridLogicalClock(last: identity.hlc)
                 try clock.receive(serverTime, wallMilliseconds: wallClock.milliseconds())
                 identity.hlc = clock.last

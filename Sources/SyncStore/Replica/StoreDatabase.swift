@@ -75,14 +75,18 @@ enum StoreDatabase {
             readonly.readonly = true
             readonly.busyMode = .timeout(busyTimeout)
             let probe = try DatabaseQueue(path: path, configuration: readonly)
-            let found: (version: Int, upToDate: Bool)? = try probe.read { db in
+            let found: (version: Int, upToDate: Bool, unknown: [String])? = try probe.read { db in
                 guard try db.tableExists("ps_identity"), let version = try Int.fetchOne(db, sql: "SELECT schema_version FROM ps_identity") else { return nil }
-                return (version, try migrator.hasCompletedMigrations(db))
+                return (version, try migrator.hasCompletedMigrations(db), try Migrations.unknown(in: db, by: migrator))
             }
             try probe.close()
             guard let found else { throw StoreError.notAReplica(path: path, reason: "it has no PlanSync identity") }
             guard found.version <= layout.schema.version else {
                 throw StoreError.notAReplica(path: path, reason: "it was built for schema version \(found.version); this program knows \(layout.schema.version)")
+            }
+            guard found.unknown.isEmpty else {
+                throw StoreError.notAReplica(path: path, reason: "a newer PlanSync changed its storage (\(found.unknown.joined(separator: ", ")), "
+                    + "which this program does not know; open it with that version")
             }
             upToDate = found.upToDate
         } catch let error as StoreError {

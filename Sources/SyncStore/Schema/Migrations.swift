@@ -78,11 +78,28 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE ps_applied ADD COLUMN hlc TEXT")
         }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
-        migrator.registerMigration("collections-v\(layout.schema.version)") { db in
+        migrator.registerMigration(collectionsPrefix + "\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
             try db.execute(sql: "UPDATE ps_identity SET schema_version = ?", arguments: [layout.schema.version])
         }
         return migrator
+    }
+
+    /// The readable tables' migrations are named this and the schema version, which
+    /// `ps_identity.schema_version` guards on its own: a build for a newer schema registers only its
+    /// own, and still opens files that applied an older one.
+    static let collectionsPrefix = "collections-v"
+
+    /// The storage migrations `db` has applied that `migrator` does not register, in the order
+    /// they were applied: the file was written by a newer build, whose format this one may misread
+    /// or misuse (a build from before `v9-applied-hlc` would take its clock from `ps_identity`
+    /// alone and stamp local writes before ops already applied). Only builds with this check
+    /// refuse such a file.
+    static func unknown(in db: Database, by migrator: DatabaseMigrator) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        let known = Set(migrator.migrations)
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+            .filter { !known.contains($0) && !$0.hasPrefix(collectionsPrefix) }
     }
 
     static func createMetadata(_ db: Database) throws {
