@@ -90,16 +90,13 @@ enum Migrations {
     /// own, and still opens files that applied an older one.
     static let collectionsPrefix = "collections-v"
 
-    /// The storage migrations `db` has applied that `migrator` does not register, in the order
-    /// they were applied: the file was written by a newer build, whose format this one may misread
-    /// or misuse (a build from before `v9-applied-hlc` would take its clock from `ps_identity`
-    /// alone and stamp local writes before ops already applied). Only builds with this check
-    /// refuse such a file.
+    /// The storage migrations `db` has applied that `migrator` does not register, sorted: the
+    /// file was written by a newer build, whose format this one may misread or misuse (a build
+    /// from before `v9-applied-hlc` would take its clock from `ps_identity` alone and stamp local
+    /// writes before ops already applied). Only builds with this check refuse such a file.
     static func unknown(in db: Database, by migrator: DatabaseMigrator) throws -> [String] {
-        guard try db.tableExists("grdb_migrations") else { return [] }
-        let known = Set(migrator.migrations)
-        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-            .filter { !known.contains($0) && !$0.hasPrefix(collectionsPrefix) }
+        try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            .filter { !$0.hasPrefix(collectionsPrefix) }.sorted()
     }
 
     static func createMetadata(_ db: Database) throws {
