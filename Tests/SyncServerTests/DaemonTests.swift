@@ -211,7 +211,9 @@ struct DaemonTests {
     }
 
     @Test func idleConnectionsAreClosedButSubscribersStay() async throws {
-        let daemon = try await TestDaemon.start { $0.idleTimeout = .milliseconds(300) }
+        // The watcher must subscribe within the idle timeout of its hello; 300 ms was too short on
+        // two busy cores in CI (the watcher was closed as idle before its subscribe arrived).
+        let daemon = try await TestDaemon.start { $0.idleTimeout = .seconds(1) }
         let idle = try await daemon.session(node: "idle")
         let watcher = try await daemon.session(node: "watcher")
         watcher.subscriptionID = 1
