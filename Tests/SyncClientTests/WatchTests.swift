@@ -98,6 +98,31 @@ struct WatchTests {
         await daemon.stop()
     }
 
+    @Test("watch retries a connection closed before welcome (a daemon restarting, a proxy with none behind it)")
+    func retriesACloseBeforeWelcome() async throws {
+        try await withDaemon { daemon in
+            // The proxy cuts the first welcome: the client sees the close a TLS port would give.
+            let proxy = try await DroppingProxy.start(to: daemon.port, rule: CutAt(1, linesContaining: "\"type\":\"welcome\"").rule)
+            defer { Task { await proxy.stop() } }
+            let watcher = daemon.replica("watcher", department: "sales", server: proxy.address)
+            let other = daemon.replica("other", department: "planning")
+            let row = try other.create("risks", ["description": .text("供应延迟")])
+            _ = try await client(other).sync()
+            let events = EventLog()
+            let watching = Task { try await client(watcher, plainOptions { $0.onEvent = events.handler }).watch() }
+            defer { watching.cancel() }
+            #expect(try await eventually { watcher.row("risks", row) != nil })
+            let lost = events.all.compactMap { event -> SyncClientError? in
+                if case .disconnected(let error, _) = event { return error }
+                return nil
+            }
+            guard case .network(.closed, let message)? = lost.first else { Issue.record("expected a lost connection first, got \(lost)"); return }
+            #expect(message.contains("before welcome") && message.contains("TLS port"), "\(message)")
+            watching.cancel()
+            try await watching.value
+        }
+    }
+
     @Test("a refusal that retrying cannot fix ends watch with the error")
     func fatalRefusal() async throws {
         try await withDaemon { daemon in

@@ -51,10 +51,12 @@ final class SessionConnection {
             throw .tls("the TLS handshake did not finish (\(detail)): \(target.address) may be a plain TCP port "
                 + "(drop --tls: plansync config --no-tls)")
         } catch .network(.closed, let detail) where target.tls == nil {
-            // A TLS daemon drops a plain hello (it is not a ClientHello) without a word.
+            // A TLS daemon drops a plain hello (it is not a ClientHello) without a word; so does a
+            // daemon killed or restarting at that instant, or a proxy with no daemon behind it.
+            // Hence a network failure, which `watch` retries, with the hint for the first case.
             await channel.close()
-            throw .tls("the server closed the connection before welcome (\(detail)): \(target.address) may be a TLS port "
-                + "(use plansync config --tls, with --pin or --ca)")
+            throw .network(.closed, "the server closed the connection before welcome (\(detail)); if \(target.address) is a TLS port, "
+                + "use plansync config --tls, with --pin or --ca")
         } catch {
             await channel.close()
             throw error
