@@ -58,9 +58,10 @@ public final class SyncClient: Sendable {
     private func session<T>(_ body: (inout SyncRun, SessionConnection, Greeting.Outcome) async throws(SyncClientError) -> T) async throws(SyncClientError) -> T {
         let identity = try replicaCall("reading the identity") { try replica.identity() }
         let target = try SessionTarget(identity: identity, options: options, schemaVersion: schemaVersion)
+        let cursor = try Greeting.cursorBeforeHello(replica)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
-            let greeting = try Greeting.accept(connection.welcome, replica: replica, options: options)
+            let greeting = try Greeting.accept(connection.welcome, cursor: cursor, replica: replica, options: options)
             var run = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
             let result = try await body(&run, connection, greeting)
             await connection.close()

@@ -171,6 +171,29 @@ struct ConvergenceTests {
         }
     }
 
+    @Test("a cursor another process moves on while the welcome is under way is not taken for lost history")
+    func cursorMovedDuringHelloIsNoLostHistory() async throws {
+        try await withDaemon { daemon in
+            let other = daemon.replica("other", department: "planning")
+            _ = try other.create("departments", ["name": .text("计划部")])
+            _ = try await client(other).sync()
+            let head = try daemon.log.head()
+            let laptop = daemon.replica("laptop", department: "sales")
+            // As the welcome (naming `head`) passes, a watcher on the same file applies a commit
+            // made meanwhile: the cursor is past the head the welcome names.
+            let proxy = try await DroppingProxy.start(to: daemon.port) { line in
+                if line.contains("\"type\":\"welcome\"") { try? laptop.applyRemote([], cursor: head + 1) }
+                return false
+            }
+            defer { Task { await proxy.stop() } }
+            let events = EventLog()
+            let summary = try await client(laptop, plainOptions { $0.onEvent = events.handler; $0.server = ServerAddress(host: "127.0.0.1", port: proxy.port) }).sync()
+            #expect(!events.all.contains { if case .lostHistory = $0 { true } else { false } })
+            #expect(summary.cursor == head + 1)
+            #expect(try laptop.cursor() == head + 1)
+        }
+    }
+
     @Test("a replica holding ops the restored daemon lost says so after reading the whole log, and keeps checking")
     func restoredDaemonLacksOthersOps() async throws {
         try await withDaemon { daemon in

@@ -13,14 +13,16 @@ enum Greeting {
         var lostHistoryFrom: UInt64?
     }
 
-    static func accept(_ welcome: Welcome, replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) -> Outcome {
+    /// Takes in `welcome`; `cursor` is the replica's cursor as read before `hello` (``cursorBeforeHello(_:)``).
+    static func accept(_ welcome: Welcome, cursor: UInt64, replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) -> Outcome {
         options.logger.debug("connected to \(welcome.server) as department \(welcome.department), head \(welcome.head)")
         var outcome = Outcome()
-        let cursor = try replicaCall("reading the cursor") { try replica.cursor() }
         // The log only grows. A head below the cursor means the daemon's file was replaced by an
         // older copy: the ops it appended since take positions this replica may have passed, and
         // where the copy ends is unknown, so the cursor goes back to 0 and the whole log is read
         // again (ops already applied are skipped by dot; the pull then checks what the daemon lacks).
+        // The cursor is the one read before `hello`: another process on this file (a watcher) may
+        // have moved it on since, past the head the welcome named, without anything being lost.
         if welcome.head < cursor {
             do {
                 try replica.resetCursor(to: 0)
@@ -41,5 +43,11 @@ enum Greeting {
             outcome.clockBehind = .clockBehind(milliseconds: behind, allowedMilliseconds: options.maxClockSkewMilliseconds)
         }
         return outcome
+    }
+
+    /// The replica's cursor, read before the connection says `hello`: never beyond the log's head
+    /// then, so never beyond the head its `welcome` names unless the daemon lost history.
+    static func cursorBeforeHello(_ replica: any SyncingReplica) throws(SyncClientError) -> UInt64 {
+        try replicaCall("reading the cursor") { try replica.cursor() }
     }
 }

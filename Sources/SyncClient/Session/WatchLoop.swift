@@ -37,9 +37,10 @@ struct WatchLoop {
     private func session(onOpen: () -> Void) async throws(SyncClientError) {
         let identity = try replicaCall("reading the identity") { try replica.identity() }
         let target = try SessionTarget(identity: identity, options: options, schemaVersion: schemaVersion)
+        let cursor = try Greeting.cursorBeforeHello(replica)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
-            let greeting = try Greeting.accept(connection.welcome, replica: replica, options: options)
+            let greeting = try Greeting.accept(connection.welcome, cursor: cursor, replica: replica, options: options)
             onOpen()
             // The outbox goes first, with the repairs `sync` makes; what they cannot cure stops watch.
             var push = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
