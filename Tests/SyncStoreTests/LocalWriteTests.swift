@@ -33,6 +33,23 @@ import Testing
         #expect(dump.contains("id:\"\(id)\" name:\"春季推广\" status:\"planning\" budget:80000000"))
     }
 
+    @Test func aForbiddenWriteNamesTheVersionOfTheDaemonsRules() throws {
+        defer { dir.cleanup() }
+        // The daemon's whole rules: the laptop keeps its department's subset under their version.
+        let department = try store.identity().department
+        let whole = AccessRules([.init(collection: "projects", access: .write, departments: ["finance"]),
+                                 .init(collection: "tasks", access: .read, departments: ["hr", department])])
+        try store.adoptRules(AccessRules.Wire(entries: whole.concerning(department).entries, version: whole.version))
+        #expect(AccessRules(whole.concerning(department).entries).version != whole.version)
+        do {
+            _ = try store.create("projects", fields: ["name": .text("禁止")])
+            Issue.record("a forbidden write was accepted")
+        } catch StoreError.forbidden(let message) {
+            #expect(message.hasSuffix("rules version \(whole.version))"), "\(message)")
+        }
+        #expect(try store.outboxCount() == 0)
+    }
+
     @Test func outboxAfterASeqReadsOnlyWhatFollowsIt() throws {
         defer { dir.cleanup() }
         for i in 0..<5 { _ = try store.create("projects", fields: ["name": .text("项目 \(i)")]) }

@@ -41,7 +41,10 @@ struct LocalWrite {
     mutating func commit(_ op: Op, family: CRDTFamily, row: inout RowState) throws {
         do { try schema.validateNew(op) } catch { throw StoreError.validation(error) }
         if let rule = rules.writeDenial(identity.department, op.collection, op.field) {
-            throw StoreError.forbidden("department \(identity.department) may not write \(op.collection).\(op.field) (rule \(rule), rules version \(rules.version))")
+            // The version stored with them is the daemon's whole rules', which `plansync rules`
+            // and the daemon name; the department's subset kept here hashes to another.
+            let version = try AccessRulesRecord.version(db) ?? rules.version
+            throw StoreError.forbidden("department \(identity.department) may not write \(op.collection).\(op.field) (rule \(rule), rules version \(version))")
         }
         try applier.apply(op)
         row.apply(op, family: family)
