@@ -60,4 +60,41 @@ struct BootstrapClientTests {
             #expect(try laptop.stateHash() == SHA256.hash(data: Data(daemonForm.utf8)).map { String(format: "%02x", $0) }.joined())
         }
     }
+
+    @Test("a watcher whose subscription reaches behind the horizon while a push is in flight takes its ack, then bootstraps and watches on")
+    func subscriptionBehindTheHorizonWithAPushInFlight() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bootstrap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await withDaemon { daemon in
+            let writer = daemon.replica("planning-laptop", department: "planning")
+            for i in 0..<3 { _ = try writer.create("projects", ["name": .text("项目 \(i)")]) }
+            _ = try await client(writer).sync()
+            let store = try ReplicaStore.create(at: folder.appendingPathComponent("laptop.sqlite").path, identity: ReplicaIdentity(node: "sales-laptop",
+                department: "sales", server: daemon.address, token: daemon.log.addToken(department: "sales")), schema: PlanningSchema.schema)
+            _ = try await SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: testOptions()).sync()
+            for i in 3..<6 { _ = try writer.create("projects", ["name": .text("项目 \(i)")]) }
+            _ = try await client(writer).sync()
+            let horizon = try daemon.log.head()
+            try daemon.log.compact(through: horizon, schema: PlanningSchema.schema)
+            daemon.daemon.noteCompaction(horizon: horizon)
+
+            // The first outbox read of the watch comes right after its `subscribe` went out: a
+            // local write then is pushed behind it, and its ack follows the subscribe's refusal.
+            let local = HookedReplica(store) { _ = try store.create("departments", fields: ["name": .text("销售部")]) }
+            let events = EventLog()
+            let watching = Task { try await SyncClient(replica: local, schemaVersion: PlanningSchema.version,
+                                                       options: testOptions { $0.onEvent = events.handler }).watch() }
+            defer { watching.cancel() }
+            #expect(try await eventually { try store.outboxCount() == 0 && store.rows("projects").count == 6 && store.bootstrappedFrom() == horizon })
+            #expect(try daemon.log.head() == horizon + 2, "the local write reached the daemon once")
+            // Still watching: a commit made now arrives.
+            let late = try writer.create("projects", ["name": .text("后来的")])
+            _ = try await client(writer).sync()
+            #expect(try await eventually { try store.row("projects", id: late) != nil })
+            #expect(!events.all.contains { if case .disconnected = $0 { true } else { false } }, "\(events.all)")
+            watching.cancel()
+            try await watching.value
+        }
+    }
 }

@@ -35,12 +35,40 @@ struct WatchSession {
         connection.startTicks(every: options.outboxPollInterval)
         try await pushIfNeeded(on: connection)
         while true {
-            switch try await connection.next() {
+            let incoming: SessionConnection.Incoming
+            do throws(SyncClientError) {
+                incoming = try await connection.next()
+            } catch .server(.snapshotRequired, let message) where connection.isOpen {
+                // The subscription reaches behind the log's horizon. A push or ping sent after the
+                // subscribe is answered after the refusal: take those replies first, so that the
+                // caller's bootstrap reads its own.
+                try await settle(on: connection)
+                throw .server(code: .snapshotRequired, message: message)
+            }
+            switch incoming {
             case .tick:
                 try await tick(on: connection)
             case .event(let event):
                 lastHeard = .now
                 try await handle(event, on: connection)
+            }
+        }
+    }
+
+    /// Waits for the replies to the push and ping in flight, if any, and takes them (an ack drops
+    /// its ops from the outbox); sends nothing more. The subscription was refused, so any other
+    /// line breaks the protocol.
+    private mutating func settle(on connection: SessionConnection) async throws(SyncClientError) {
+        while push != nil || ping != nil {
+            switch try await connection.next() {
+            case .tick:
+                try checkDeadlines()
+            case .event(.acknowledged(let ack, let through)):
+                try take(ack, through: through)
+            case .event(.pong):
+                ping = nil
+            case .event:
+                throw .protocolViolation("unexpected message after the subscription was refused")
             }
         }
     }
@@ -94,17 +122,22 @@ struct WatchSession {
         case .changes(let page, _):
             try await applyChanges(page, on: connection)
         case .acknowledged(let ack, let through):
-            guard let sent = push, through == sent.lastSeq else { throw .protocolViolation("ack \(ack.id) answers no push in flight") }
-            try AckRule.check(ack, batchSize: sent.count)
-            try replicaCall("acknowledging pushed ops") { try replica.acknowledge(through: sent.lastSeq) }
-            push = nil
-            options.onEvent?(.progress(meter.pushed(sent.count)))
+            try take(ack, through: through)
             try await pushIfNeeded(on: connection)
         case .pong:
             ping = nil
         case .welcomed, .stateHash, .refused, .violation, .snapshotPage:
             throw .protocolViolation("unexpected message while watching")
         }
+    }
+
+    /// Drops the acknowledged push from the outbox.
+    private mutating func take(_ ack: Ack, through: UInt64?) throws(SyncClientError) {
+        guard let sent = push, through == sent.lastSeq else { throw .protocolViolation("ack \(ack.id) answers no push in flight") }
+        try AckRule.check(ack, batchSize: sent.count)
+        try replicaCall("acknowledging pushed ops") { try replica.acknowledge(through: sent.lastSeq) }
+        push = nil
+        options.onEvent?(.progress(meter.pushed(sent.count)))
     }
 
     /// The periodic wake-up: deadlines, the outbox, the keep-alive ping.
