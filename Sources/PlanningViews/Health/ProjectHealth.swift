@@ -104,10 +104,13 @@ public struct Budget: Sendable {
     /// `projects.budget_spent` (a counter).
     public let spent: Int64
 
-    /// Spent as a percent of planned, rounded down; nil unless planned > 0.
+    /// Spent as a percent of planned, rounded down; nil unless planned > 0. Clamped to `Int`'s
+    /// range: concurrent increments can take a counter past ±2^53, and `Int(_:)` of a larger
+    /// double traps.
     public var percentSpent: Int? {
         guard let planned, planned > 0 else { return nil }
-        return Int((Double(spent) * 100 / Double(planned)).rounded(.down))
+        let percent = (Double(spent) * 100 / Double(planned)).rounded(.down)
+        return Int(exactly: percent) ?? (percent < 0 ? .min : .max)
     }
 
     /// Whether more was spent than planned (planned > 0).
