@@ -31,6 +31,11 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
     /// log was restored from an older backup. They reach it again when their replicas sync; until
     /// then every sync of this replica reads the whole log again to check.
     case lostHistory(missing: UInt64, nodes: [String])
+    /// The daemon lacks `missing` of this replica's own acknowledged ops, up to seq `through`, and
+    /// the replica can no longer send them again: its op record no longer holds them (a history
+    /// window shorter than the time since the daemon's backup). Their effects stay in this
+    /// replica, but no other replica gets them; the next push stops at `seq_gap`.
+    case ownHistoryLost(missing: UInt64, through: UInt64)
 
     /// The kind of network failure.
     public enum NetworkFailure: String, Equatable, Sendable {
@@ -57,7 +62,7 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
         switch self {
         case .network: return true
         case .server(let code, _): return SyncClientError.transientCodes.contains(code)
-        case .tls, .protocolViolation, .configuration, .replica, .cancelled, .clockBehind, .lostHistory: return false
+        case .tls, .protocolViolation, .configuration, .replica, .cancelled, .clockBehind, .lostHistory, .ownHistoryLost: return false
         }
     }
 
@@ -77,6 +82,10 @@ public enum SyncClientError: Error, Equatable, Sendable, CustomStringConvertible
         case let .clockBehind(ms, allowed):
             return "clock error (clock_skew): this computer's clock is \(SyncClientError.span(ms)) behind the server's (allowed \(SyncClientError.span(allowed))); "
                 + "fix it, then sync again (nothing was pushed)"
+        case let .ownHistoryLost(missing, through):
+            return "daemon lost history: it lacks \(missing) of this replica's own acknowledged op\(missing == 1 ? "" : "s") (up to seq \(through)), "
+                + "and this replica can no longer send them again: its op record no longer holds them (plansync compact --keep-days); "
+                + "their effects stay here, but no other replica gets them (docs/operations.md, \"Restoring the daemon from a backup\")"
         case let .lostHistory(missing, nodes):
             return "daemon lost history: it lacks \(missing) op\(missing == 1 ? "" : "s") this replica holds, made by \(nodes.joined(separator: ", ")) "
                 + "(was it restored from an older backup?); they reach it again when those replicas sync, and the next sync here checks again "

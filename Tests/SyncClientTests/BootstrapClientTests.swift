@@ -97,4 +97,30 @@ struct BootstrapClientTests {
             try await watching.value
         }
     }
+
+    @Test("own acknowledged ops a restored daemon lacks and the op record no longer holds fail the sync, naming them")
+    func ownOpsLostWithTheirRecordAreReported() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("own-history-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try await withDaemon { daemon in
+            let store = try ReplicaStore.create(at: folder.appendingPathComponent("laptop.sqlite").path, identity: ReplicaIdentity(node: "sales-laptop",
+                department: "sales", server: daemon.address, token: daemon.log.addToken(department: "sales")), schema: PlanningSchema.schema)
+            _ = try store.create("goals", fields: ["title": .text("g2")])
+            _ = try store.create("goals", fields: ["title": .text("g3")])
+            _ = try await SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: testOptions()).sync()
+            #expect(try store.outboxCount() == 0)
+            return store
+        }
+        // `plansync compact --keep-days 0`: the op record goes, and with it what could be sent again.
+        _ = try store.trimHistory(keepDays: 0, nowMilliseconds: .max)
+        // The daemon comes back from a backup taken before those ops.
+        try await withDaemon { restored in
+            try store.setServer(restored.address, token: restored.log.addToken(department: "sales"))
+            let error = await failure { _ = try await SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: testOptions()).sync() }
+            guard case .ownHistoryLost(let missing, let through)? = error else { Issue.record("expected ownHistoryLost, got \(String(describing: error))"); return }
+            #expect(missing == 4 && through == 4)
+            #expect(try restored.log.head() == 0)
+        }
+    }
 }

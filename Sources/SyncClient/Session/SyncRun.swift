@@ -48,11 +48,15 @@ struct SyncRun {
         }
         if let refusal { throw refusal }
         if let lacking { throw .lostHistory(missing: lacking.missing, nodes: lacking.nodes) }
+        if let ownLacking { throw .ownHistoryLost(missing: ownLacking.missing, through: ownLacking.through) }
         return summary
     }
 
     /// What the daemon lacks of the ops this replica holds, found by a pull from position 0.
     private var lacking: (missing: UInt64, nodes: [String])?
+    /// What the daemon lacks of this replica's own acknowledged ops after the push phase: ops the
+    /// replica could not send again.
+    private var ownLacking: (missing: UInt64, through: UInt64)?
 
     private func resetCursor() throws(SyncClientError) {
         do { try replica.resetCursor(to: 0) } catch is RepairUnsupported {} catch {
@@ -71,6 +75,12 @@ struct SyncRun {
             missing += seq - seen[n]
             nodes.append(n)
         }
+        // Own ops left the outbox only with an ack; after the push phase (which sent again what
+        // the op record still held) the log must hold every one before the first unsent op.
+        let lastOwn = try replicaCall("reading the last own seq") { try replica.lastOwnSeq() }
+        let firstUnsent = try replicaCall("reading the outbox") { try replica.outbox(limit: 1).first?.seq }
+        let acknowledged = firstUnsent.map { min(lastOwn, $0 - 1) } ?? lastOwn
+        if acknowledged > seen[node] { ownLacking = (acknowledged - seen[node], acknowledged) }
         guard missing > 0 else { return }
         try resetCursor()
         lacking = (missing, nodes)

@@ -23,7 +23,7 @@ enum ErrorTranslation {
         case let .configuration(detail): return .user(detail)
         case let .replica(detail): return .user(detail)
         case .cancelled: return .user("sync cancelled; the next sync continues where it stopped")
-        case .clockBehind, .lostHistory: return .network(error.description)
+        case .clockBehind, .lostHistory, .ownHistoryLost: return .network(error.description)
         }
     }
 
