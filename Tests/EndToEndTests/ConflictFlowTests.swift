@@ -74,6 +74,27 @@ import Testing
         await daemon.stop()
     }
 
+    @Test func aFieldConflictOnADeletedRowSaysToRestoreItFirst() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        let project = try Self.twoSyncedReplicas(ws, daemon)
+        try ws.ok("sales", "put", "projects", project, "end=2027-04-20")
+        try ws.ok("sales", "delete", "projects", project)
+        try ws.ok("mkt", "put", "projects", project, "end=2027-05-15")
+        try syncBoth(ws)
+
+        let conflicts = try #require(try ws.json("sales", "conflicts", "--json") as? [[String: Any]])
+        let end = try #require(conflicts.first { $0["field"] as? String == "end" }?["id"] as? String)
+        let text = try ws.ok("sales", "conflicts", "show", end)
+        #expect(text.contains("the row is deleted: restore it first (plansync restore projects \(project))"), "\(text)")
+        // What the hint says works: the resolve is refused until the restore.
+        let refused = try ws.on("sales", "conflicts", "resolve", end, "--pick", "1")
+        #expect(refused.status == 1 && refused.stderr.contains("restore it first"), "\(refused.stderr)")
+        try ws.ok("sales", "restore", "projects", project)
+        try ws.ok("sales", "conflicts", "resolve", end, "--pick", "1")
+        await daemon.stop()
+    }
+
     @Test func editOnDeletedAndResolveByValue() async throws {
         let ws = try Workspace()
         let daemon = try await TestDaemon(in: ws.folder)

@@ -36,6 +36,9 @@ public struct ConflictView: Hashable, Sendable {
     public let values: [ConflictValue]
     /// `edit_on_deleted`: the unseen edits, latest seq per node; empty otherwise.
     public let edits: [Dot]
+    /// Whether the row is deleted now. A register conflict on one of its fields is settled only
+    /// after the row is restored: the store refuses edits of a deleted row.
+    public let rowDeleted: Bool
 }
 
 /// How a person settles a conflict.

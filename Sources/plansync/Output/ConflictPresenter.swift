@@ -65,7 +65,12 @@ enum ConflictPresenter {
         if !conflict.edits.isEmpty {
             lines.append("  unseen edits: " + conflict.edits.map(\.description).joined(separator: ", "))
         }
-        lines.append("settle it: plansync conflicts resolve \(conflict.id) --pick N   (or --value V)")
+        if conflict.kind == .register, conflict.field != Op.deletedField, conflict.rowDeleted {
+            lines.append("the row is deleted: restore it first (plansync restore \(conflict.collection) \(conflict.row)), "
+                + "then settle it: plansync conflicts resolve \(conflict.id) --pick N   (or --value V)")
+        } else {
+            lines.append("settle it: plansync conflicts resolve \(conflict.id) --pick N   (or --value V)")
+        }
         return lines.joined(separator: "\n")
     }
 
