@@ -55,10 +55,8 @@ struct ConflictFinder {
             let edit = try EditWriters(db: db).latest(of: conflict.edits, collection: conflict.collection, row: conflict.row)
             values.append(ConflictValue(n: 2, value: .bool(false), node: edit.dot.node, department: edit.department, hlc: edit.hlc, dot: edit.dot))
         }
-        let table = try layout.collection(conflict.collection).table
-        let deleted = try Bool.fetchOne(db.cachedStatement(sql: "SELECT \(TableLayout.deletedColumn) FROM \(table) WHERE id = ?"),
-                                        arguments: [conflict.row]) ?? false
         return ConflictView(id: conflict.id, kind: conflict.kind, collection: conflict.collection, row: conflict.row,
-                            field: conflict.field, values: values, edits: conflict.edits, rowDeleted: deleted)
+                            field: conflict.field, values: values, edits: conflict.edits,
+                            rowDeleted: try layout.isDeleted(db, conflict.collection, conflict.row) ?? false)
     }
 }

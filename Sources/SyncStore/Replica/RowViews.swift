@@ -34,8 +34,6 @@ struct RowViews {
 
     /// Whether `collection` has a live row `id`.
     private func isLive(_ collection: String, _ id: String) throws -> Bool {
-        guard let target = layout.collections[collection] else { return false }
-        let deleted = try Int.fetchOne(db.cachedStatement(sql: "SELECT \(TableLayout.deletedColumn) FROM \(target.table) WHERE id = ?"), arguments: [id])
-        return deleted == 0
+        try layout.isDeleted(db, collection, id) == false
     }
 }

@@ -109,6 +109,13 @@ struct TableLayout: Sendable {
         self.ordered = ordered
     }
 
+    /// Row `id`'s `_deleted` column in the readable table: nil when `collection` is not in the
+    /// layout or has no such row.
+    func isDeleted(_ db: Database, _ collection: String, _ id: String) throws -> Bool? {
+        guard let c = collections[collection] else { return nil }
+        return try Bool.fetchOne(db.cachedStatement(sql: "SELECT \(TableLayout.deletedColumn) FROM \(c.table) WHERE id = ?"), arguments: [id])
+    }
+
     /// The collection's layout, or a validation error listing the known ones.
     func collection(_ name: String) throws -> CollectionLayout {
         guard let c = collections[name] else {
