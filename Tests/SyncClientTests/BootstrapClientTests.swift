@@ -75,7 +75,7 @@ struct BootstrapClientTests {
             _ = try await SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: testOptions()).sync()
             for i in 3..<6 { _ = try writer.create("projects", ["name": .text("项目 \(i)")]) }
             _ = try await client(writer).sync()
-            let horizon = try daemon.log.head()
+            let horizon = daemon.log.head()
             try daemon.log.compact(through: horizon, schema: PlanningSchema.schema)
             daemon.daemon.noteCompaction(horizon: horizon)
 
@@ -87,7 +87,7 @@ struct BootstrapClientTests {
                                                        options: testOptions { $0.onEvent = events.handler }).watch() }
             defer { watching.cancel() }
             #expect(try await eventually { try store.outboxCount() == 0 && store.rows("projects").count == 6 && store.bootstrappedFrom() == horizon })
-            #expect(try daemon.log.head() == horizon + 2, "the local write reached the daemon once")
+            #expect(daemon.log.head() == horizon + 2, "the local write reached the daemon once")
             // Still watching: a commit made now arrives.
             let late = try writer.create("projects", ["name": .text("后来的")])
             _ = try await client(writer).sync()
@@ -120,7 +120,7 @@ struct BootstrapClientTests {
             let error = await failure { _ = try await SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: testOptions()).sync() }
             guard case .ownHistoryLost(let missing, let through)? = error else { Issue.record("expected ownHistoryLost, got \(String(describing: error))"); return }
             #expect(missing == 4 && through == 4)
-            #expect(try restored.log.head() == 0)
+            #expect(restored.log.head() == 0)
         }
     }
 }

@@ -65,11 +65,11 @@ enum ConflictPresenter {
         if !conflict.edits.isEmpty {
             lines.append("  unseen edits: " + conflict.edits.map(\.description).joined(separator: ", "))
         }
+        let settle = "settle it: plansync conflicts resolve \(conflict.id) --pick N   (or --value V)"
         if conflict.kind == .register, conflict.field != Op.deletedField, conflict.rowDeleted {
-            lines.append("the row is deleted: restore it first (plansync restore \(conflict.collection) \(conflict.row)), "
-                + "then settle it: plansync conflicts resolve \(conflict.id) --pick N   (or --value V)")
+            lines.append("the row is deleted: restore it first (plansync restore \(conflict.collection) \(conflict.row)), then " + settle)
         } else {
-            lines.append("settle it: plansync conflicts resolve \(conflict.id) --pick N   (or --value V)")
+            lines.append(settle)
         }
         return lines.joined(separator: "\n")
     }
