@@ -63,6 +63,28 @@ enum PostgresMigrations {
             """,
             "INSERT INTO ps_materialized (one, position, vv) VALUES (true, 0, '{}')",
         ],
+        [
+            // Per counter, the sum of every inc delta in the log (OpLogIndex.counterTotal), so a
+            // push's inc that would take it beyond ±2^53 is refused without summing the log. The
+            // fill wraps at ±2^63 as replicas do.
+            """
+            CREATE TABLE ps_log_counters (
+                collection text COLLATE "C" NOT NULL,
+                row_id text COLLATE "C" NOT NULL,
+                field text COLLATE "C" NOT NULL,
+                total bigint NOT NULL,
+                PRIMARY KEY (collection, row_id, field)
+            )
+            """,
+            """
+            INSERT INTO ps_log_counters (collection, row_id, field, total)
+            SELECT c, r, f, ((s + 9223372036854775808) % 18446744073709551616 + 18446744073709551616)
+                            % 18446744073709551616 - 9223372036854775808
+            FROM (SELECT j->>'collection' AS c, j->>'row' AS r, j->>'field' AS f, sum((j->>'delta')::numeric) AS s
+                  FROM (SELECT convert_from(op, 'UTF8')::jsonb AS j FROM ps_log) AS ops
+                  WHERE j->>'kind' = 'inc' GROUP BY 1, 2, 3) AS sums
+            """,
+        ],
     ]
 
     /// The newest version this build knows.

@@ -39,6 +39,7 @@ extension PostgresServerLog {
                 SELECT p, n, s, \(department), o, \(receivedAt)
                 FROM unnest(\(positions)::int8[], \(nodes)::text[], \(seqs)::int8[], \(bodies)::bytea[]) AS t(p, n, s, o)
                 """, logger: logger)
+            try PostgresLogIndex.write(admitted.counterTotals, connection, logger: logger)
             // One round trip: the notification is queued here and delivered at COMMIT, only if it commits.
             try connection.run("""
                 UPDATE ps_head SET position = \(Int64(head)) RETURNING pg_notify(\(PostgresServerLog.channel), \(String(head)))
@@ -49,7 +50,7 @@ extension PostgresServerLog {
 }
 
 /// ``SyncModel/OpLogIndex`` inside a commit's transaction: the answers Admission will ask for,
-/// read up front in two queries; anything else (never, for Admission's questions) is read on demand.
+/// read up front in two or three queries; anything else (never, for Admission's questions) is read on demand.
 struct PostgresLogIndex: OpLogIndex {
     let connection: PostgresConnection
     let logger: Logger
@@ -57,6 +58,8 @@ struct PostgresLogIndex: OpLogIndex {
     var lastSeqs: [String: UInt64]
     /// The stored content of the pushed dots that are already in the log.
     var stored: [Dot: Op]
+    /// The log totals of the counters the pushed `inc`s name.
+    var totals: [CounterKey: Int64]
 
     /// Reads the last seq of every node `ops` are by or name, and the stored content of the
     /// pushed dots at or below the pusher's last seq.
@@ -88,7 +91,53 @@ struct PostgresLogIndex: OpLogIndex {
                 stored[op.dot] = op
             }
         }
-        return PostgresLogIndex(connection: connection, logger: logger, lastSeqs: lastSeqs, stored: stored)
+        return PostgresLogIndex(connection: connection, logger: logger, lastSeqs: lastSeqs, stored: stored,
+                                totals: try totals(of: ops, connection, logger: logger))
+    }
+
+    /// The log totals of the counters `ops` increment, in one query (none without an `inc`).
+    static func totals(of ops: [Op], _ connection: PostgresConnection, logger: Logger) throws -> [CounterKey: Int64] {
+        // A NUL cannot be a query parameter; Admission refuses such an op before it asks.
+        let keys = Set(ops.compactMap(CounterKey.init)).filter { !"\($0.collection)\($0.row.string)\($0.field)".utf8.contains(0) }
+        guard !keys.isEmpty else { return [:] }
+        let ordered = Array(keys)
+        var totals: [CounterKey: Int64] = [:]
+        let rows = try connection.run("""
+            SELECT k.i, t.total FROM unnest(\(ordered.map(\.collection))::text[], \(ordered.map(\.row.string))::text[],
+                                           \(ordered.map(\.field))::text[]) WITH ORDINALITY AS k(c, r, f, i)
+            JOIN ps_log_counters t ON t.collection = k.c AND t.row_id = k.r AND t.field = k.f
+            """, logger: logger)
+        for row in rows {
+            let (i, total) = try PostgresOpRow.decode(row, as: (Int64, Int64).self)
+            guard i >= 1, i <= ordered.count else { throw PostgresLogError.corrupt("counter total for key \(i) of \(ordered.count)") }
+            totals[ordered[Int(i - 1)]] = total
+        }
+        for key in keys where totals[key] == nil { totals[key] = 0 }
+        return totals
+    }
+
+    /// Stores an admitted push's counter totals (``SyncModel/Admission/Result/counterTotals``).
+    static func write(_ totals: [CounterKey: Int64], _ connection: PostgresConnection, logger: Logger) throws {
+        guard !totals.isEmpty else { return }
+        let entries = Array(totals)
+        try connection.run("""
+            INSERT INTO ps_log_counters (collection, row_id, field, total)
+            SELECT * FROM unnest(\(entries.map(\.key.collection))::text[], \(entries.map(\.key.row.string))::text[],
+                                 \(entries.map(\.key.field))::text[], \(entries.map(\.value))::int8[])
+            ON CONFLICT (collection, row_id, field) DO UPDATE SET total = EXCLUDED.total
+            """, logger: logger)
+    }
+
+    func counterTotal(_ key: CounterKey) throws -> Int64 {
+        if let total = totals[key] { return total }
+        return try PostgresLogIndex.counterTotal(key, connection, logger: logger)
+    }
+
+    /// The log's total of `key`, 0 when it was never incremented.
+    static func counterTotal(_ key: CounterKey, _ connection: PostgresConnection, logger: Logger) throws -> Int64 {
+        try connection.value("""
+            SELECT total FROM ps_log_counters WHERE collection = \(key.collection) AND row_id = \(key.row.string) AND field = \(key.field)
+            """, as: Int64.self, logger: logger) ?? 0
     }
 
     func lastSeq(of node: String) throws -> UInt64 {

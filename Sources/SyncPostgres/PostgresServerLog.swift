@@ -125,6 +125,11 @@ public final class PostgresServerLog: SharedLogStorage, TokenAdministration, Sen
         try read { connection in try PostgresLogIndex.storedOp(dot, connection, logger: logger) }
     }
 
+    /// The log's total of the counter `key` (``SyncModel/OpLogIndex/counterTotal(_:)``).
+    public func counterTotal(_ key: CounterKey) throws -> Int64 {
+        try read { connection in try PostgresLogIndex.counterTotal(key, connection, logger: logger) }
+    }
+
     /// Ops with position > `since` in log order, at most `limit`, with `department` and `log` set.
     public func ops(since: UInt64, limit: Int) throws -> [Op] {
         try collectOps(since: since, limit: limit)

@@ -8,7 +8,8 @@ import Testing
 @Suite("Admission equals its reference")
 struct AdmissionEquivalenceTests {
     /// The rules as first written: a lookup per question, a dictionary of the batch's ops.
-    static func reference(_ ops: [Op], pushedBy node: String, schema: Schema, log: some OpLogIndex,
+    /// The counter rule is checked against the sum of `logged`'s `inc`s, the log's ops read afresh.
+    static func reference(_ ops: [Op], pushedBy node: String, schema: Schema, log: some OpLogIndex, logged: [Op],
                           wallMilliseconds wall: UInt64, maxSkewMilliseconds: UInt64) throws(Admission.Refusal) -> Outcome {
         typealias Refusal = Admission.Refusal
         var accepted: [Op] = []
@@ -48,6 +49,14 @@ struct AdmissionEquivalenceTests {
                     throw Refusal(code: .invalidOp, message: "\(name): names \(named), which the server does not have", index: i)
                 }
             }
+            if op.kind == .inc, let delta = op.delta {
+                let same = (logged + accepted).filter { $0.kind == .inc && $0.collection == op.collection && $0.row == op.row && $0.field == op.field }
+                let total = same.reduce(Int64(0)) { $0 + ($1.delta ?? 0) }
+                // Totals stay within ±2^53 and a delta is at most 2^53: no overflow here.
+                guard (total + delta).magnitude <= 1 << 53 || (total + delta).magnitude < total.magnitude else {
+                    throw Refusal(code: .invalidOp, message: "\(name): an inc of \(delta) would take \(op.collection).\(op.field) of \(op.row) beyond ±2^53, as the log's total stands", index: i)
+                }
+            }
             batchLast[op.node] = op.seq
             batchOps[op.dot] = op.content
             accepted.append(op)
@@ -70,6 +79,7 @@ struct AdmissionEquivalenceTests {
             return log.lastSeq(of: node)
         }
         func storedOp(_ dot: Dot) -> Op? { log.storedOp(dot) }
+        func counterTotal(_ key: CounterKey) -> Int64 { log.counterTotal(key) }
     }
 
     static let wall: UInt64 = 1_000_000
@@ -91,7 +101,10 @@ struct AdmissionEquivalenceTests {
                 case 0: op = addOp(pusher, seq, "t")
                 case 1: op = removeOp(pusher, seq, "t", removes: [named])
                 case 2: op = setOp(pusher, seq, .text("v"), replaces: [named])
-                case 3: op = incOp(pusher, seq, 2)
+                case 3:
+                    // Small steps, and leaps that reach for the ±2^53 bound of a counter's total.
+                    let leap = Int64.random(in: (1 << 50)...(1 << 53), using: &rng)
+                    op = incOp(pusher, seq, rng.chance(0.5) ? 2 : (rng.chance(0.7) ? leap : -leap), row: rng.pick(["r1", "r2"]))
                 case 4: op = setOp(rng.pick(nodes), seq, .text("stranger"))
                 case 5: op = setOp(pusher, seq, field: "colour", .text("x"))
                 case 6: op = setOp(pusher, seq, .text("x"), hlc: ts(Self.wall + 400_000))
@@ -111,7 +124,7 @@ struct AdmissionEquivalenceTests {
             }
             let counting = CountingLog(log)
             let expected: Outcome
-            do { expected = try Self.reference(batch, pushedBy: pusher, schema: testSchema, log: log, wallMilliseconds: Self.wall, maxSkewMilliseconds: 300_000) } catch {
+            do { expected = try Self.reference(batch, pushedBy: pusher, schema: testSchema, log: log, logged: log.ops, wallMilliseconds: Self.wall, maxSkewMilliseconds: 300_000) } catch {
                 expected = .refused(error)
             }
             let actual: Outcome
@@ -128,11 +141,15 @@ struct AdmissionEquivalenceTests {
                 outcomes[duplicates > 0 ? "duplicates" : "accepted", default: 0] += 1
                 log.append(accepted, department: "d")
             case .refused(let refusal):
-                outcomes[refusal.code.rawValue, default: 0] += 1
+                outcomes[refusal.message.contains("beyond ±2^53") ? "beyond ±2^53" : refusal.code.rawValue, default: 0] += 1
             }
         }
-        for outcome in ["accepted", "duplicates", "invalid_op", "seq_gap", "duplicate_dot", "clock_skew"] {
+        for outcome in ["accepted", "duplicates", "invalid_op", "seq_gap", "duplicate_dot", "clock_skew", "beyond ±2^53"] {
             #expect(outcomes[outcome, default: 0] > 50, "\(outcome): \(outcomes)")
         }
+        // Whatever was refused, every counter's total in the log stayed within the bound.
+        var totals: [String: Int64] = [:]
+        for op in log.ops where op.kind == .inc { totals[op.row, default: 0] += op.delta ?? 0 }
+        #expect(totals.values.allSatisfy { $0.magnitude <= 1 << 53 }, "\(totals)")
     }
 }

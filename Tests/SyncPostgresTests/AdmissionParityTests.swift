@@ -84,6 +84,49 @@ struct AdmissionParityTests {
         }
     }
 
+    /// Pushes of `inc`s around the ±2^53 bound of one counter's total, and the totals then.
+    @Test func counterTotalsAreKeptAndCheckedAsInSQLite() throws {
+        let bound: Int64 = 1 << 53
+        func inc(_ node: String, _ seq: UInt64, _ delta: Int64, row: String = "p1") -> Op {
+            OpBuilder.inc(collection: "projects", row: row, field: "budget_spent", delta: delta,
+                          stamp: OpBuilder.Stamp(node: node, seq: seq, hlc: HLCTimestamp(raw: 1_700_000_000_000 << 16 | seq)))
+        }
+        let pushes: [(ops: [Op], node: String)] = [
+            ([inc("a", 1, bound - 5), inc("a", 2, 3, row: "p2")], "a"),
+            ([inc("b", 1, 10)], "b"),                                 // refused: beyond the bound
+            ([inc("b", 1, -10), inc("b", 2, 16)], "b"),               // refused at 1, with the -10
+            ([inc("b", 1, 5)], "b"),                                  // the bound itself
+            ([inc("a", 3, -1), inc("a", 4, 1)], "a"),
+        ]
+        let keys = [CounterKey(collection: "projects", row: "p1", field: "budget_spent"),
+                    CounterKey(collection: "projects", row: "p2", field: "budget_spent"),
+                    CounterKey(collection: "projects", row: "p3", field: "budget_spent")]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plansync-parity-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sqlite = try ServerLog(path: dir.appendingPathComponent("server.sqlite").path, schema: Fixtures.schema)
+        try PostgresTestServer.withDatabase { url in
+            try Fixtures.withLog(url) { postgres in
+                var outcomes: [Fixtures.Outcome] = []
+                for push in pushes {
+                    let expected = try Fixtures.outcome(sqlite, push.ops, by: push.node).get()
+                    #expect(try Fixtures.outcome(postgres, push.ops, by: push.node).get() == expected)
+                    outcomes.append(expected)
+                }
+                #expect(outcomes[1] == .refused(.invalidOp, index: 0) && outcomes[2] == .refused(.invalidOp, index: 1))
+                #expect(try keys.map(postgres.counterTotal) == keys.map(sqlite.counterTotal))
+                #expect(try keys.map(postgres.counterTotal) == [bound, 3, 0])
+            }
+            // A database from before the totals gets them filled from the log when migrated.
+            try PostgresTestServer.execute(url, "DROP TABLE ps_log_counters")
+            try PostgresTestServer.execute(url, "DELETE FROM ps_migrations WHERE version = 3")
+            try Fixtures.withLog(url) { postgres throws in
+                #expect(try keys.map(postgres.counterTotal) == [bound, 3, 0])
+                #expect(try Fixtures.outcome(postgres, [inc("a", 5, 1)], by: "a").get() == .refused(.invalidOp, index: 0))
+            }
+        }
+    }
+
     @Test func reopeningKeepsTheLogAndMigratesOnce() throws {
         try PostgresTestServer.withDatabase { url in
             let first = try Fixtures.withLog(url) { log in try Fixtures.outcome(log, Fixtures.ops("a", count: 3), by: "a").get() }

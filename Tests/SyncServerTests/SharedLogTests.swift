@@ -14,6 +14,7 @@ final class DeafLog: SharedLogStorage, @unchecked Sendable {
 
     func lastSeq(of node: String) throws -> UInt64 { inner.lastSeq(of: node) }
     func storedOp(_ dot: Dot) throws -> Op? { inner.storedOp(dot) }
+    func counterTotal(_ key: CounterKey) throws -> Int64 { inner.counterTotal(key) }
     func head() throws -> UInt64 { inner.head() }
     func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
     func ops(since: UInt64, limit: Int) throws -> [Op] { try inner.ops(since: since, limit: limit) }

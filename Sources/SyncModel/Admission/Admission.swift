@@ -8,7 +8,11 @@
 /// 3. the seq is the node's last + 1 (`seq_gap`);
 /// 4. its HLC is at most the allowed skew ahead of the server's wall clock (`clock_skew`);
 /// 5. every dot it replaces or removes is in the log or earlier in the batch (`invalid_op`);
-///    a compacted dot is in the log: ``OpLogIndex/lastSeq(of:)`` counts the snapshot's marks.
+///    a compacted dot is in the log: ``OpLogIndex/lastSeq(of:)`` counts the snapshot's marks;
+/// 6. an `inc` keeps its counter's total in the log, earlier ops of the batch included, within
+///    ±2^53 (``PNCounter/sum(_:adding:)``; `invalid_op`). Replicas that each stayed in range
+///    offline can together leave it; the daemon orders their pushes, so the one that would is
+///    refused and its author sees it (`plansync outbox discard` drops it).
 ///
 /// ```swift
 /// let result = try Admission.admit(ops, pushedBy: "sales-laptop", schema: schema, log: log,
@@ -20,6 +24,9 @@ public enum Admission {
     public struct Result: Equatable, Sendable {
         public var accepted: [Op]
         public var duplicates: Int
+        /// The log totals of the counters the accepted ops increment, after them: what a store
+        /// that keeps totals (``OpLogIndex/counterTotal(_:)``) writes with the ops.
+        public var counterTotals: [CounterKey: Int64] = [:]
     }
 
     /// A refused push: the wire error code, a message naming the op, and the op's index in the batch.
@@ -109,6 +116,16 @@ public enum Admission {
             }
             for named in op.removes where named.seq > (try last(named.node, at: i)) {
                 throw Refusal(code: .invalidOp, message: "\(name()): names \(named), which the server does not have", index: i)
+            }
+            if let key = CounterKey(op), let delta = op.delta {
+                let total: Int64
+                if let running = result.counterTotals[key] { total = running } else {
+                    do { total = try log.counterTotal(key) } catch { throw Refusal(code: .internalError, message: "\(error)", index: i) }
+                }
+                guard let sum = PNCounter.sum(total, adding: delta) else {
+                    throw Refusal(code: .invalidOp, message: "\(name()): an inc of \(delta) would take \(key) beyond ±2^53, as the log's total stands", index: i)
+                }
+                result.counterTotals[key] = sum
             }
             batchLast = op.seq
             result.accepted.append(op)

@@ -12,6 +12,10 @@ public protocol OpLogIndex {
     /// dots at or below it were compacted, and their content is gone. 0 when nothing was.
     /// A requirement, so calls through a generic log reach the store's own answer.
     func foldedSeq(of node: String) throws -> UInt64
+    /// The sum of every `inc` delta of `key` in the log, compacted ops included (wrapping at
+    /// ±2^63, like ``PNCounter``); 0 for a counter never incremented. ``Admission`` keeps it
+    /// within ±2^53.
+    func counterTotal(_ key: CounterKey) throws -> Int64
 }
 
 extension OpLogIndex {
@@ -29,6 +33,7 @@ public struct MemoryOpLog: OpLogIndex, Sendable {
     public private(set) var snapshot: Snapshot?
     private var last: [String: UInt64] = [:]
     private var byDot: [Dot: UInt64] = [:]
+    private var totals: [CounterKey: Int64] = [:]
 
     public init() {}
 
@@ -40,6 +45,8 @@ public struct MemoryOpLog: OpLogIndex, Sendable {
     public func storedOp(_ dot: Dot) -> Op? { byDot[dot].map { ops[Int($0 - horizon - 1)].content } }
 
     public func foldedSeq(of node: String) -> UInt64 { snapshot?.versionVector[node] ?? 0 }
+
+    public func counterTotal(_ key: CounterKey) -> Int64 { totals[key] ?? 0 }
 
     /// The log's last position (0 when empty).
     public var head: UInt64 { horizon + UInt64(ops.count) }
@@ -53,6 +60,7 @@ public struct MemoryOpLog: OpLogIndex, Sendable {
             op.log = head + 1
             byDot[op.dot] = head + 1
             last[op.node] = op.seq
+            if let key = CounterKey(op), let delta = op.delta { totals[key, default: 0] &+= delta }
             ops.append(op)
             stamped.append(op)
         }

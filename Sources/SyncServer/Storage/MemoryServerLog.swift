@@ -70,6 +70,8 @@ public final class MemoryServerLog: SharedLogStorage, @unchecked Sendable {
 
     public func storedOp(_ dot: Dot) -> Op? { lock.withLock { log.storedOp(dot) } }
 
+    public func counterTotal(_ key: CounterKey) -> Int64 { lock.withLock { log.counterTotal(key) } }
+
     public func head() -> UInt64 { lock.withLock { log.head } }
 
     public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,

@@ -46,12 +46,10 @@ extension ReplicaStore {
         let f = try declaredField(of: .counter, collection, field)
         let op = { (stamp: OpBuilder.Stamp) in OpBuilder.inc(collection: collection, row: id, field: f.name, delta: delta, stamp: stamp) }
         try commitOne(collection, id, family: .counter, probing: op(ReplicaStore.probeStamp)) { row, stamp in
-            // Replicas wrap a sum past ±2^63 alike, so they converge; a local edit that would take
-            // the sum out of ±2^53 (what a JSON number carries exactly), or further out once
-            // concurrent increments took it there, is refused instead.
+            // The daemon checks the log's total the same way (Admission); this replica's sum may
+            // differ from it by what either has not seen yet.
             guard case .counter(let counter) = row.fields[f.name] ?? FieldState(empty: .counter) else { return op(stamp) }
-            let (sum, overflow) = counter.value.addingReportingOverflow(delta)
-            guard !overflow, sum.magnitude <= Dot.maxSeq || sum.magnitude < counter.value.magnitude else {
+            guard PNCounter.sum(counter.value, adding: delta) != nil else {
                 throw StoreError.validation(ValidationError("\(collection).\(f.name): \(counter.value) + \(delta) would be beyond ±2^53"))
             }
             return op(stamp)

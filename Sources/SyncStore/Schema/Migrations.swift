@@ -77,6 +77,13 @@ enum Migrations {
         migrator.registerMigration("v9-applied-hlc") { db in
             try db.execute(sql: "ALTER TABLE ps_applied ADD COLUMN hlc TEXT")
         }
+        // Counter totals of the daemon's log (LogCounterTotals): a push's inc is refused when it
+        // would take the log's sum beyond ±2^53. Older builds refuse the file (`unknown(in:by:)`),
+        // so none appends ops without them.
+        migrator.registerMigration("v10-log-counter-totals") { db in
+            try db.execute(sql: LogCounterTotals.createTable)
+            try LogCounterTotals.fill(db)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration(collectionsPrefix + "\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

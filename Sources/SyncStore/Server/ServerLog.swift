@@ -85,6 +85,11 @@ public final class ServerLog: ServerLogStorage, Sendable {
         try read { db in try LogIndex(db: db).foldedSeq(of: node) }
     }
 
+    /// The log's total of the counter `key` (``SyncModel/OpLogIndex/counterTotal(_:)``).
+    public func counterTotal(_ key: CounterKey) throws -> Int64 {
+        try read { db in try LogCounterTotals.total(db, key) }
+    }
+
     /// Admits the push with ``SyncModel/Admission`` against the log inside one IMMEDIATE write
     /// transaction, appends the accepted ops stamped with `department`, their positions and the
     /// receive time, and commits durably. A refusal throws ``SyncModel/Admission/Refusal`` and
@@ -143,6 +148,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
             try insert.run()
             appended.append(op)
         }
+        try LogCounterTotals.write(db, admitted.counterTotals)
         return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
     }
 
@@ -199,6 +205,8 @@ struct LogIndex: OpLogIndex {
     func foldedSeq(of node: String) throws -> UInt64 {
         UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM ps_snapshot_vv WHERE node = ?"), arguments: [node]) ?? 0))
     }
+
+    func counterTotal(_ key: CounterKey) throws -> Int64 { try LogCounterTotals.total(db, key) }
 
     func storedOp(_ dot: Dot) throws -> Op? {
         let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names) FROM ps_log WHERE node = ? AND seq = ?")

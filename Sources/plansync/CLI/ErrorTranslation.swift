@@ -1,4 +1,5 @@
 import SyncClient
+import SyncModel
 import SyncProtocol
 import SyncStore
 
@@ -16,7 +17,7 @@ enum ErrorTranslation {
 
     static func translate(_ error: SyncClientError) -> CLIError {
         switch error {
-        case let .server(code, message): return .network("server refused: \(code.rawValue): \(message)\(advice(code))")
+        case let .server(code, message): return .network("server refused: \(code.rawValue): \(message)\(advice(code, message))")
         case let .network(kind, detail): return .network("cannot sync (\(kind.rawValue)): \(detail)")
         case let .tls(detail): return .network("cannot sync (TLS): \(detail)")
         case let .protocolViolation(detail): return .network("the server broke the protocol: \(detail)")
@@ -28,8 +29,13 @@ enum ErrorTranslation {
     }
 
     /// What to do about a refusal the client could not repair itself.
-    static func advice(_ code: SyncProtocol.ErrorCode) -> String {
+    static func advice(_ code: SyncProtocol.ErrorCode, _ message: String) -> String {
         switch code {
+        case .invalidOp where message.contains("beyond ±2^53"):
+            // A counter's total in the log (Admission): no retry will take this op.
+            guard let dot = refusedDot(message) else { return "" }
+            return "; the daemon will never take this op: drop it with `plansync outbox discard \(dot)` "
+                + "(the replica is rebuilt from the daemon, the other unsent edits kept), then sync"
         case .duplicateDot:
             return "; this replica file is a copy of one that synced first: give it a new node id with "
                 + "`plansync rekey --node NEW-NODE-ID` (its unsent edits move along), then sync"
@@ -42,5 +48,12 @@ enum ErrorTranslation {
         default:
             return ""
         }
+    }
+
+    /// The dot a push refusal names: `op 2 (sales-laptop:17): …` (protocol/PROTOCOL.md §3).
+    static func refusedDot(_ message: String) -> Dot? {
+        guard message.hasPrefix("op "), let open = message.firstIndex(of: "("),
+              let close = message[open...].firstIndex(of: ")") else { return nil }
+        return Dot(parsing: String(message[message.index(after: open)..<close]))
     }
 }
