@@ -22,7 +22,7 @@ extension PostgresServerLog {
         try materialized.withLockedValue { cache in
             try materializer.with { connection in
                 if !cache.tablesReady {
-                    try ensureReadableTables(schema, connection)
+                    try materializer.inTransaction(on: connection) { connection in try ensureReadableTables(schema, connection) }
                     cache.tablesReady = true
                 }
                 while true {
@@ -113,8 +113,11 @@ extension PostgresServerLog {
     }
 
     /// Creates the readable tables and any column a newer schema added: once per process (the DDL
-    /// takes table locks), idempotent across daemons.
+    /// takes table locks), idempotent across daemons. Runs in the caller's transaction, under the
+    /// migrations' advisory lock: two sessions running `CREATE TABLE IF NOT EXISTS` for one new
+    /// table at once both try to create it, and one fails on `pg_type`'s unique index.
     private func ensureReadableTables(_ schema: Schema, _ connection: PostgresConnection) throws {
+        try connection.run("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
         for collection in schema.collections {
             let table = PostgresServerLog.quoted(collection.name)
             try connection.run(PostgresQuery(unsafeSQL: """

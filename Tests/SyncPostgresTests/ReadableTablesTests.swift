@@ -26,6 +26,28 @@ struct ReadableTablesTests {
         return try rows.first.map { try $0.decode((String?, Int64?, String?, Bool).self) }
     }
 
+    /// Daemons started together on a fresh database create the readable tables at the same moment;
+    /// `CREATE TABLE IF NOT EXISTS` alone let one of them fail on `pg_type`'s unique index.
+    @Test func daemonsCreatingTheReadableTablesAtOnceBothSucceed() throws {
+        for _ in 0..<4 {
+            try PostgresTestServer.withDatabase { url in
+                let logs = try (0..<3).map { _ in try PostgresServerLog(url: url, schema: Fixtures.schema) }
+                defer { for log in logs { log.shutdown() } }
+                _ = try logs[0].commit(Fixtures.ops("a", count: 1), pushedBy: "a", department: "sales", schema: Fixtures.schema,
+                                       wallMilliseconds: Fixtures.wall, maxSkewMilliseconds: Fixtures.skew)
+                let errors = (0..<logs.count).map { _ in Errors() }
+                DispatchQueue.concurrentPerform(iterations: logs.count) { i in
+                    do { try logs[i].materialize() } catch { errors[i].text = "\(error)" }
+                }
+                #expect(errors.allSatisfy { $0.text == nil }, "\(errors.compactMap(\.text))")
+                #expect(try Self.project(url, "p1")?.0 == "x1")
+            }
+        }
+    }
+
+    /// One thread's error (each thread writes only its own).
+    final class Errors: @unchecked Sendable { var text: String? }
+
     @Test func twoDaemonsKeepOneSetOfReadableTablesUpWithTheLog() throws {
         try PostgresTestServer.withDatabase { url in
             let a = try PostgresServerLog(url: url, schema: Fixtures.schema)
