@@ -1,5 +1,6 @@
 import ArgumentParser
 import Planning
+import SyncModel
 
 /// `plansyncd rules check FILE`: validates an access-rules file without serving.
 struct Rules: ParsableCommand {
@@ -15,6 +16,10 @@ struct Rules: ParsableCommand {
         func run() throws {
             let rules = try loadRules(file, schema: PlanningSchema.schema)
             for entry in rules.entries { print(entry) }
+            for (entry, departments) in rules.writersWhoMayNotRead {
+                print("note: \(entry.place) lists \(departments.map(JSONText.quote).joined(separator: ", ")), which "
+                      + "collections.\(entry.collection).read leaves out: writing needs reading, so \(departments.count == 1 ? "it" : "they") may not write there")
+            }
             print("rules \(rules.version): \(rules.entries.count) entries, ok")
         }
     }

@@ -30,6 +30,20 @@ struct AccessRulesTests {
         #expect(rules.writeDenial("finance", "projects", "budget_planned") == nil)
     }
 
+    /// A write entry wider than the read entry is valid but says more than it grants: `rules check` notes it.
+    @Test func writersTheReadEntryLeavesOutAreNamed() {
+        #expect(Self.example.writersWhoMayNotRead.isEmpty)
+        let rules = AccessRules([
+            .init(collection: "goals", access: .read, departments: ["planning", "finance"]),
+            .init(collection: "goals", access: .write, departments: ["planning", "sales", "hr"]),
+            .init(collection: "goals", field: "target", access: .write, departments: ["finance", "hr"]),
+            .init(collection: "tasks", access: .write, departments: ["sales"]),   // no read entry: everyone reads
+        ])
+        let named = rules.writersWhoMayNotRead.map { "\($0.entry.place): \($0.departments)" }
+        #expect(named == [#"collections.goals.write: ["sales", "hr"]"#, #"collections.goals.fields.target.write: ["hr"]"#])
+        #expect(rules.writeDenial("sales", "goals", "title")?.place == "collections.goals.read")
+    }
+
     @Test func departmentsAreComparedByBytes() {
         // U+212B ANGSTROM SIGN and U+00C5 are canonically equivalent but different bytes.
         let rules = AccessRules([.init(collection: "incentives", access: .read, departments: ["\u{212B}"])])

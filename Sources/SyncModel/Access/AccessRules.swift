@@ -113,6 +113,22 @@ public struct AccessRules: Sendable, Equatable {
         return nil
     }
 
+    /// Write entries that list departments the collection's read entry leaves out, with those
+    /// departments: they may not write there after all (writing needs reading), which a rules file
+    /// may say by mistake. `plansyncd rules check` prints them as notes.
+    /// ```swift
+    /// AccessRules([.init(collection: "goals", access: .read, departments: ["planning"]),
+    ///              .init(collection: "goals", access: .write, departments: ["planning", "sales"])])
+    ///     .writersWhoMayNotRead   // [(goals.write entry, ["sales"])]
+    /// ```
+    public var writersWhoMayNotRead: [(entry: Entry, departments: [String])] {
+        entries.compactMap { e in
+            guard e.access == .write, let read = entry(e.collection, .read) else { return nil }
+            let left = e.departments.filter { !read.allows($0) }
+            return left.isEmpty ? nil : (e, left)
+        }
+    }
+
     /// The entries that deny `department` something: what its laptop needs to know. The subset
     /// answers ``mayRead(_:_:)`` and ``writeDenial(_:_:_:)`` for `department` as the whole does.
     public func concerning(_ department: String) -> AccessRules {
