@@ -39,12 +39,16 @@ struct AdmissionParityTests {
         ]
     }
 
-    @Test func samePushesSameOutcomesAsSQLite() throws {
+    /// Runs `body` with a SQLite daemon file in a temporary folder, removed afterwards.
+    static func withSQLiteLog(_ body: (ServerLog) throws -> Void) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plansync-parity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let sqlite = try ServerLog(path: dir.appendingPathComponent("server.sqlite").path, schema: Fixtures.schema)
-        try PostgresTestServer.withDatabase { url in
+        try body(try ServerLog(path: dir.appendingPathComponent("server.sqlite").path, schema: Fixtures.schema))
+    }
+
+    @Test func samePushesSameOutcomesAsSQLite() throws {
+        try Self.withSQLiteLog { sqlite in try PostgresTestServer.withDatabase { url in
             try Fixtures.withLog(url) { postgres in
                 var refusals = 0
                 for (number, push) in AdmissionParityTests.pushes.enumerated() {
@@ -64,7 +68,7 @@ struct AdmissionParityTests {
                 #expect(try postgres.storedOp(Dot(node: "a", seq: 2)) == sqlite.storedOp(Dot(node: "a", seq: 2)))
                 #expect(try postgres.storedOp(Dot(node: "a", seq: 99)) == nil)
             }
-        }
+        } }
     }
 
     @Test func forEachOpStopsWhereTheCallerStops() throws {
@@ -101,11 +105,7 @@ struct AdmissionParityTests {
         let keys = [CounterKey(collection: "projects", row: "p1", field: "budget_spent"),
                     CounterKey(collection: "projects", row: "p2", field: "budget_spent"),
                     CounterKey(collection: "projects", row: "p3", field: "budget_spent")]
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plansync-parity-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let sqlite = try ServerLog(path: dir.appendingPathComponent("server.sqlite").path, schema: Fixtures.schema)
-        try PostgresTestServer.withDatabase { url in
+        try Self.withSQLiteLog { sqlite in try PostgresTestServer.withDatabase { url in
             try Fixtures.withLog(url) { postgres in
                 var outcomes: [Fixtures.Outcome] = []
                 for push in pushes {
@@ -124,7 +124,7 @@ struct AdmissionParityTests {
                 #expect(try keys.map(postgres.counterTotal) == [bound, 3, 0])
                 #expect(try Fixtures.outcome(postgres, [inc("a", 5, 1)], by: "a").get() == .refused(.invalidOp, index: 0))
             }
-        }
+        } }
     }
 
     @Test func reopeningKeepsTheLogAndMigratesOnce() throws {

@@ -87,7 +87,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     /// The log's total of the counter `key` (``SyncModel/OpLogIndex/counterTotal(_:)``).
     public func counterTotal(_ key: CounterKey) throws -> Int64 {
-        try read { db in try LogCounterTotals.total(db, key) }
+        try read { db in try LogCounterTotals(db).total(key) }
     }
 
     /// Admits the push with ``SyncModel/Admission`` against the log inside one IMMEDIATE write
@@ -130,7 +130,8 @@ public final class ServerLog: ServerLogStorage, Sendable {
     /// Admission and the append of one push, inside the caller's transaction.
     private static func append(_ db: Database, _ ops: [Op], pushedBy node: String, department: String, schema: Schema,
                                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
-        let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: LogIndex(db: db),
+        let index = LogIndex(db: db)
+        let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: index,
                                            wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
         var head = try ServerLog.head(db)
         let insert = try RawStatement(db, "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")
@@ -148,7 +149,7 @@ public final class ServerLog: ServerLogStorage, Sendable {
             try insert.run()
             appended.append(op)
         }
-        try LogCounterTotals.write(db, admitted.counterTotals)
+        try index.totals.write(admitted.counterTotals)
         return LogCommit(appended: appended, duplicates: admitted.duplicates, head: head)
     }
 
@@ -195,6 +196,13 @@ public final class ServerLog: ServerLogStorage, Sendable {
 /// ``SyncModel/OpLogIndex`` on `ps_log` within a transaction: the (node, seq) index answers both.
 struct LogIndex: OpLogIndex {
     let db: Database
+    /// The counter totals' statements, for this transaction.
+    let totals: LogCounterTotals
+
+    init(db: Database) {
+        self.db = db
+        totals = LogCounterTotals(db)
+    }
 
     /// The highest seq in the log or, when all of the node's ops were compacted, in the snapshot.
     func lastSeq(of node: String) throws -> UInt64 {
@@ -206,7 +214,7 @@ struct LogIndex: OpLogIndex {
         UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM ps_snapshot_vv WHERE node = ?"), arguments: [node]) ?? 0))
     }
 
-    func counterTotal(_ key: CounterKey) throws -> Int64 { try LogCounterTotals.total(db, key) }
+    func counterTotal(_ key: CounterKey) throws -> Int64 { try totals.total(key) }
 
     func storedOp(_ dot: Dot) throws -> Op? {
         let statement = try db.cachedStatement(sql: "SELECT \(OpColumns.names) FROM ps_log WHERE node = ? AND seq = ?")
