@@ -7,7 +7,7 @@ import Testing
 @testable import SyncServer
 
 /// A log that counts the ops storage hands out, to tell what a page cost.
-final class CountingLog: ServerLogStorage, @unchecked Sendable {
+final class CountingLog: ForwardingLog, @unchecked Sendable {
     let inner: MemoryServerLog
     private let lock = NSLock()
     private var read = 0
@@ -18,22 +18,10 @@ final class CountingLog: ServerLogStorage, @unchecked Sendable {
     var opsRead: Int { lock.withLock { read } }
     func resetCount() { lock.withLock { read = 0 } }
 
-    func lastSeq(of node: String) throws -> UInt64 { inner.lastSeq(of: node) }
-    func storedOp(_ dot: Dot) throws -> Op? { inner.storedOp(dot) }
-    func counterTotal(_ key: CounterKey) throws -> Int64 { inner.counterTotal(key) }
-    func head() throws -> UInt64 { inner.head() }
-    func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
-
     func ops(since: UInt64, limit: Int) throws -> [Op] {
         let ops = try inner.ops(since: since, limit: limit)
         lock.withLock { read += ops.count }
         return ops
-    }
-
-    func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
-        try inner.commit(ops, pushedBy: node, department: department, schema: schema,
-                         wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
     }
 }
 

@@ -7,24 +7,12 @@ import Testing
 
 /// A shared log whose watch never wakes: the daemon over it learns of the other daemons' commits
 /// only at its own commits and hellos (a LISTEN connection that lost every notification).
-final class DeafLog: SharedLogStorage, @unchecked Sendable {
+final class DeafLog: ForwardingLog, SharedLogStorage, @unchecked Sendable {
     let inner: MemoryServerLog
 
     init(inner: MemoryServerLog) { self.inner = inner }
 
-    func lastSeq(of node: String) throws -> UInt64 { inner.lastSeq(of: node) }
-    func storedOp(_ dot: Dot) throws -> Op? { inner.storedOp(dot) }
-    func counterTotal(_ key: CounterKey) throws -> Int64 { inner.counterTotal(key) }
-    func head() throws -> UInt64 { inner.head() }
-    func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
-    func ops(since: UInt64, limit: Int) throws -> [Op] { try inner.ops(since: since, limit: limit) }
     func horizon() throws -> UInt64 { inner.horizon() }
-
-    func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
-        try inner.commit(ops, pushedBy: node, department: department, schema: schema,
-                         wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
-    }
 
     func watchCommits(_ wake: @escaping @Sendable () -> Void) throws -> any CommitWatch { Deaf() }
 

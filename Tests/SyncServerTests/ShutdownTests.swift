@@ -5,7 +5,7 @@ import Testing
 @testable import SyncServer
 
 /// A log whose commits take a while and say when they start, to catch the daemon mid-commit.
-final class SlowLog: ServerLogStorage, @unchecked Sendable {
+final class SlowLog: ForwardingLog, @unchecked Sendable {
     let inner: MemoryServerLog
     let commitStarted = Flag()
     let delay: TimeInterval
@@ -14,13 +14,6 @@ final class SlowLog: ServerLogStorage, @unchecked Sendable {
         self.inner = inner
         self.delay = delay
     }
-
-    func lastSeq(of node: String) throws -> UInt64 { inner.lastSeq(of: node) }
-    func storedOp(_ dot: Dot) throws -> Op? { inner.storedOp(dot) }
-    func counterTotal(_ key: CounterKey) throws -> Int64 { inner.counterTotal(key) }
-    func head() throws -> UInt64 { inner.head() }
-    func ops(since: UInt64, limit: Int) throws -> [Op] { try inner.ops(since: since, limit: limit) }
-    func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
 
     func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
                 wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
