@@ -2,15 +2,25 @@ import Foundation
 import SyncModel
 
 /// A `SyncingReplica` that forwards to `base`, and runs `beforeFirstOutboxRead` once, just before
-/// the first read of the encoded outbox: a local write landing at that instant.
+/// the first read of the encoded outbox: a local write landing at that instant. It also notes the
+/// catch-up hint (`following`) each applied batch came with, by the batch's cursor.
 final class HookedReplica: SyncingReplica, @unchecked Sendable {
     let base: any SyncingReplica
     private let lock = NSLock()
     private var hook: (() throws -> Void)?
+    private var notedHints: [UInt64: UInt64] = [:]
 
-    init(_ base: any SyncingReplica, beforeFirstOutboxRead hook: @escaping () throws -> Void) {
+    init(_ base: any SyncingReplica, beforeFirstOutboxRead hook: @escaping () throws -> Void = {}) {
         self.base = base
         self.hook = hook
+    }
+
+    /// Cursor of each batch applied → the `following` it came with.
+    var hints: [UInt64: UInt64] { lock.withLock { notedHints } }
+
+    func applyRemote(_ ops: [Op], cursor: UInt64, following: UInt64) throws {
+        lock.withLock { notedHints[cursor] = following }
+        try base.applyRemote(ops, cursor: cursor, following: following)
     }
 
     func encodedOutbox(after seq: UInt64, limit: Int) throws -> [EncodedOp] {

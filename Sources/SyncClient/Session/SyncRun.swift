@@ -273,6 +273,16 @@ struct SyncRun {
         case bootstrap(any SnapshotBootstrap)
     }
 
+    /// How many ops a pull will surely apply after the page that ends at `next`: the positions up
+    /// to the head the `welcome` named, when each of them is an op this replica applies, that is
+    /// when it made no op of its own (none comes back to be skipped) and its department reads
+    /// every collection (none is held back). Else 0: no hint (``SyncingReplica/applyRemote(_:cursor:following:)``).
+    func catchUpFollowing(after next: UInt64, localThrough: UInt64) -> UInt64 {
+        let readsEverything = welcome.rules?.entries.allSatisfy { $0.access != .read } ?? true
+        guard localThrough == 0, readsEverything, welcome.head > next else { return 0 }
+        return welcome.head - next
+    }
+
     /// Pulls pages from `since` until `more` is false, applying each page with its `next` in one
     /// transaction of `target`, the next pull sent before a page is applied; `seen`, when not
     /// nil, observes every dot pulled.
@@ -292,7 +302,8 @@ struct SyncRun {
                 switch target {
                 case .replica(let localThrough):
                     let fresh = localThrough == 0 ? page.ops : page.ops.filter { $0.node != node || $0.seq > localThrough }
-                    try replicaCall("applying \(page.ops.count) pulled ops") { try replica.applyRemote(fresh, cursor: page.next) }
+                    let following = catchUpFollowing(after: page.next, localThrough: localThrough)
+                    try replicaCall("applying \(page.ops.count) pulled ops") { try replica.applyRemote(fresh, cursor: page.next, following: following) }
                 case .bootstrap(let bootstrap):
                     try replicaCall("applying \(page.ops.count) pulled ops to the bootstrap") { try bootstrap.applyRemote(page.ops, cursor: page.next) }
                 }

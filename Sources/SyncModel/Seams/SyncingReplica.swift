@@ -25,6 +25,11 @@ public protocol SyncingReplica: Sendable {
     /// Applies ops in log order and moves the cursor to `cursor`, in one transaction; dots already
     /// applied (own ops coming back, repeats) are skipped.
     func applyRemote(_ ops: [Op], cursor: UInt64) throws
+    /// ``applyRemote(_:cursor:)`` in a catch-up that is known to apply at least `following` more
+    /// ops after these (a new replica's pull, up to the head its `welcome` named): a store that
+    /// records recent ops may leave out what those later ops would push out of its record
+    /// anyway. The default ignores the hint.
+    func applyRemote(_ ops: [Op], cursor: UInt64, following: UInt64) throws
     /// HLC receive rule with the server's clock reading from `welcome.time`.
     /// Throws ``HLCError/clockSkew(remote:wallMilliseconds:allowedMilliseconds:)`` when it is far ahead.
     func observe(serverTime: HLCTimestamp) throws
@@ -71,6 +76,7 @@ public struct RepairUnsupported: Error, CustomStringConvertible {
 }
 
 extension SyncingReplica {
+    public func applyRemote(_ ops: [Op], cursor: UInt64, following: UInt64) throws { try applyRemote(ops, cursor: cursor) }
     public func lastOwnSeq() throws -> UInt64 { 0 }
     public func ownOp(seq: UInt64) throws -> EncodedOp? { nil }
     public func requeueOwnOps(from seq: UInt64) throws -> Int { 0 }

@@ -94,13 +94,24 @@ extension ReplicaStore {
     /// server holds every op durably, and power loss can only take back whole batches together
     /// with the cursor, which are then pulled again. Local writes still wait for the disk.
     public func applyRemote(_ ops: [Op], cursor: UInt64) throws {
+        try applyRemote(ops, cursor: cursor, following: 0)
+    }
+
+    /// ``applyRemote(_:cursor:)`` when at least `following` more ops are known to be applied after
+    /// these in the same catch-up: the op record (`plansync log`) keeps the newest
+    /// ``OpRecord/kept`` ops, so only the ops of this batch among the newest that many of the
+    /// whole run are recorded, and a batch that `following` alone pushes out is not encoded into
+    /// the record at all (about a quarter of applying a pulled page). An overstated `following`
+    /// leaves the record short of ops it would have kept; nothing else changes.
+    public func applyRemote(_ ops: [Op], cursor: UInt64, following: UInt64) throws {
         try write(.relaxed) { db in
             var identity = try IdentityRecord.read(db)
             let wall = wallClock.milliseconds()
             var applier = try OpApplier(db: db, layout: layout, ownNode: identity.node, ownDepartment: identity.department,
                                         origin: .remote, wallMilliseconds: wall, notifiesObservers: observation.isObserved)
-            // Only the newest ops of a batch bigger than the op record are recorded.
-            let firstRecorded = ops.count - Int(OpRecord.kept)
+            // Only the ops among the run's newest `kept` are recorded.
+            let room = following < UInt64(OpRecord.kept) ? Int(OpRecord.kept) - Int(following) : 0
+            let firstRecorded = ops.count - room
             for (i, op) in ops.enumerated() {
                 try applier.apply(op, record: i >= firstRecorded)
             }

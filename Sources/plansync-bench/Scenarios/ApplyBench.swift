@@ -24,12 +24,13 @@ enum ApplyBench {
         return Result(ops: ops.count, batch: batch, ops_per_s: replicaRate, sqlite_ops_per_s: sqliteRate, ratio: sqliteRate / replicaRate)
     }
 
-    /// Applies `ops` to a new replica at `path` in batches; returns ops per second.
+    /// Applies `ops` to a new replica at `path` in batches, each told how many ops follow it, as a
+    /// new laptop's pull tells its replica (`SyncRun.catchUpFollowing`); returns ops per second.
     static func applyToReplica(_ ops: [Op], batch: Int, path: String) throws -> Double {
         let store = try ReplicaStore.create(at: path, identity: ReplicaIdentity(node: "bench-local", department: "planning"),
                                             schema: PlanningSchema.schema)
         return try timeBatches(ops, batch: batch) { chunk in
-            try store.applyRemote(Array(chunk), cursor: chunk.last?.log ?? 0)
+            try store.applyRemote(Array(chunk), cursor: chunk.last?.log ?? 0, following: UInt64(ops.count - chunk.endIndex))
         }
     }
 
