@@ -54,7 +54,7 @@ struct AdmissionEquivalenceTests {
                 let total = same.reduce(Int64(0)) { $0 + ($1.delta ?? 0) }
                 // Totals stay within ±2^53 and a delta is at most 2^53: no overflow here.
                 guard (total + delta).magnitude <= 1 << 53 || (total + delta).magnitude < total.magnitude else {
-                    throw Refusal(code: .invalidOp, message: "\(name): an inc of \(delta) would take \(op.collection).\(op.field) of \(op.row) beyond ±2^53, as the log's total stands", index: i)
+                    throw Refusal(code: .invalidOp, message: "\(name): an inc of \(delta) would take \(op.collection).\(op.field) of \(op.row) beyond ±2^53, counting the log and the ops before it in this push", index: i)
                 }
             }
             batchLast[op.node] = op.seq

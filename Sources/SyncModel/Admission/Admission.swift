@@ -123,7 +123,7 @@ public enum Admission {
                     do { total = try log.counterTotal(key) } catch { throw Refusal(code: .internalError, message: "\(error)", index: i) }
                 }
                 guard let sum = PNCounter.sum(total, adding: delta) else {
-                    throw Refusal(code: .invalidOp, message: "\(name()): an inc of \(delta) would take \(key) beyond ±2^53, as the log's total stands", index: i)
+                    throw Refusal(code: .invalidOp, message: "\(name()): an inc of \(delta) would take \(key) beyond ±2^53, counting the log and the ops before it in this push", index: i)
                 }
                 result.counterTotals[key] = sum
             }

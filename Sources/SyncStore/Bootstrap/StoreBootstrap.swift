@@ -94,6 +94,8 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
             let outbox = try OutboxRows.all(db)
             let rules = try Row.fetchOne(db, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
             let historyDays = try Int.fetchOne(db, sql: "SELECT days FROM ps_history_window WHERE id = 1")
+            try AcknowledgedSeq.refuseDiscarding(discarding, node: identity.node, db)
+            let acknowledged = try AcknowledgedSeq.read(db)
             try ReplicaSwap.copyTables(db)
             var carried = try IdentityRecord.read(db, clock: true)
             guard carried.node.utf8.elementsEqual(identity.node.utf8) else {
@@ -117,6 +119,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
             try db.execute(sql: "UPDATE ps_identity SET server = ?, token = ?, tls = ? WHERE id = 1",
                            arguments: [carried.server, carried.token, carried.tls?.stored])
             try carried.saveClock(db)
+            try AcknowledgedSeq.set(db, to: acknowledged)
             if let rules {
                 try db.execute(sql: "INSERT INTO ps_rules (id, version, json) VALUES (1, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version, json = excluded.json",
                                arguments: [rules[0] as String, rules[1] as String])

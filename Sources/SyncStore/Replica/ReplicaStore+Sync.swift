@@ -63,6 +63,13 @@ extension ReplicaStore {
     /// Stored op text longer than this is written again before a push (a real op is well under it).
     static let maxPassedOutboxBytes = 1 << 20
 
+    /// Throws ``StoreError/invalidArgument(_:)`` when one of `ops` is an own op a daemon
+    /// acknowledged before (``AcknowledgedSeq``: put back in the outbox after a restore of the
+    /// daemon, and maybe held by other replicas), which `outbox discard` must not drop.
+    public func checkDiscardable(_ ops: [Op]) throws {
+        try read { db in try AcknowledgedSeq.refuseDiscarding(ops, node: try IdentityRecord.read(db).node, db) }
+    }
+
     /// How many own ops await acknowledgement.
     public func outboxCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ps_outbox") ?? 0 }
@@ -74,6 +81,7 @@ extension ReplicaStore {
     public func acknowledge(through seq: UInt64) throws {
         try write(.relaxed) { db in
             try db.execute(sql: "DELETE FROM ps_outbox WHERE seq <= ?", arguments: [Int64(clamping: seq)])
+            try AcknowledgedSeq.raise(db, to: seq)
         }
     }
 

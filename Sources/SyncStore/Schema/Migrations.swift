@@ -84,6 +84,11 @@ enum Migrations {
             try db.execute(sql: LogCounterTotals.createTable)
             try LogCounterTotals.fill(db)
         }
+        // The highest own seq ever acknowledged (AcknowledgedSeq): ops put back in the outbox after
+        // a daemon restore were seen by others, and `outbox discard` must not drop them.
+        migrator.registerMigration("v11-acknowledged-seq") { db in
+            try db.execute(sql: AcknowledgedSeq.migration)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration(collectionsPrefix + "\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

@@ -32,10 +32,11 @@ enum ErrorTranslation {
     static func advice(_ code: SyncProtocol.ErrorCode, _ message: String) -> String {
         switch code {
         case .invalidOp where message.contains("beyond ±2^53"):
-            // A counter's total in the log (Admission): no retry will take this op.
+            // A counter's total in the log (Admission): other replicas' decrements may make room.
             guard let dot = refusedDot(message) else { return "" }
-            return "; the daemon will never take this op: drop it with `plansync outbox discard \(dot)` "
-                + "(the replica is rebuilt from the daemon, the other unsent edits kept), then sync"
+            return "; the op stays queued, and is taken once other replicas' decrements leave room. "
+                + "To drop it instead: `plansync outbox discard \(dot)` (the replica is rebuilt from the daemon, "
+                + "the other unsent edits kept; name every op to drop in one discard)"
         case .duplicateDot:
             return "; this replica file is a copy of one that synced first: give it a new node id with "
                 + "`plansync rekey --node NEW-NODE-ID` (its unsent edits move along), then sync"

@@ -50,6 +50,7 @@ struct OutboxDiscard: AsyncParsableCommand {
             }
             discarding = named.compactMap { unsent[$0] }
         }
+        try store.checkDiscardable(discarding)
         var options = SyncClientOptions()
         options.logger = Quiet.logger
         let summary = try await SyncClient(replica: store, schemaVersion: PlanningSchema.version, options: options).rebuild(discarding: discarding)

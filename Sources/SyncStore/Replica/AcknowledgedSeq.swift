@@ -1,0 +1,51 @@
+import GRDB
+import SyncModel
+
+/// `ps_identity.acknowledged_seq`: the highest own seq a daemon ever acknowledged. It only grows
+/// (a rekey, which gives the replica a new node, starts it over at 0).
+///
+/// After the daemon is restored from an older backup, the replica puts its acknowledged ops back
+/// in the outbox to send them again (``ReplicaStore/requeueOwnOps(from:)``). Other replicas may
+/// have pulled those ops before the restore, so they must never be dropped: dropping renumbers the
+/// ops after them into their dots, and a dot would then name two different ops. This mark is how
+/// `outbox discard` tells them from ops no one has seen.
+enum AcknowledgedSeq {
+    static func read(_ db: Database) throws -> UInt64 {
+        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT acknowledged_seq FROM ps_identity WHERE id = 1")) ?? 0))
+    }
+
+    /// Raises the mark to `seq` (never lowers it).
+    static func raise(_ db: Database, to seq: UInt64) throws {
+        try db.cachedStatement(sql: "UPDATE ps_identity SET acknowledged_seq = max(acknowledged_seq, ?) WHERE id = 1")
+            .execute(arguments: [Int64(clamping: seq)])
+    }
+
+    /// Sets the mark to `seq`: a bootstrap carrying it over, a rekey starting it over.
+    static func set(_ db: Database, to seq: UInt64) throws {
+        try db.cachedStatement(sql: "UPDATE ps_identity SET acknowledged_seq = ? WHERE id = 1").execute(arguments: [Int64(clamping: seq)])
+    }
+
+    /// The migration's first value: every own op before the first unsent one was acknowledged.
+    static let migration = """
+        ALTER TABLE ps_identity ADD COLUMN acknowledged_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE ps_identity SET acknowledged_seq = coalesce((SELECT min(seq) FROM ps_outbox), next_seq) - 1;
+        """
+}
+
+extension AcknowledgedSeq {
+    /// Throws ``StoreError/invalidArgument(_:)`` when one of `ops` is an op of `node` at or below
+    /// the mark: `outbox discard` must not drop it.
+    static func refuseDiscarding(_ ops: [Op], node: String, _ db: Database) throws {
+        let acknowledged = try read(db)
+        if let seen = ops.first(where: { $0.node == node && $0.seq <= acknowledged }) {
+            throw StoreError.invalidArgument(refusal(seen.dot))
+        }
+    }
+
+    /// Why `dot`, an op a daemon acknowledged once, cannot be discarded.
+    private static func refusal(_ dot: Dot) -> String {
+        "\(dot) was acknowledged by the daemon before (it is being sent again after a restore of the daemon), "
+            + "so other replicas may hold it: it cannot be discarded. Sync again once the other laptops have synced "
+            + "(docs/operations.md, \"Restoring the daemon from a backup\")"
+    }
+}
