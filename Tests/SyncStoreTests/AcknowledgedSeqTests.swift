@@ -31,6 +31,12 @@ import Testing
         // A lower acknowledgement never lowers the mark.
         try store.acknowledge(through: 1)
         #expect(throws: StoreError.self) { try store.checkDiscardable([queued[1]]) }
+        // Nor may they move to a new node id: other replicas would hold them twice.
+        #expect(throws: StoreError.self) { _ = try store.rekey(to: "sales-laptop-2") }
+        #expect(try store.identity().node == "sales-laptop" && store.outbox(limit: 100) == queued)
+        // Once the daemon took them again, the rest may move.
+        try store.acknowledge(through: queued[1].seq)
+        #expect(try store.rekey(to: "sales-laptop-2").moved == queued.count - 2)
     }
 
     @Test func aFileFromBeforeTheMarkTakesItFromItsOutbox() throws {

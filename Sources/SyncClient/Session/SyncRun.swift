@@ -22,6 +22,9 @@ struct SyncRun {
     private var meter: ProgressMeter
     /// The push's refusal, thrown once the pull ran.
     private var refusal: SyncClientError?
+    /// Whether the replica had applied nothing and made no op when the run began: a new laptop,
+    /// whose pull applies every op it receives (``catchUpFollowing(after:)``).
+    private let isNew: Bool
 
     init(replica: any SyncingReplica, node: String, options: SyncClientOptions, welcome: Welcome) throws(SyncClientError) {
         self.replica = replica
@@ -31,6 +34,8 @@ struct SyncRun {
         let outbox = try replicaCall("reading the outbox") { try replica.outboxCount() }
         let cursor = try replicaCall("reading the cursor") { try replica.cursor() }
         meter = ProgressMeter(expected: outbox + Int(clamping: welcome.head > cursor ? welcome.head - cursor : 0))
+        let lastOwn = try replicaCall("reading the last own seq") { try replica.lastOwnSeq() }
+        isNew = cursor == 0 && lastOwn == 0
         summary.head = welcome.head
     }
 
@@ -275,11 +280,12 @@ struct SyncRun {
 
     /// How many ops a pull will surely apply after the page that ends at `next`: the positions up
     /// to the head the `welcome` named, when each of them is an op this replica applies, that is
-    /// when it made no op of its own (none comes back to be skipped) and its department reads
-    /// every collection (none is held back). Else 0: no hint (``SyncingReplica/applyRemote(_:cursor:following:)``).
-    func catchUpFollowing(after next: UInt64, localThrough: UInt64) -> UInt64 {
+    /// when it is new (it made no op, so none comes back to be skipped, and applied none before)
+    /// and its department reads every collection (none is held back). Else 0: no hint
+    /// (``SyncingReplica/applyRemote(_:cursor:following:)``). Only the op record depends on it.
+    func catchUpFollowing(after next: UInt64) -> UInt64 {
         let readsEverything = welcome.rules?.entries.allSatisfy { $0.access != .read } ?? true
-        guard localThrough == 0, readsEverything, welcome.head > next else { return 0 }
+        guard isNew, readsEverything, welcome.head > next else { return 0 }
         return welcome.head - next
     }
 
@@ -302,7 +308,7 @@ struct SyncRun {
                 switch target {
                 case .replica(let localThrough):
                     let fresh = localThrough == 0 ? page.ops : page.ops.filter { $0.node != node || $0.seq > localThrough }
-                    let following = catchUpFollowing(after: page.next, localThrough: localThrough)
+                    let following = catchUpFollowing(after: page.next)
                     try replicaCall("applying \(page.ops.count) pulled ops") { try replica.applyRemote(fresh, cursor: page.next, following: following) }
                 case .bootstrap(let bootstrap):
                     try replicaCall("applying \(page.ops.count) pulled ops to the bootstrap") { try bootstrap.applyRemote(page.ops, cursor: page.next) }

@@ -26,7 +26,8 @@ public protocol SyncingReplica: Sendable {
     /// applied (own ops coming back, repeats) are skipped.
     func applyRemote(_ ops: [Op], cursor: UInt64) throws
     /// ``applyRemote(_:cursor:)`` in a catch-up that is known to apply at least `following` more
-    /// ops after these (a new replica's pull, up to the head its `welcome` named): a store that
+    /// ops after these (the pull of a new replica, whose ``cursor()`` and ``lastOwnSeq()`` were 0
+    /// when the sync began, up to the head its `welcome` named): a store that
     /// records recent ops may leave out what those later ops would push out of its record
     /// anyway. The default ignores the hint.
     func applyRemote(_ ops: [Op], cursor: UInt64, following: UInt64) throws

@@ -45,7 +45,8 @@ extension AcknowledgedSeq {
     /// Why `dot`, an op a daemon acknowledged once, cannot be discarded.
     private static func refusal(_ dot: Dot) -> String {
         "\(dot) was acknowledged by the daemon before (it is being sent again after a restore of the daemon), "
-            + "so other replicas may hold it: it cannot be discarded. Sync again once the other laptops have synced "
-            + "(docs/operations.md, \"Restoring the daemon from a backup\")"
+            + "so other replicas may hold it: it cannot be discarded. It goes through once the daemon takes it again: "
+            + "for a counter's bound once the other laptops have synced, for access rules once the operator lets "
+            + "this department write it (docs/operations.md, \"Restoring the daemon from a backup\")"
     }
 }

@@ -23,7 +23,8 @@ extension ReplicaStore {
     /// the old id (skipped here until now, as their dots looked applied) and skips the rest.
     ///
     /// Throws ``StoreError/invalidIdentity(_:)`` for a malformed node id, the current one, or one
-    /// this replica has seen ops from; nothing changes then.
+    /// this replica has seen ops from, and ``StoreError/invalidArgument(_:)`` while the outbox holds
+    /// ops a daemon acknowledged before (``AcknowledgedSeq``); nothing changes then.
     public func rekey(to node: String) throws -> Rekeyed {
         do { try NodeID.validate(node) } catch { throw StoreError.invalidIdentity(error.description) }
         return try write { db in
@@ -36,6 +37,14 @@ extension ReplicaStore {
                 throw StoreError.invalidIdentity("node id \(node) already made ops this replica holds; choose one no replica uses")
             }
             let queued = try OutboxRows.all(db)
+            // Ops put back after a restore of the daemon may be held by other replicas under their
+            // dots: under new dots they would count twice there.
+            let acknowledged = try AcknowledgedSeq.read(db)
+            if let seen = queued.first(where: { $0.op.seq <= acknowledged }) {
+                throw StoreError.invalidArgument("the outbox holds \(seen.op.dot), which the daemon acknowledged before it was restored "
+                    + "from a backup: other replicas may hold it under that dot, so it cannot move to a new node id. "
+                    + "Sync until the daemon takes it again, then rekey (docs/operations.md, \"Restoring the daemon from a backup\")")
+            }
             let first = queued.first?.op.seq ?? identity.nextSeq    // the first unsent seq of the old node
             let offset = first - 1                                  // new seq = old seq - offset
             var rowSeqs: [RowKey: UInt64] = [:]       // per row: highest new seq of a moved non-`_deleted` op so far

@@ -35,8 +35,9 @@ enum ErrorTranslation {
             // A counter's total in the log (Admission): other replicas' decrements may make room.
             guard let dot = refusedDot(message) else { return "" }
             return "; the op stays queued, and is taken once other replicas' decrements leave room. "
-                + "To drop it instead: `plansync outbox discard \(dot)` (the replica is rebuilt from the daemon, "
-                + "the other unsent edits kept; name every op to drop in one discard)"
+                + "To drop it instead, unless this laptop is sending it again after a restore of the daemon: "
+                + "`plansync outbox discard \(dot)` (the replica is rebuilt from the daemon, the other unsent edits kept; "
+                + "name every op to drop in one discard)"
         case .duplicateDot:
             return "; this replica file is a copy of one that synced first: give it a new node id with "
                 + "`plansync rekey --node NEW-NODE-ID` (its unsent edits move along), then sync"
