@@ -73,6 +73,46 @@ import Testing
         await daemon.stop()
     }
 
+    /// A laptop whose cursor the restored log grew back past before it synced: its cursor cannot
+    /// tell, but the op at its mark's position has another dot now (a tester's run: "received 0",
+    /// exit 0, and `status --verify` DIFFERENT for good).
+    @Test func aRestoredLogThatGrewBackPastTheCursorIsNoticedByTheOpAtTheMark() async throws {
+        let ws = try Workspace()
+        var daemon = try await TestDaemon(in: ws.folder)
+        for (name, department) in [("plan", "planning"), ("fin", "finance"), ("sales", "sales")] {
+            try ws.ok(name, "init", "--node", "\(name)-laptop", "--department", department, "--server", daemon.address,
+                      "--token", try daemon.token(for: department))
+        }
+        let project = try ws.ok("plan", "put", "projects", "name=P1", "status=planning")
+        for name in ["plan", "fin", "sales"] { try ws.ok(name, "sync") }
+        try sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+        try ws.ok("sales", "put", "projects", project, "risk_level=high")
+        try ws.ok("sales", "sync")
+        try ws.ok("plan", "put", "projects", project, "description=before")
+        try ws.ok("plan", "sync")
+        try ws.ok("fin", "sync")                                      // fin's cursor: 5
+
+        await daemon.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
+        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
+        daemon = try await TestDaemon(in: ws.folder)
+        let server = daemon.address
+        try ws.ok("sales", "put", "projects", project, "end=2027-05-01")
+        try ws.ok("sales", "sync", "--server", server)                // its lost op again, then the new one: head 5
+        // fin's cursor is the head, but position 5 holds sales' edit now, not plan's: read it all again.
+        let fin = try ws.on("fin", "sync", "--server", server)
+        #expect(fin.status == 3 && fin.stderr.contains("daemon lost history") && fin.stderr.contains("plan-laptop"), "\(fin.stderr)")
+        try ws.ok("plan", "sync", "--server", server)
+        for name in ["fin", "sales", "plan"] { try ws.ok(name, "sync", "--server", server) }
+        for name in ["plan", "fin", "sales"] {
+            let row = try #require(try ws.json(name, "get", "projects", project, "--json") as? [String: Any])
+            let fields = try #require(row["fields"] as? [String: Any])
+            #expect(fields["end"] as? String == "2027-05-01" && fields["description"] as? String == "before", "\(name)")
+        }
+        #expect(try hashes(ws, ["plan", "fin", "sales"]).count == 1)
+        await daemon.stop()
+    }
+
     @Test func aDaemonLogShorterThanTheCursorIsReportedAndTheReplicaCatchesUp() async throws {
         let ws = try Workspace()
         var daemon = try await TestDaemon(in: ws.folder)

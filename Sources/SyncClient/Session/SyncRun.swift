@@ -254,6 +254,7 @@ struct SyncRun {
     /// `snapshot_required` (its log was compacted past the cursor), the replica is bootstrapped
     /// from the snapshot first (``bootstrap(on:horizon:)``), then the pull goes on from there.
     mutating func pullAll(on connection: SessionConnection, localThrough: UInt64 = 0) async throws(SyncClientError) {
+        try await recheckMark(on: connection)
         let since = try replicaCall("reading the cursor") { try replica.cursor() }
         // From 0 the pull reads the whole log: what it holds is checked against the replica.
         var seen: VersionVector? = since == 0 ? VersionVector() : nil
@@ -268,6 +269,28 @@ struct SyncRun {
             return
         }
         if let seen { try checkHeld(against: seen) }
+    }
+
+    /// Moves the cursor back to 0 when the daemon holds another op at the replica's mark
+    /// (``rewrittenMark(on:)``), so that the pull or subscription that follows reads the whole
+    /// log again. Nothing when the cursor is 0.
+    mutating func recheckMark(on connection: SessionConnection) async throws(SyncClientError) {
+        guard try replicaCall("reading the cursor", { try replica.cursor() }) > 0,
+              let mark = try await rewrittenMark(on: connection) else { return }
+        options.logger.warning("the daemon's log holds another op at position \(mark.position) than the \(mark.dot) this replica read there: it lost history (restored from a backup?); reading the whole log again")
+        try resetCursor()
+    }
+
+    /// The replica's ``CursorMark`` when the daemon now holds another op at its position: its log
+    /// was restored from an older copy and grew back past the cursor. nil when the op is there,
+    /// or when the position is beyond the head or holds no op this department may read (nothing
+    /// to compare: the rules may have changed). One pull of one op.
+    private func rewrittenMark(on connection: SessionConnection) async throws(SyncClientError) -> CursorMark? {
+        guard let mark = try replicaCall("reading the cursor mark", { try replica.cursorMark() }),
+              mark.position <= welcome.head else { return nil }
+        let reply = try await connection.request({ $0.pull(since: mark.position - 1, limit: 1) }, awaiting: "changes")
+        guard case .changes(let page, _) = reply, let op = page.ops.first, op.log == mark.position else { return nil }
+        return op.dot == mark.dot ? nil : mark
     }
 
     /// Where pulled pages go.

@@ -45,6 +45,7 @@ struct WatchLoop {
             // The outbox goes first, with the repairs `sync` makes; what they cannot cure stops watch.
             var push = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
             try await push.pushOnly(on: connection, greeting: greeting)
+            try await push.recheckMark(on: connection)
             var watch = try WatchSession(replica: replica, node: identity.node, options: options)
             do throws(SyncClientError) {
                 try await watch.run(on: connection)

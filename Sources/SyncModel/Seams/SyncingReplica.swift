@@ -54,6 +54,9 @@ public protocol SyncingReplica: Sendable {
     /// Moves the cursor to `position`, also backwards (the daemon's log was restored from an
     /// older copy). The default throws: the replica cannot.
     func resetCursor(to position: UInt64) throws
+    /// The last op received from the daemon's log (``CursorMark``), nil before the first or
+    /// after ``resetCursor(to:)``. The default nil: the sync then does not check it.
+    func cursorMark() throws -> CursorMark?
     /// The applied-dot high-water marks (node → highest seq applied, own unsent ops included),
     /// to check after reading the whole log that the daemon holds every op this replica holds.
     /// Default nil: not checked.
@@ -83,6 +86,7 @@ extension SyncingReplica {
     public func requeueOwnOps(from seq: UInt64) throws -> Int { 0 }
     public func restampOutbox(serverTime: HLCTimestamp, maxSkewMilliseconds: UInt64) throws -> Int { 0 }
     public func resetCursor(to position: UInt64) throws { throw RepairUnsupported(what: "move its cursor back") }
+    public func cursorMark() throws -> CursorMark? { nil }
     public func appliedMarks() throws -> VersionVector? { nil }
     public func adoptRules(_ rules: AccessRules.Wire) throws {}
     public func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap {

@@ -107,7 +107,8 @@ extension ReplicaStore {
     /// this replica has passed already. Nothing else changes.
     public func resetCursor(to position: UInt64) throws {
         try write { db in
-            try db.execute(sql: "UPDATE ps_cursor SET position = ? WHERE id = 1", arguments: [Int64(clamping: position)])
+            try db.execute(sql: "UPDATE ps_cursor SET position = ?, seen_position = NULL, seen_dot = NULL WHERE id = 1",
+                           arguments: [Int64(clamping: position)])
         }
     }
 

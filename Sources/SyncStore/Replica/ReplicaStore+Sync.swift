@@ -135,8 +135,23 @@ extension ReplicaStore {
                 identity.nextSeq = ownApplied + 1
                 try identity.saveClock(db)
             }
-            try db.cachedStatement(sql: "UPDATE ps_cursor SET position = max(position, ?) WHERE id = 1")
-                .execute(arguments: [Int64(clamping: cursor)])
+            // The newest op received marks what the daemon must still hold at its position.
+            let marked = ops.last { $0.log != nil }
+            try db.cachedStatement(sql: """
+                UPDATE ps_cursor SET position = max(position, ?1),
+                    seen_dot = CASE WHEN ?2 IS NOT NULL AND coalesce(seen_position, 0) <= ?2 THEN ?3 ELSE seen_dot END,
+                    seen_position = CASE WHEN ?2 IS NOT NULL AND coalesce(seen_position, 0) <= ?2 THEN ?2 ELSE seen_position END
+                WHERE id = 1
+                """).execute(arguments: [Int64(clamping: cursor), marked?.log.map { Int64(clamping: $0) }, marked?.dot.description])
+        }
+    }
+
+    /// The last op received from the daemon (``SyncModel/CursorMark``), nil before the first.
+    public func cursorMark() throws -> CursorMark? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT seen_position, seen_dot FROM ps_cursor WHERE id = 1"),
+                  let position = row[0] as Int64?, position > 0, let text = row[1] as String?, let dot = Dot(parsing: text) else { return nil }
+            return CursorMark(position: UInt64(position), dot: dot)
         }
     }
 

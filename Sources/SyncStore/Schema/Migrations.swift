@@ -89,6 +89,11 @@ enum Migrations {
         migrator.registerMigration("v11-acknowledged-seq") { db in
             try db.execute(sql: AcknowledgedSeq.migration)
         }
+        // The last op received, by position and dot (CursorMark): a sync checks the daemon still
+        // holds it there, which tells a log restored from an older copy once it grew past the cursor.
+        migrator.registerMigration("v12-cursor-mark") { db in
+            try db.execute(sql: "ALTER TABLE ps_cursor ADD COLUMN seen_position INTEGER; ALTER TABLE ps_cursor ADD COLUMN seen_dot TEXT")
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration(collectionsPrefix + "\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }
