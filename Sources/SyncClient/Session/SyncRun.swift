@@ -284,11 +284,16 @@ struct SyncRun {
     /// The replica's ``CursorMark`` when the daemon now holds another op at its position: its log
     /// was restored from an older copy and grew back past the cursor. nil when the op is there,
     /// or when the position is beyond the head or holds no op this department may read (nothing
-    /// to compare: the rules may have changed). One pull of one op.
+    /// to compare: the rules may have changed), or was compacted. One pull of one op.
     private func rewrittenMark(on connection: SessionConnection) async throws(SyncClientError) -> CursorMark? {
         guard let mark = try replicaCall("reading the cursor mark", { try replica.cursorMark() }),
               mark.position <= welcome.head else { return nil }
-        let reply = try await connection.request({ $0.pull(since: mark.position - 1, limit: 1) }, awaiting: "changes")
+        let reply: ClientSession.Event
+        do throws(SyncClientError) {
+            reply = try await connection.request({ $0.pull(since: mark.position - 1, limit: 1) }, awaiting: "changes")
+        } catch .server(.snapshotRequired, _) where connection.isOpen {
+            return nil   // compacted past the mark: nothing to compare; the pull bootstraps
+        }
         guard case .changes(let page, _) = reply, let op = page.ops.first, op.log == mark.position else { return nil }
         return op.dot == mark.dot ? nil : mark
     }
