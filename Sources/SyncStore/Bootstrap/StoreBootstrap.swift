@@ -94,8 +94,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
             let outbox = try OutboxRows.all(db)
             let rules = try Row.fetchOne(db, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
             let historyDays = try Int.fetchOne(db, sql: "SELECT days FROM ps_history_window WHERE id = 1")
-            try AcknowledgedSeq.refuseDiscarding(discarding, node: identity.node, db)
-            let acknowledged = try AcknowledgedSeq.read(db)
+            let acknowledged = try AcknowledgedSeq.refuseDiscarding(discarding, node: identity.node, db)
             try ReplicaSwap.copyTables(db)
             var carried = try IdentityRecord.read(db, clock: true)
             guard carried.node.utf8.elementsEqual(identity.node.utf8) else {

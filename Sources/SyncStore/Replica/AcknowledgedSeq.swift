@@ -33,13 +33,20 @@ enum AcknowledgedSeq {
 }
 
 extension AcknowledgedSeq {
-    /// Throws ``StoreError/invalidArgument(_:)`` when one of `ops` is an op of `node` at or below
-    /// the mark: `outbox discard` must not drop it.
-    static func refuseDiscarding(_ ops: [Op], node: String, _ db: Database) throws {
+    /// The first of `ops` that is an op of `node` at or below the mark (acknowledged once), and
+    /// the mark: what `outbox discard` and `rekey` must leave where it is.
+    static func firstAcknowledged(_ ops: [Op], node: String, _ db: Database) throws -> (op: Op?, mark: UInt64) {
         let acknowledged = try read(db)
-        if let seen = ops.first(where: { $0.node == node && $0.seq <= acknowledged }) {
-            throw StoreError.invalidArgument(refusal(seen.dot))
-        }
+        return (ops.first { $0.node == node && $0.seq <= acknowledged }, acknowledged)
+    }
+
+    /// Throws ``StoreError/invalidArgument(_:)`` when one of `ops` is an op of `node` at or below
+    /// the mark: `outbox discard` must not drop it. Returns the mark.
+    @discardableResult
+    static func refuseDiscarding(_ ops: [Op], node: String, _ db: Database) throws -> UInt64 {
+        let (seen, acknowledged) = try firstAcknowledged(ops, node: node, db)
+        if let seen { throw StoreError.invalidArgument(refusal(seen.dot)) }
+        return acknowledged
     }
 
     /// Why `dot`, an op a daemon acknowledged once, cannot be discarded.

@@ -39,9 +39,8 @@ extension ReplicaStore {
             let queued = try OutboxRows.all(db)
             // Ops put back after a restore of the daemon may be held by other replicas under their
             // dots: under new dots they would count twice there.
-            let acknowledged = try AcknowledgedSeq.read(db)
-            if let seen = queued.first(where: { $0.op.seq <= acknowledged }) {
-                throw StoreError.invalidArgument("the outbox holds \(seen.op.dot), which the daemon acknowledged before it was restored "
+            if let seen = try AcknowledgedSeq.firstAcknowledged(queued.map(\.op), node: old, db).op {
+                throw StoreError.invalidArgument("the outbox holds \(seen.dot), which the daemon acknowledged before it was restored "
                     + "from a backup: other replicas may hold it under that dot, so it cannot move to a new node id. "
                     + "Sync until the daemon takes it again, then rekey (docs/operations.md, \"Restoring the daemon from a backup\")")
             }
