@@ -15,12 +15,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withDaemon { daemon in
-            func store(_ node: String, _ department: String) throws -> ReplicaStore {
-                let identity = ReplicaIdentity(node: node, department: department, server: daemon.address,
-                                               token: daemon.log.addToken(department: department))
-                return try ReplicaStore.create(at: folder.appendingPathComponent("\(node).sqlite").path, identity: identity,
-                                               schema: PlanningSchema.schema)
-            }
+            func store(_ node: String, _ department: String) throws -> ReplicaStore { try daemon.store(node, department, in: folder) }
             var options = testOptions()
             options.pullLimit = 10
             func sync(_ replica: HookedReplica) async throws {

@@ -14,12 +14,7 @@ struct StoreInteropTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try await withDaemon { daemon in
-            func store(_ node: String, _ department: String) throws -> ReplicaStore {
-                let identity = ReplicaIdentity(node: node, department: department, server: daemon.address,
-                                               token: daemon.log.addToken(department: department))
-                return try ReplicaStore.create(at: folder.appendingPathComponent("\(node).sqlite").path, identity: identity,
-                                               schema: PlanningSchema.schema)
-            }
+            func store(_ node: String, _ department: String) throws -> ReplicaStore { try daemon.store(node, department, in: folder) }
             let planning = try store("planning-laptop", "planning")
             let marketing = try store("marketing-laptop", "marketing")
             let sales = daemon.replica("sales-laptop", department: "sales")

@@ -3,6 +3,7 @@ import Planning
 import SyncClient
 import SyncModel
 import SyncServer
+import SyncStore
 import Testing
 
 /// The real daemon on 127.0.0.1, a free port, over an in-memory log; one per test.
@@ -23,6 +24,12 @@ struct TestDaemon {
     }
 
     var address: String { "127.0.0.1:\(port)" }
+
+    /// A new SQLite replica `NODE.sqlite` in `folder`, of `department`, with its own token for this daemon.
+    func store(_ node: String, _ department: String, in folder: URL) throws -> ReplicaStore {
+        let identity = ReplicaIdentity(node: node, department: department, server: address, token: log.addToken(department: department))
+        return try ReplicaStore.create(at: folder.appendingPathComponent("\(node).sqlite").path, identity: identity, schema: PlanningSchema.schema)
+    }
 
     /// A fresh replica of `department` with its own token for this daemon.
     func replica(_ node: String, department: String, server: String? = nil) -> MemoryReplica {
