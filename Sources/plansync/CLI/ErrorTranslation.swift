@@ -33,7 +33,7 @@ enum ErrorTranslation {
         switch code {
         case .invalidOp where message.contains("beyond ±2^53"):
             // A counter's total in the log (Admission): other replicas' decrements may make room.
-            guard let dot = refusedDot(message) else { return "" }
+            guard let dot = RefusedOp.dot(in: message) else { return "" }
             return "; the op stays queued, and is taken once other replicas' decrements leave room. "
                 + "To drop it instead, unless this laptop is sending it again after a restore of the daemon: "
                 + "`plansync outbox discard \(dot)` (the replica is rebuilt from the daemon, the other unsent edits kept; "
@@ -50,12 +50,5 @@ enum ErrorTranslation {
         default:
             return ""
         }
-    }
-
-    /// The dot a push refusal names: `op 2 (sales-laptop:17): …` (protocol/PROTOCOL.md §3).
-    static func refusedDot(_ message: String) -> Dot? {
-        guard message.hasPrefix("op "), let open = message.firstIndex(of: "("),
-              let close = message[open...].firstIndex(of: ")") else { return nil }
-        return Dot(parsing: String(message[message.index(after: open)..<close]))
     }
 }
