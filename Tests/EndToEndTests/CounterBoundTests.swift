@@ -54,17 +54,14 @@ import Testing
         let project = try ws.ok("plan", "put", "projects", "name=Q")
         try ws.ok("plan", "inc", "projects", project, "budget_spent", String(bound - 1_000))
         for name in ["plan", "fin", "sales"] { try ws.ok(name, "sync") }
-        try RecoveryTests().sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+        try TestDaemon.backUp(in: ws.folder)
         for (name, delta) in [("fin", "600"), ("sales", "-500"), ("plan", "700")] {
             try ws.ok(name, "inc", "projects", project, "budget_spent", delta)
             try ws.ok(name, "sync")
         }
         for name in ["fin", "sales"] { try ws.ok(name, "sync") }
 
-        await daemon.stop()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
-        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
-        daemon = try await TestDaemon(in: ws.folder)
+        daemon = try await daemon.restored(in: ws.folder)
         let server = daemon.address
         // +700 again (2^53 - 300); exit 3 until the others are back (daemon lost history).
         #expect(try ws.on("plan", "sync", "--server", server).status == 3)

@@ -4,17 +4,6 @@ import Testing
 /// Issue 10, parts 5 and 8: a daemon restored from a backup, and a copied replica whose copy
 /// synced first. Every replica ends with the same state hash, and nothing anyone wrote is lost.
 @Suite struct RecoveryTests {
-    /// `sqlite3 FILE SQL` in `folder` (the online backup operators use, docs/operations.md).
-    func sqlite(_ arguments: String..., in folder: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3"] + arguments
-        process.currentDirectoryURL = folder
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "sqlite3 \(arguments)")
-    }
-
     func hashes(_ ws: Workspace, _ replicas: [String]) throws -> Set<String> {
         Set(try replicas.map { try ws.status($0)["state_hash"] as? String ?? "?" })
     }
@@ -28,7 +17,7 @@ import Testing
         }
         let project = try ws.ok("a", "put", "projects", "name=春季推广")
         for name in ["a", "b", "c"] { try ws.ok(name, "sync") }
-        try sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+        try TestDaemon.backUp(in: ws.folder)
 
         // After the backup: b pushes; c pushes and pulls b's op.
         try ws.ok("b", "inc", "projects", project, "budget_spent", "1200")
@@ -38,10 +27,7 @@ import Testing
         try ws.ok("c", "sync")
 
         // The daemon is restored from the backup; a writes on, so the log grows past b's and c's cursors.
-        await daemon.stop()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
-        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
-        daemon = try await TestDaemon(in: ws.folder)
+        daemon = try await daemon.restored(in: ws.folder)
         let server = daemon.address
         for i in 0..<4 { try ws.ok("a", "put", "tasks", "title=任务 \(i)", "project=\(project)") }
         try ws.ok("a", "sync", "--server", server)
@@ -85,17 +71,14 @@ import Testing
         }
         let project = try ws.ok("plan", "put", "projects", "name=P1", "status=planning")
         for name in ["plan", "fin", "sales"] { try ws.ok(name, "sync") }
-        try sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+        try TestDaemon.backUp(in: ws.folder)
         try ws.ok("sales", "put", "projects", project, "risk_level=high")
         try ws.ok("sales", "sync")
         try ws.ok("plan", "put", "projects", project, "description=before")
         try ws.ok("plan", "sync")
         try ws.ok("fin", "sync")                                      // fin's cursor: 5
 
-        await daemon.stop()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
-        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
-        daemon = try await TestDaemon(in: ws.folder)
+        daemon = try await daemon.restored(in: ws.folder)
         let server = daemon.address
         try ws.ok("sales", "put", "projects", project, "end=2027-05-01")
         try ws.ok("sales", "sync", "--server", server)                // its lost op again, then the new one: head 5
@@ -120,14 +103,11 @@ import Testing
         try ws.ok("b", "init", "--node", "b-laptop", "--department", "sales", "--server", daemon.address, "--token", try daemon.token(for: "sales"))
         try ws.ok("a", "put", "departments", "name=策划部")
         try ws.ok("a", "sync")
-        try sqlite("server.sqlite", "VACUUM INTO 'backup.sqlite'", in: ws.folder)
+        try TestDaemon.backUp(in: ws.folder)
         try ws.ok("a", "put", "departments", "name=市场部")
         try ws.ok("a", "sync")
         try ws.ok("b", "sync")
-        await daemon.stop()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: ws.folder.appendingPathComponent("server.sqlite" + suffix)) }
-        try FileManager.default.copyItem(at: ws.folder.appendingPathComponent("backup.sqlite"), to: ws.folder.appendingPathComponent("server.sqlite"))
-        daemon = try await TestDaemon(in: ws.folder)
+        daemon = try await daemon.restored(in: ws.folder)
 
         // b applied a's ops the daemon lost: its cursor is past the head. It says so, exit 3.
         let b = try ws.on("b", "sync", "--server", daemon.address)

@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import Testing
 import SyncModel
 import SyncServer
 import SyncStore
@@ -26,6 +27,27 @@ final class TestDaemon: Sendable {
     func token(for department: String) throws -> String { try log.addToken(department: department) }
 
     func stop() async { await daemon.shutdown() }
+
+    /// Backs up `server.sqlite` in `folder` to `backup.sqlite` while the daemon runs, with
+    /// `sqlite3 … "VACUUM INTO …"` (the online backup operators take, docs/operations.md).
+    static func backUp(in folder: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", "server.sqlite", "VACUUM INTO 'backup.sqlite'"]
+        process.currentDirectoryURL = folder
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sqlite3 VACUUM INTO")
+    }
+
+    /// Stops this daemon, puts the ``backUp(in:)`` copy in place of its file (its WAL and shared
+    /// memory removed), and starts a new daemon on it: a restore from a backup.
+    func restored(in folder: URL) async throws -> TestDaemon {
+        await stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: folder.appendingPathComponent("server.sqlite" + suffix)) }
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("backup.sqlite"), to: folder.appendingPathComponent("server.sqlite"))
+        return try await TestDaemon(in: folder)
+    }
 }
 
 /// A loopback port that nothing listens on (bound, then released).
