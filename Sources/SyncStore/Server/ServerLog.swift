@@ -178,11 +178,16 @@ public final class ServerLog: ServerLogStorage, Sendable {
 
     /// Applies the log ops after the daemon replica's cursor to its readable tables, in
     /// transactions of ``materializeBatch`` ops, with the same code as ``ReplicaStore/applyRemote(_:cursor:)``.
+    ///
+    /// Each batch is told how many ops follow it up to the head read when the run began
+    /// (``ReplicaStore/applyRemote(_:cursor:following:)``), so that only the newest ops of the run
+    /// are encoded into the daemon replica's op record, which keeps no more than those anyway.
     public func materialize() throws {
+        let head = try head()
         while true {
             let batch = try ops(since: try replica.cursor(), limit: ServerLog.materializeBatch)
             guard let last = batch.last?.log else { return }
-            try replica.applyRemote(batch, cursor: last)
+            try replica.applyRemote(batch, cursor: last, following: head > last ? head - last : 0)
         }
     }
 
