@@ -59,10 +59,10 @@ import Testing
         await daemon.stop()
     }
 
-    /// A laptop whose cursor the restored log grew back past before it synced: its cursor cannot
-    /// tell, but the op at its mark's position has another dot now (a tester's run: "received 0",
-    /// exit 0, and `status --verify` DIFFERENT for good).
-    @Test func aRestoredLogThatGrewBackPastTheCursorIsNoticedByTheOpAtTheMark() async throws {
+    /// A daemon restored from a backup whose log grew back past fin's cursor: fin read plan's
+    /// edit at position 5 before the restore; position 5 now holds a new edit of sales (`end`).
+    /// Returns the workspace, the restored daemon and the project's id.
+    func logGrownBackPastFinsCursor() async throws -> (Workspace, TestDaemon, String) {
         let ws = try Workspace()
         var daemon = try await TestDaemon(in: ws.folder)
         for (name, department) in [("plan", "planning"), ("fin", "finance"), ("sales", "sales")] {
@@ -79,9 +79,17 @@ import Testing
         try ws.ok("fin", "sync")                                      // fin's cursor: 5
 
         daemon = try await daemon.restored(in: ws.folder)
-        let server = daemon.address
         try ws.ok("sales", "put", "projects", project, "end=2027-05-01")
-        try ws.ok("sales", "sync", "--server", server)                // its lost op again, then the new one: head 5
+        try ws.ok("sales", "sync", "--server", daemon.address)        // its lost op again, then the new one: head 5
+        return (ws, daemon, project)
+    }
+
+    /// A laptop whose cursor the restored log grew back past before it synced: its cursor cannot
+    /// tell, but the op at its mark's position has another dot now (a tester's run: "received 0",
+    /// exit 0, and `status --verify` DIFFERENT for good).
+    @Test func aRestoredLogThatGrewBackPastTheCursorIsNoticedByTheOpAtTheMark() async throws {
+        let (ws, daemon, project) = try await logGrownBackPastFinsCursor()
+        let server = daemon.address
         // fin's cursor is the head, but position 5 holds sales' edit now, not plan's: read it all again.
         let fin = try ws.on("fin", "sync", "--server", server)
         #expect(fin.status == 3 && fin.stderr.contains("daemon lost history") && fin.stderr.contains("plan-laptop"), "\(fin.stderr)")
@@ -93,6 +101,21 @@ import Testing
             #expect(fields["end"] as? String == "2027-05-01" && fields["description"] as? String == "before", "\(name)")
         }
         #expect(try hashes(ws, ["plan", "fin", "sales"]).count == 1)
+        await daemon.stop()
+    }
+
+    /// The same check before `sync --watch` subscribes: a watch from fin's cursor would start
+    /// after position 5 and never receive sales' edit there.
+    @Test func watchChecksTheOpAtTheMarkBeforeItSubscribes() async throws {
+        let (ws, daemon, project) = try await logGrownBackPastFinsCursor()
+        let watch = try ws.binary.start(["--replica", "fin.sqlite", "sync", "--watch", "--server", daemon.address], in: ws.folder)
+        let received = watch.wait(upTo: 20) { _ in
+            let row = try? ws.json("fin", "get", "projects", project, "--json") as? [String: Any]
+            return (row?["fields"] as? [String: Any])?["end"] as? String == "2027-05-01"
+        }
+        watch.interrupt()
+        let result = try watch.finish()
+        #expect(received, "fin's watch never applied the edit at its old cursor: \(result.stdout) \(result.stderr)")
         await daemon.stop()
     }
 
