@@ -84,7 +84,7 @@ struct ClockRepairTests {
             let proxy = try await DroppingProxy.start(to: daemon.port, rule: CutAt(1, linesContaining: "\"type\":\"ack\"").rule)
             defer { Task { await proxy.stop() } }
             let clock = MovableClock()
-            let identity = ReplicaIdentity(node: "laptop", department: "sales", server: proxy.address, token: try daemon.log.addToken(department: "sales"))
+            let identity = ReplicaIdentity(node: "laptop", department: "sales", server: proxy.address, token: daemon.log.addToken(department: "sales"))
             let laptop = try ReplicaStore.create(at: folder.appendingPathComponent("laptop.sqlite").path, identity: identity,
                                                  schema: PlanningSchema.schema, wallClock: clock.wall)
             let other = try Self.store("other", "planning", daemon, in: folder)

@@ -64,7 +64,7 @@ enum MemoryBench {
                 if compression != nil {
                     // One compressed ping each way, so both sides' zlib state has been used, as on
                     // a laptop that synced once and went quiet; the replies are not read.
-                    try channel.pipeline.addHandler(LineWriter()).wait()
+                    try channel.eventLoop.submit { try channel.pipeline.syncOperations.addHandler(LineWriter()) }.wait()
                     try channel.pipeline.triggerUserOutboundEvent(LineStreamSwitch.output(.deflate)).wait()
                     try channel.writeAndFlush(try WireEncoder.line(.ping(Ping(id: 1)))).wait()
                 }
