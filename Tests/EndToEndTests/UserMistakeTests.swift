@@ -164,6 +164,22 @@ import Testing
         #expect(!ws.exists("server.sqlite"))
     }
 
+    /// A rules file that is valid but says more than it grants, or names one department in two
+    /// byte forms, passes `rules check` with a note for each.
+    @Test func rulesCheckNotesWritersWhoMayNotReadAndLookAlikeNames() throws {
+        let ws = try Workspace()
+        let plansyncd = try PlanSyncBinary.locate("plansyncd")
+        try Data("[collections.goals]\nread = [\"caf\u{E9}\", \"planning\"]\nwrite = [\"cafe\u{301}\", \"planning\"]\n".utf8)
+            .write(to: ws.folder.appendingPathComponent("rules.toml"))
+        let result = try plansyncd.run(["rules", "check", "rules.toml"], in: ws.folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        let notes = result.stdout.split(separator: "\n").filter { $0.hasPrefix("note: ") }
+        #expect(notes.count == 2, "\(result.stdout)")
+        #expect(notes.contains { $0.contains("collections.goals.write lists") && $0.contains("writing needs reading") }, "\(result.stdout)")
+        #expect(notes.contains { $0.contains("(U+0063 U+0061 U+0066 U+0065 U+0301) and") && $0.contains("(U+0063 U+0061 U+0066 U+00E9) look alike") },
+                "\(result.stdout)")
+    }
+
     /// `plansyncd cert create` refuses a host name no client can connect to before writing anything.
     @Test(arguments: ["", "   ", "\t", "a b"])
     func certificateForABlankHostIsRefused(_ host: String) throws {

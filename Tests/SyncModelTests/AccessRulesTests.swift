@@ -51,6 +51,21 @@ struct AccessRulesTests {
         #expect(!rules.mayRead("\u{00C5}", "incentives"))
     }
 
+    /// Names the rules take for two departments although they look the same: `rules check` notes them.
+    @Test func lookAlikeDepartmentsAreGroupedByCanonicalEquivalence() {
+        #expect(Self.example.lookAlikeDepartments.isEmpty)
+        let rules = AccessRules([
+            .init(collection: "goals", access: .read, departments: ["caf\u{E9}", "planning", "\u{212B}"]),
+            .init(collection: "goals", access: .write, departments: ["cafe\u{301}", "\u{C5}", "A\u{30A}", "caf\u{E9}"]),
+            .init(collection: "tasks", access: .read, departments: ["planning", "cafe"]),
+        ])
+        let groups = rules.lookAlikeDepartments.map { $0.map { Array($0.unicodeScalars.map(\.value)) } }
+        #expect(groups == [
+            [[0x41, 0x30A], [0xC5], [0x212B]],
+            [[0x63, 0x61, 0x66, 0x65, 0x301], [0x63, 0x61, 0x66, 0xE9]],
+        ])
+    }
+
     @Test func theSubsetConcerningADepartmentAnswersAsTheWhole() {
         let rules = Self.example
         for department in ["hr", "finance", "planning", "marketing", "sales"] {

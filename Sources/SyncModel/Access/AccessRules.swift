@@ -129,6 +129,23 @@ public struct AccessRules: Sendable, Equatable {
         }
     }
 
+    /// Department names of the entries that are canonically equivalent Unicode yet differ in
+    /// bytes (`"café"` precomposed and decomposed), each group in byte order: the rules compare
+    /// bytes, so these are different departments that look the same on screen, which a rules file
+    /// may hold by mistake. `plansyncd rules check` prints them as notes, with their scalars.
+    /// ```swift
+    /// AccessRules([.init(collection: "goals", access: .read, departments: ["caf\u{E9}", "cafe\u{301}"])])
+    ///     .lookAlikeDepartments   // [["cafe\u{301}", "caf\u{E9}"]]
+    /// ```
+    public var lookAlikeDepartments: [[String]] {
+        let forms = Set(entries.flatMap { entry in entry.departments.map { ExactText($0) } })
+        // Swift's `String` equality is canonical equivalence: a group holds the byte forms of one text.
+        let groups = Dictionary(grouping: forms) { (form: ExactText) in form.string }
+        return groups.values.filter { $0.count > 1 }
+            .map { group in group.sorted().map { $0.string } }
+            .sorted { ExactText($0[0]) < ExactText($1[0]) }
+    }
+
     /// The entries that deny `department` something: what its laptop needs to know. The subset
     /// answers ``mayRead(_:_:)`` and ``writeDenial(_:_:_:)`` for `department` as the whole does.
     public func concerning(_ department: String) -> AccessRules {
