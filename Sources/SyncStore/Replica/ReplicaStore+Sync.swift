@@ -67,7 +67,7 @@ extension ReplicaStore {
     /// acknowledged before (``AcknowledgedSeq``: put back in the outbox after a restore of the
     /// daemon, and maybe held by other replicas), which `outbox discard` must not drop.
     public func checkDiscardable(_ ops: [Op]) throws {
-        try read { db in try AcknowledgedSeq.refuseDiscarding(ops, node: try IdentityRecord.read(db).node, db) }
+        _ = try read { db in try AcknowledgedSeq.refuseDiscarding(ops, node: try IdentityRecord.read(db).node, db) }
     }
 
     /// How many own ops await acknowledgement.
