@@ -223,6 +223,28 @@ import Testing
         #expect(try store.rows("projects").count == 1)
     }
 
+    /// A damaged entry is display history only: `rekey` drops it instead of failing (it could not
+    /// rewrite it), lookups pass over it, and `log` works again once it is gone.
+    @Test func aDamagedEntryDoesNotBlockRekeyOrLookups() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
+        try store.applyRemote((UInt64(1)...200).map { seq in
+            OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
+        }, cursor: 200)
+        try store.increment("projects", id: "p", field: "spent", by: 5)       // an own op, queued
+        try store.write { db in try db.execute(sql: "UPDATE ps_op_record SET ops_deflate = x'00ff10' WHERE ops_deflate IS NOT NULL") }
+        #expect(throws: StoreError.self) { try store.recentOps(limit: 10) }
+        #expect(try store.read { db in try OpRecord.find(db, Dot(node: "a", seq: 7)) } == nil)
+        #expect(try store.read { db in try OpRecord.find(db, Dot(node: "n", seq: 1)) }?.delta == 5)
+
+        let rekeyed = try store.rekey(to: "m")
+        #expect(rekeyed.moved == 1)
+        let left = try store.recentOps(limit: 1_000)
+        #expect(left.map(\.op.dot) == [Dot(node: "m", seq: 1)])
+        #expect(try store.row("projects", id: "p")?.fields["spent"] == .counter(205))
+    }
+
     @Test func editOnDeletedNamesTheEditFromTheRecord() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }

@@ -84,15 +84,20 @@ struct OpRecord {
 
     /// Rewrites recorded ops of `node` in place: `transform` returns the op to keep instead, nil to
     /// keep it as it is. For own ops whose HLC or dot changed before anyone saw them (restamp,
-    /// rekey), so that the record never holds a text that differs from what was pushed.
+    /// rekey), so that the record never holds a text that differs from what was pushed. A damaged
+    /// entry (``readableOps(_:)``) goes: it cannot be rewritten, and `plansync log` cannot show it.
     static func rewrite(_ db: Database, node: String, _ transform: (Op) throws -> Op?) throws {
         for entry in try candidates(db, containing: "\"node\":\"\(node)\",") {
-            let lines = try OpRecordText.lines(entry, at: 1).split(separator: "\n", omittingEmptySubsequences: false)
+            let id = try entry.decode(Int64.self, atIndex: 0)
+            guard let ops = readableOps(entry) else {
+                try delete(db, entry: id)
+                continue
+            }
             var out = JSONOutput()
             var changed = false
-            for (i, line) in lines.enumerated() {
+            for (i, (_, recorded)) in ops.enumerated() {
                 if i > 0 { out.byte(UInt8(ascii: "\n")) }
-                var op = try decode(line)
+                var op = recorded
                 if op.node == node, let replaced = try transform(op) {
                     op = replaced
                     changed = true
@@ -102,48 +107,72 @@ struct OpRecord {
                 }
             }
             guard changed else { continue }
-            try OpRecordText.update(db, entry: try entry.decode(Int64.self, atIndex: 0), lines: out.bytes)
+            try OpRecordText.update(db, entry: id, lines: out.bytes)
         }
     }
 
     /// Removes the recorded ops of `collection` (one the replica may no longer read); an entry
-    /// left with none goes. Positions of the other ops are not renumbered.
+    /// left with none goes, and so does a damaged one (it may hold them). Positions of the other
+    /// ops are not renumbered.
     static func drop(_ db: Database, collection: String) throws {
         // A coarse filter; each line is checked exactly below.
         for entry in try candidates(db, containing: "\"collection\":\"\(collection)\"") {
             let id = try entry.decode(Int64.self, atIndex: 0)
-            let lines = try OpRecordText.lines(entry, at: 1).split(separator: "\n", omittingEmptySubsequences: false)
-            let kept = try lines.filter { Array(try decode($0).collection.utf8) != Array(collection.utf8) }
-            guard kept.count < lines.count else { continue }
+            guard let ops = readableOps(entry) else {
+                try delete(db, entry: id)
+                continue
+            }
+            let kept = ops.filter { Array($0.op.collection.utf8) != Array(collection.utf8) }
+            guard kept.count < ops.count else { continue }
             if kept.isEmpty {
-                try db.execute(sql: "DELETE FROM ps_op_record WHERE entry = ?", arguments: [id])
+                try delete(db, entry: id)
             } else {
-                try OpRecordText.update(db, entry: id, lines: Array(kept.joined(separator: "\n").utf8))
+                try OpRecordText.update(db, entry: id, lines: Array(kept.map(\.line).joined(separator: "\n").utf8))
             }
         }
     }
 
+    /// The lines of a ``candidates(_:containing:)`` row with their ops, nil when the entry is
+    /// damaged: its deflated text does not inflate, or a line is not an op. Paths that change or
+    /// search the record pass over such an entry rather than fail (a damaged record would
+    /// otherwise block `rekey`, the clock repair and a change of access rules); `plansync log`
+    /// reports it.
+    static func readableOps(_ entry: Row) -> [(line: Substring, op: Op)]? {
+        guard let text = try? OpRecordText.lines(entry, at: 1) else { return nil }
+        var ops: [(line: Substring, op: Op)] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let op = try? decode(line) else { return nil }
+            ops.append((line, op))
+        }
+        return ops
+    }
+
+    private static func delete(_ db: Database, entry: Int64) throws {
+        try db.execute(sql: "DELETE FROM ps_op_record WHERE entry = ?", arguments: [entry])
+    }
+
     /// The op with this dot among those appended and not yet flushed.
-    func find(_ dot: Dot) throws -> Op? {
-        try OpRecord.find(dot, in: String(decoding: lines.bytes, as: UTF8.self))
+    func find(_ dot: Dot) -> Op? {
+        OpRecord.find(dot, in: String(decoding: lines.bytes, as: UTF8.self))
     }
 
     /// The recorded op with this dot, nil when it is not (or no longer) in the record.
     static func find(_ db: Database, _ dot: Dot) throws -> Op? {
         // A coarse filter (`_` in a node id matches any character); lines are checked exactly below.
         for entry in try candidates(db, containing: "\"node\":\"\(dot.node)\",%\"seq\":\(dot.seq)") {
-            if let op = try find(dot, in: try OpRecordText.lines(entry, at: 1)) { return op }
+            // A damaged entry is passed over (readableOps(_:)).
+            guard let text = try? OpRecordText.lines(entry, at: 1) else { continue }
+            if let op = find(dot, in: text) { return op }
         }
         return nil
     }
 
     /// Members are in sorted key order: `node` comes before `seq`, which ends with `,` or `}`.
-    private static func find(_ dot: Dot, in lines: String) throws -> Op? {
+    private static func find(_ dot: Dot, in lines: String) -> Op? {
         let node = "\"node\":\"\(dot.node)\","
         let seq = "\"seq\":\(dot.seq)"
         for line in lines.split(separator: "\n") where line.contains(node) && (line.contains(seq + ",") || line.contains(seq + "}")) {
-            let op = try decode(line)
-            if op.dot == dot { return op }
+            if let op = try? decode(line), op.dot == dot { return op }
         }
         return nil
     }

@@ -127,9 +127,8 @@ extension ReplicaStore {
         let raised = try Row.fetchAll(db, sql: "SELECT collection, row_id FROM ps_row_vv WHERE node = ? AND seq >= ?", arguments: [old, firstSeq])
         var acked: [RowKey: UInt64] = [:]
         for entry in try OpRecord.candidates(db, containing: "\"node\":\"\(old)\",") {
-            for line in try OpRecordText.lines(entry, at: 1).split(separator: "\n") {
-                guard let op = try? OpJSON.decode(String(line)), Array(op.node.utf8) == Array(old.utf8), op.seq < first,
-                      op.field != Op.deletedField else { continue }
+            for (_, op) in OpRecord.readableOps(entry) ?? [] {
+                guard Array(op.node.utf8) == Array(old.utf8), op.seq < first, op.field != Op.deletedField else { continue }
                 let key = RowKey(collection: op.collection, row: op.row)
                 acked[key] = max(acked[key] ?? 0, op.seq)
             }
