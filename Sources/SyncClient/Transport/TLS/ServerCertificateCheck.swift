@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import SyncModel
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 
 /// Decides whether the daemon's certificate chain is trusted under a ``ServerTrust``, and if not,
 /// names the cause in one line: wrong pin, expired (or not yet valid), host name mismatch, unknown
@@ -43,7 +43,7 @@ struct ServerCertificateCheck: Sendable {
             return nil
         }
         let intermediates = CertificateStore(chain.dropFirst().compactMap { try? Certificate(derEncoded: $0) })
-        var verifier = Verifier(rootCertificates: roots) { RFC5280Policy(validationTime: now) }
+        var verifier = Verifier(rootCertificates: roots) { RFC5280Policy(fixedExpiryValidationTime: now) }
         switch await verifier.validate(leaf: leaf, intermediates: intermediates) {
         case .validCertificate:
             return nil
