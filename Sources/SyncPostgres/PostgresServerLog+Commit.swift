@@ -10,13 +10,13 @@ extension PostgresServerLog {
     /// inserts, moves the head and notifies `plansync_log`; returns after COMMIT succeeded.
     /// A push that races another daemon with the same ops waits for its commit and then counts
     /// them as duplicates. A refusal throws ``SyncModel/Admission/Refusal`` and changes nothing.
-    public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                       wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
-        try writer.transaction { connection in
+    public func commit(_ push: PendingPush, schema: Schema, wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+        let (ops, node, department) = (push.ops, push.node, push.department)
+        return try writer.transaction { connection in
             let locked = try connection.value("SELECT position FROM ps_head FOR UPDATE", as: Int64.self, logger: logger)
             guard let locked else { throw PostgresLogError.corrupt("ps_head has no row") }
             let index = try PostgresLogIndex.prefetched(for: ops, pushedBy: node, connection, logger: logger)
-            let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: index,
+            let admitted = try Admission.admit(ops, pushedBy: node, sentThrough: push.sentThrough, schema: schema, log: index,
                                                wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
             var head = UInt64(max(0, locked))
             guard !admitted.accepted.isEmpty else { return LogCommit(appended: [], duplicates: admitted.duplicates, head: head) }

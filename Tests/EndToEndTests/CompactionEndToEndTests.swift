@@ -46,4 +46,42 @@ import Testing
         #expect((row?["fields"] as? [String: Any])?["status"] as? String == "on_hold", "\(String(describing: row))")
         #expect(try ws.status("away")["outbox"] as? Int == 0)
     }
+
+    /// A laptop set up again under its old node id, after a compaction folded the old laptop's
+    /// ops: its new ops reuse those dots, which the daemon can no longer compare. They were counted
+    /// as duplicates and dropped unseen (a tester's run lost a whole new project); the push now
+    /// says it never sent them (`sent_through`), so the daemon refuses them, and `rekey` saves them.
+    @Test func aLaptopSetUpAgainUnderItsOldNodeIDAfterACompactionLosesNothing() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        defer { Task { await daemon.stop() } }
+        let token = try daemon.token(for: "planning")
+        for (name, node) in [("old", "planning-laptop"), ("other", "other-laptop")] {
+            try ws.ok(name, "init", "--node", node, "--department", "planning", "--server", daemon.address, "--token", token)
+        }
+        let old = try ws.ok("old", "put", "projects", "name=old-project", "status=active")
+        for _ in 0..<4 { try ws.ok("old", "inc", "projects", old, "budget_spent", "1") }
+        try ws.ok("old", "sync")
+        try ws.ok("other", "put", "projects", "name=filler")
+        try ws.ok("other", "sync")
+        let head = try #require(try ws.status("other")["cursor"] as? Int)
+        let plansyncd = try PlanSyncBinary.locate("plansyncd")
+        let compact = try plansyncd.run(["compact", "--data", "server.sqlite", "--before", "\(head + 1)"], in: ws.folder)
+        #expect(compact.status == 0, "\(compact.stderr)")
+
+        try ws.ok("new", "init", "--node", "planning-laptop", "--department", "planning", "--server", daemon.address, "--token", token)
+        let plan = try ws.ok("new", "put", "projects", "name=IMPORTANT-NEW-PLAN", "status=planning")
+        try ws.ok("new", "inc", "projects", plan, "budget_spent", "777")
+        let refused = try ws.on("new", "sync")
+        #expect(refused.status == 3 && refused.stderr.contains("duplicate_dot") && refused.stderr.contains("plansync rekey"), "\(refused.stderr)")
+        #expect(try ws.status("new")["outbox"] as? Int == 4)
+        try ws.ok("new", "rekey", "--node", "planning-laptop-2")
+        try ws.ok("new", "sync")
+        try ws.ok("other", "sync")
+        for name in ["new", "other"] {
+            let row = try #require(try ws.json(name, "get", "projects", plan, "--json") as? [String: Any], "\(name)")
+            #expect((row["fields"] as? [String: Any])?["budget_spent"] as? Int64 == 777, "\(name)")
+        }
+        #expect(try ws.status("new")["state_hash"] as? String == ws.status("other")["state_hash"] as? String)
+    }
 }

@@ -61,6 +61,38 @@ struct AdmissionTests {
         #expect(inBatch.code == .duplicateDot && inBatch.index == 1)
     }
 
+    /// A compacted dot cannot be compared: pushed again by a replica that may have sent it before
+    /// (a lost ack), it counts as a duplicate; above the push's `sent_through`, the replica never
+    /// sent it, so another replica made the compacted op under the same node id.
+    @Test func aCompactedDotTheReplicaNeverSentIsDuplicateDot() throws {
+        var log = MemoryOpLog()
+        _ = try push([setOp("a", 1, .text("old laptop")), incOp("a", 2, 3)], by: "a", to: &log)
+        _ = try push([setOp("b", 1, .text("y"))], by: "b", to: &log)
+        try log.compact(through: 2, schema: testSchema)
+        let reinstalled = [setOp("a", 1, .text("new laptop")), incOp("a", 2, 7), incOp("a", 3, 1)]
+        // Without `sent_through` (an older client), and with one that covers the dots: duplicates.
+        for sentThrough in [nil, 2, 5] as [UInt64?] {
+            let result = try Admission.admit(reinstalled, pushedBy: "a", sentThrough: sentThrough, schema: testSchema, log: log,
+                                             wallMilliseconds: Self.wall, maxSkewMilliseconds: Self.skew)
+            #expect(result.duplicates == 2 && result.accepted == [incOp("a", 3, 1)], "\(String(describing: sentThrough))")
+        }
+        // Never sent before: refused whole, naming the first such op.
+        for (sentThrough, index) in [(0, 0), (1, 1)] as [(UInt64, Int)] {
+            do {
+                _ = try Admission.admit(reinstalled, pushedBy: "a", sentThrough: sentThrough, schema: testSchema, log: log,
+                                        wallMilliseconds: Self.wall, maxSkewMilliseconds: Self.skew)
+                Issue.record("accepted with sent_through \(sentThrough)")
+            } catch {
+                #expect(error.code == .duplicateDot && error.index == index)
+                #expect(error.message.contains("never sent it before (it sent up to seq \(sentThrough))"), "\(error.message)")
+            }
+        }
+        // A dot the log still holds is compared as before, whatever `sent_through` says.
+        let same = try Admission.admit([log.ops[0].content], pushedBy: "b", sentThrough: 0, schema: testSchema, log: log,
+                                       wallMilliseconds: Self.wall, maxSkewMilliseconds: Self.skew)
+        #expect(same.duplicates == 1)
+    }
+
     @Test func aGapInSeqIsSeqGap() throws {
         var log = MemoryOpLog()
         let first = try #require(refusal([setOp("a", 2, .text("x"))], by: "a", log: log))

@@ -91,7 +91,7 @@ struct ServerSessionTests {
         var s = ready()
         let op = Fixture.op(seq: 1)
         let push = #"{"type":"push","id":1,"ops":[\#(Fixture.opJSON(op))]}"#
-        #expect(s.receivedLine(Fixture.buffer(push)) == [.commit(id: 1, ops: [op], node: "sales-laptop", department: "sales")])
+        #expect(s.receivedLine(Fixture.buffer(push)) == [.commit(id: 1, push: PendingPush(ops: [op], node: "sales-laptop", department: "sales"))])
         #expect(s.receivedLine(Fixture.buffer(#"{"type":"ping","id":2}"#)).isEmpty)
         #expect(s.receivedLine(Fixture.buffer(#"{"type":"pull","id":3,"since":0}"#)).isEmpty)
         #expect(!s.wantsInput)
@@ -157,7 +157,7 @@ struct ServerSessionTests {
         op.department = "finance"
         op.log = 99
         let actions = s.receivedLine(Fixture.buffer(#"{"type":"push","id":1,"ops":[\#(Fixture.opJSON(op))]}"#))
-        #expect(actions == [.commit(id: 1, ops: [Fixture.op(seq: 1)], node: "sales-laptop", department: "sales")])
+        #expect(actions == [.commit(id: 1, push: PendingPush(ops: [Fixture.op(seq: 1)], node: "sales-laptop", department: "sales"))])
     }
 
     @Test func refusedPushKeepsTheConnection() {

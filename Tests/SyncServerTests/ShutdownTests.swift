@@ -15,12 +15,10 @@ final class SlowLog: ForwardingLog, @unchecked Sendable {
         self.delay = delay
     }
 
-    func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+    func commit(_ push: PendingPush, schema: Schema, wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
         commitStarted.set()
         Thread.sleep(forTimeInterval: delay)
-        return try inner.commit(ops, pushedBy: node, department: department, schema: schema,
-                                wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+        return try inner.commit(push, schema: schema, wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
     }
 }
 

@@ -10,9 +10,9 @@ enum PushSize {
     static let budget = WireProtocol.maxPushLineBytes
 
     /// How many of `ops` (at least one) fit in `budget` bytes of push line: the ops' JSON, a
-    /// comma each, and 64 bytes for the rest of the line.
+    /// comma each, and 96 bytes for the rest of the line (`id`, `sent_through`, `type`).
     static func prefixCount(of ops: some Collection<EncodedOp>, budget: Int = PushSize.budget) -> Int {
-        var total = 64
+        var total = 96
         var count = 0
         for op in ops {
             total += op.json.count + 1

@@ -214,7 +214,9 @@ struct SyncRun {
                 try pipeline.read(below == .max ? read : Array(read.prefix { $0.seq < below }))
             }
             if let batch = pipeline.nextBatch() {
-                try await connection.send(line: { $0.push(encoded: batch) })
+                let last = batch.map(\.seq).max() ?? 0
+                let sent = try replicaCall("marking ops sent") { try replica.sentThrough(raisingTo: last) }
+                try await connection.send(line: { $0.push(encoded: batch, sentThrough: sent) })
                 continue
             }
             guard pipeline.awaitingAck else { return pipeline.readThrough }

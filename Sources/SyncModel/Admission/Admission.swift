@@ -4,7 +4,10 @@
 /// 1. it fits the schema (`invalid_op`) and was made by the pushing node (`invalid_op`);
 /// 2. a seq at or below the node's last is a duplicate when its content equals the stored op
 ///    (counted, skipped) and `duplicate_dot` otherwise (a copied replica); a dot the log has
-///    compacted (``OpLogIndex/foldedSeq(of:)``) is counted a duplicate unseen, its content gone;
+///    compacted (``OpLogIndex/foldedSeq(of:)``) is counted a duplicate unseen, its content gone,
+///    unless the push's `sentThrough` is below it: its replica never sent that op before, so
+///    another replica made the compacted one under the same node id (a copied file, or a node id
+///    used again after a reinstall), and the op is refused with `duplicate_dot`;
 /// 3. the seq is the node's last + 1 (`seq_gap`);
 /// 4. its HLC is at most the allowed skew ahead of the server's wall clock (`clock_skew`);
 /// 5. every dot it replaces or removes is in the log or earlier in the batch (`invalid_op`);
@@ -15,7 +18,7 @@
 ///    refused and its author sees it (`plansync outbox discard` drops it).
 ///
 /// ```swift
-/// let result = try Admission.admit(ops, pushedBy: "sales-laptop", schema: schema, log: log,
+/// let result = try Admission.admit(ops, pushedBy: "sales-laptop", sentThrough: 12, schema: schema, log: log,
 ///                                  wallMilliseconds: now, maxSkewMilliseconds: 300_000)
 /// log.append(result.accepted, department: "sales")
 /// ```
@@ -52,7 +55,8 @@ public enum Admission {
     ///
     /// The log is asked at most once per node for its last seq (it does not change during the
     /// decision), and for stored content only when an op repeats a dot already in the log.
-    public static func admit(_ ops: [Op], pushedBy node: String, schema: Schema, log: some OpLogIndex,
+    /// `sentThrough` is the push's `sent_through` (``PendingPush/sentThrough``), nil when unknown.
+    public static func admit(_ ops: [Op], pushedBy node: String, sentThrough: UInt64? = nil, schema: Schema, log: some OpLogIndex,
                              wallMilliseconds wall: UInt64, maxSkewMilliseconds: UInt64) throws(Refusal) -> Result {
         var result = Result(accepted: [], duplicates: 0)
         result.accepted.reserveCapacity(ops.count)
@@ -89,7 +93,13 @@ public enum Admission {
             if op.seq <= lastSeq {
                 let inLog = try logged(node, at: i)
                 if op.seq <= inLog, op.seq <= (try folded(node, at: i)) {
-                    // Compacted: the dot is known, its content is gone (a lost ack, sent again).
+                    // Compacted: the dot is known, its content is gone. Sent before, it is this
+                    // op again (a lost ack); never sent before, another replica made that one.
+                    if let sentThrough, op.seq > sentThrough {
+                        throw Refusal(code: .duplicateDot, message: "\(name()): this dot is in the daemon's compacted history, and this replica never "
+                            + "sent it before (it sent up to seq \(sentThrough)): another replica made ops under node id \(node); "
+                            + "was the replica file copied, or the node id used again?", index: i)
+                    }
                     result.duplicates += 1
                     continue
                 }

@@ -3,13 +3,12 @@
 public protocol ServerLogStorage: OpLogIndex, Sendable {
     /// The last log position, 0 when empty.
     func head() throws -> UInt64
-    /// Runs ``Admission/admit(_:pushedBy:schema:log:wallMilliseconds:maxSkewMilliseconds:)`` and appends
-    /// the accepted ops stamped with `department` and their log positions, in one durable transaction
-    /// (committed to disk before it returns). Throws ``Admission/Refusal`` for a refused push, having
-    /// changed nothing.
-    func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit
-    /// Commits `group` in order, each push as ``commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``
+    /// Runs ``Admission/admit(_:pushedBy:sentThrough:schema:log:wallMilliseconds:maxSkewMilliseconds:)``
+    /// on the push and appends the accepted ops stamped with its `department` and their log
+    /// positions, in one durable transaction (committed to disk before it returns). Throws
+    /// ``Admission/Refusal`` for a refused push, having changed nothing.
+    func commit(_ push: PendingPush, schema: Schema, wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit
+    /// Commits `group` in order, each push as ``commit(_:schema:wallMilliseconds:maxSkewMilliseconds:)``
     /// would alone (admitted against the log and the pushes before it in the group; a refused one
     /// changes nothing), and returns one result per push, in order. The SQLite log makes the group
     /// one durable transaction, so many pushes share one fsync (group commit, as databases do for
@@ -62,31 +61,42 @@ public struct LogCommit: Equatable, Sendable {
     }
 }
 
-/// One push waiting for a group commit (``ServerLogStorage/commit(group:schema:wallMilliseconds:maxSkewMilliseconds:)``).
-public struct PendingPush: Sendable {
+/// One push to commit (``ServerLogStorage/commit(_:schema:wallMilliseconds:maxSkewMilliseconds:)``),
+/// alone or in a group.
+public struct PendingPush: Hashable, Sendable {
     /// The ops as pushed.
     public var ops: [Op]
     /// The authenticated node that pushed them.
     public var node: String
     /// The pushing token's department, stamped on every accepted op.
     public var department: String
+    /// The push's `sent_through`: the highest seq of `node` its replica may have sent before this
+    /// push, so that every op above it is sent for the first time (``Admission``, step 2); nil
+    /// when the client does not say (an older one).
+    public var sentThrough: UInt64?
 
-    public init(ops: [Op], node: String, department: String) {
+    public init(ops: [Op], node: String, department: String, sentThrough: UInt64? = nil) {
         self.ops = ops
         self.node = node
         self.department = department
+        self.sentThrough = sentThrough
     }
 }
 
 extension ServerLogStorage {
+    /// ``commit(_:schema:wallMilliseconds:maxSkewMilliseconds:)`` of a push of `ops` by `node`
+    /// that says nothing of what was sent before.
+    public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
+                       wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+        try commit(PendingPush(ops: ops, node: node, department: department), schema: schema,
+                   wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+    }
+
     /// One push after the other, each its own durable transaction.
     public func commit(group: [PendingPush], schema: Schema, wallMilliseconds: UInt64,
                        maxSkewMilliseconds: UInt64) -> [Result<LogCommit, any Error>] {
         group.map { push in
-            Result {
-                try commit(push.ops, pushedBy: push.node, department: push.department, schema: schema,
-                           wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
-            }
+            Result { try commit(push, schema: schema, wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds) }
         }
     }
 

@@ -57,6 +57,13 @@ public protocol SyncingReplica: Sendable {
     /// The last op received from the daemon's log (``CursorMark``), nil before the first or
     /// after ``resetCursor(to:)``. The default nil: the sync then does not check it.
     func cursorMark() throws -> CursorMark?
+    /// The highest own seq this replica may have put on the wire, which every push states as its
+    /// `sent_through` (protocol/PROTOCOL.md §3, push): the daemon refuses an op above it whose dot
+    /// it compacted, since another replica made that one. nil when the replica keeps no such
+    /// mark (its pushes then say nothing).
+    func sentThrough() throws -> UInt64?
+    /// Raises the mark of ``sentThrough()`` to `seq` (never lowers it), before ops up to `seq` are sent.
+    func markSent(through seq: UInt64) throws
     /// The applied-dot high-water marks (node → highest seq applied, own unsent ops included),
     /// to check after reading the whole log that the daemon holds every op this replica holds.
     /// Default nil: not checked.
@@ -87,6 +94,8 @@ extension SyncingReplica {
     public func restampOutbox(serverTime: HLCTimestamp, maxSkewMilliseconds: UInt64) throws -> Int { 0 }
     public func resetCursor(to position: UInt64) throws { throw RepairUnsupported(what: "move its cursor back") }
     public func cursorMark() throws -> CursorMark? { nil }
+    public func sentThrough() throws -> UInt64? { nil }
+    public func markSent(through seq: UInt64) throws {}
     public func appliedMarks() throws -> VersionVector? { nil }
     public func adoptRules(_ rules: AccessRules.Wire) throws {}
     public func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap {

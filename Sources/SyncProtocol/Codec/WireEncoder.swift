@@ -139,6 +139,10 @@ public enum WireEncoder {
             out.integer(m.id)
             out.raw(",\"ops\":")
             try OpJSON.encodeArray(m.ops, into: &out)
+            if let sentThrough = m.sentThrough {
+                out.raw(",\"sent_through\":")
+                out.integer(Int64(clamping: sentThrough))
+            }
             out.raw(",\"type\":\"push\"}\n")
         case .pull(let m):
             out.raw("{\"id\":")
@@ -189,7 +193,7 @@ public enum WireEncoder {
 
     /// A `push` line of ops encoded already (an outbox's ``SyncModel/EncodedOp``s); byte for byte
     /// what ``line(_:)-(ClientMessage)`` makes of the same push.
-    public static func pushLine(id: Int64, ops: some Collection<EncodedOp>) -> ByteBuffer {
+    public static func pushLine(id: Int64, ops: some Collection<EncodedOp>, sentThrough: UInt64? = nil) -> ByteBuffer {
         var out = ByteBuffer()
         out.reserveCapacity(64 + ops.reduce(0) { $0 + $1.json.count + 1 })
         var head = JSONOutput(capacity: 32)
@@ -203,7 +207,11 @@ public enum WireEncoder {
             first = false
             out.writeBytes(op.json)
         }
-        out.writeString("],\"type\":\"push\"}\n")
+        if let sentThrough {
+            out.writeString("],\"sent_through\":\(Int64(clamping: sentThrough)),\"type\":\"push\"}\n")
+        } else {
+            out.writeString("],\"type\":\"push\"}\n")
+        }
         return out
     }
 

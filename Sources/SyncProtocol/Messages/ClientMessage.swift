@@ -80,10 +80,16 @@ public struct Push: Hashable, Sendable {
     /// Client-chosen request id, |id| ≤ 2^53, echoed in the reply.
     public var id: Int64
     public var ops: [Op]
+    /// `sent_through`, optional: the highest own seq the replica may have sent before this push
+    /// (0…2^53), so that every op above it is new to the wire; the daemon then refuses such an op
+    /// whose dot it compacted as `duplicate_dot` instead of counting it a duplicate
+    /// (protocol/PROTOCOL.md §5, step 4). nil from clients that do not say.
+    public var sentThrough: UInt64?
 
-    public init(id: Int64, ops: [Op]) {
+    public init(id: Int64, ops: [Op], sentThrough: UInt64? = nil) {
         self.id = id
         self.ops = ops
+        self.sentThrough = sentThrough
     }
 }
 
@@ -191,7 +197,9 @@ extension ClientMessage {
             reader.id = id
             switch type {
             case "push":
-                return .push(Push(id: id, ops: try reader.ops("ops")))
+                let ops = try reader.ops("ops")
+                let sentThrough = try reader.optionalInteger("sent_through", in: positionRange)
+                return .push(Push(id: id, ops: ops, sentThrough: sentThrough.map { UInt64($0) }))
             case "pull":
                 let since = try reader.integer("since", in: positionRange)
                 let limit = try reader.optionalInteger("limit", in: 1...WireProtocol.maxInteger)

@@ -109,9 +109,9 @@ public struct ClientSession: Sendable {
 
     /// The `push` line of own ops encoded already (``SyncModel/EncodedOp``), in seq order: the
     /// same request as ``push(_:)``, written without encoding the ops again.
-    public mutating func push(encoded ops: [EncodedOp]) -> ByteBuffer {
+    public mutating func push(encoded ops: [EncodedOp], sentThrough: UInt64? = nil) -> ByteBuffer {
         let id = takeID(.push(throughSeq: ops.map(\.seq).max()))
-        return WireEncoder.pushLine(id: id, ops: ops)
+        return WireEncoder.pushLine(id: id, ops: ops, sentThrough: sentThrough)
     }
 
     /// A pull of the ops after position `since`.

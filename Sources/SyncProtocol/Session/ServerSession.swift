@@ -85,9 +85,9 @@ public struct ServerSession: Sendable {
         /// Look the token up, then call ``ServerSession/authenticated(department:head:time:)``
         /// (or ``ServerSession/failed(_:)``).
         case authenticate(token: String)
-        /// Commit the ops durably (``ServerLogStorage/commit(_:pushedBy:department:schema:wallMilliseconds:maxSkewMilliseconds:)``),
+        /// Commit the push durably (``ServerLogStorage/commit(_:schema:wallMilliseconds:maxSkewMilliseconds:)``),
         /// then call ``ServerSession/committed(_:)`` or ``ServerSession/refused(_:)``.
-        case commit(id: Int64, ops: [Op], node: String, department: String)
+        case commit(id: Int64, push: PendingPush)
         /// Write the `changes` line of ops encoded already (``WireEncoder/changesLine(id:page:)``).
         case sendChanges(id: Int64, page: EncodedPage)
         /// Read ops after `since` (at most `limit`), then call ``ServerSession/pulled(_:)``
@@ -406,7 +406,8 @@ public struct ServerSession: Sendable {
             // `department` and `log` are the server's to set: drop whatever the client wrote there
             // (clients rarely write them, so the ops are copied only when one does).
             let stamped = push.ops.contains { $0.department != nil || $0.log != nil }
-            return [.commit(id: push.id, ops: stamped ? push.ops.map(\.content) : push.ops, node: node, department: department)]
+            return [.commit(id: push.id, push: PendingPush(ops: stamped ? push.ops.map(\.content) : push.ops, node: node,
+                                                           department: department, sentThrough: push.sentThrough))]
         case .pull(let pull):
             inFlight = .pull(id: pull.id)
             let limit = min(pull.limit ?? configuration.defaultPullLimit, configuration.maxPullLimit)

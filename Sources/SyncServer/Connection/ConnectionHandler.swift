@@ -154,8 +154,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 context.write(wrapOutboundOut(WireEncoder.changesLine(id: id, page: page)), promise: nil)
             case .authenticate(let token):
                 authenticate(token: token, context: context)
-            case .commit(_, let ops, let node, let department):
-                hub.commit(ops, node: node, department: department, on: context.eventLoop).assumeIsolated().whenSuccess { outcome in
+            case .commit(_, let push):
+                hub.commit(push, on: context.eventLoop).assumeIsolated().whenSuccess { outcome in
                     switch outcome {
                     case .committed(let commit):
                         self.logger.debug("push committed", metadata: ["accepted": "\(commit.appended.count)", "duplicates": "\(commit.duplicates)", "head": "\(commit.head)"])

@@ -281,9 +281,9 @@ final class LogHub: @unchecked Sendable {
     /// daemons committed before them, before the future completes (so a subscribed pusher sees its
     /// `changes` before its `ack`), then has the readable replica brought up to date in the
     /// background (see ``MaterializeTimer``).
-    func commit(_ ops: [Op], node: String, department: String, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
+    func commit(_ push: PendingPush, on eventLoop: any EventLoop) -> EventLoopFuture<CommitOutcome> {
         let promise = eventLoop.makePromise(of: CommitOutcome.self)
-        let entry = PushGroup.Entry(push: PendingPush(ops: ops, node: node, department: department), promise: promise)
+        let entry = PushGroup.Entry(push: push, promise: promise)
         commitQueue.async { [self] in
             if pushes.add(entry) { commitQueue.async { [self] in commitWaitingPushes() } }
         }

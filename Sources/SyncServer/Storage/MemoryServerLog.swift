@@ -74,12 +74,11 @@ public final class MemoryServerLog: SharedLogStorage, @unchecked Sendable {
 
     public func head() -> UInt64 { lock.withLock { log.head } }
 
-    public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                       wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+    public func commit(_ push: PendingPush, schema: Schema, wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
         let commit = try lock.withLock {
-            let result = try Admission.admit(ops, pushedBy: node, schema: schema, log: log,
+            let result = try Admission.admit(push.ops, pushedBy: push.node, sentThrough: push.sentThrough, schema: schema, log: log,
                                              wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
-            let appended = log.append(result.accepted, department: department)
+            let appended = log.append(result.accepted, department: push.department)
             return LogCommit(appended: appended, duplicates: result.duplicates, head: log.head)
         }
         // After the lock: a woken daemon reads ops that are already there.

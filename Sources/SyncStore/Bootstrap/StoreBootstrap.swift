@@ -95,6 +95,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
             let rules = try Row.fetchOne(db, sql: "SELECT version, json FROM ps_rules WHERE id = 1")
             let historyDays = try Int.fetchOne(db, sql: "SELECT days FROM ps_history_window WHERE id = 1")
             let acknowledged = try AcknowledgedSeq.refuseDiscarding(discarding, node: identity.node, db)
+            let sent = try SentSeq.mark.read(db)
             try ReplicaSwap.copyTables(db)
             var carried = try IdentityRecord.read(db, clock: true)
             guard carried.node.utf8.elementsEqual(identity.node.utf8) else {
@@ -119,6 +120,7 @@ final class StoreBootstrap: SnapshotBootstrap, @unchecked Sendable {
                            arguments: [carried.server, carried.token, carried.tls?.stored])
             try carried.saveClock(db)
             try AcknowledgedSeq.set(db, to: acknowledged)
+            try SentSeq.mark.set(db, to: sent)
             if let rules {
                 try db.execute(sql: "INSERT INTO ps_rules (id, version, json) VALUES (1, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version, json = excluded.json",
                                arguments: [rules[0] as String, rules[1] as String])

@@ -10,20 +10,15 @@ import SyncModel
 /// ops after them into their dots, and a dot would then name two different ops. This mark is how
 /// `outbox discard` tells them from ops no one has seen.
 enum AcknowledgedSeq {
-    static func read(_ db: Database) throws -> UInt64 {
-        UInt64(max(0, try Int64.fetchOne(db.cachedStatement(sql: "SELECT acknowledged_seq FROM ps_identity WHERE id = 1")) ?? 0))
-    }
+    private static let mark = IdentityMark(column: "acknowledged_seq")
+
+    static func read(_ db: Database) throws -> UInt64 { try mark.read(db) }
 
     /// Raises the mark to `seq` (never lowers it).
-    static func raise(_ db: Database, to seq: UInt64) throws {
-        try db.cachedStatement(sql: "UPDATE ps_identity SET acknowledged_seq = max(acknowledged_seq, ?) WHERE id = 1")
-            .execute(arguments: [Int64(clamping: seq)])
-    }
+    static func raise(_ db: Database, to seq: UInt64) throws { try mark.raise(db, to: seq) }
 
     /// Sets the mark to `seq`: a bootstrap carrying it over, a rekey starting it over.
-    static func set(_ db: Database, to seq: UInt64) throws {
-        try db.cachedStatement(sql: "UPDATE ps_identity SET acknowledged_seq = ? WHERE id = 1").execute(arguments: [Int64(clamping: seq)])
-    }
+    static func set(_ db: Database, to seq: UInt64) throws { try mark.set(db, to: seq) }
 
     /// The migration's first value: every own op before the first unsent one was acknowledged.
     static let migration = """

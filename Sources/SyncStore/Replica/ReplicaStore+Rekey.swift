@@ -114,6 +114,7 @@ extension ReplicaStore {
             try identity.saveClock(db)
             try db.execute(sql: "UPDATE ps_identity SET node = ? WHERE id = 1", arguments: [node])
             try AcknowledgedSeq.set(db, to: 0)   // the new node's ops were acknowledged by no one
+            try SentSeq.mark.set(db, to: 0)      // nor sent
             try db.execute(sql: "UPDATE ps_cursor SET position = 0, seen_position = NULL, seen_dot = NULL WHERE id = 1")
             return Rekeyed(oldNode: old, moved: queued.count)
         }

@@ -85,6 +85,19 @@ extension ReplicaStore {
         }
     }
 
+    /// The highest own seq this replica may have sent (``SentSeq``).
+    public func sentThrough() throws -> UInt64? {
+        try read { db in try SentSeq.mark.read(db) }
+    }
+
+    /// Raises the sent mark to `seq` before ops up to it are pushed. Commits without waiting for
+    /// the disk (``CommitDurability/relaxed``), like acknowledgements: a crash of the process keeps
+    /// it; only a power loss right after the push could take it back, and then a daemon that also
+    /// lost the push's acknowledgement and compacted its ops before the retry refuses them.
+    public func markSent(through seq: UInt64) throws {
+        try write(.relaxed) { db in try SentSeq.mark.raise(db, to: seq) }
+    }
+
     /// The server log position applied so far (0 at first).
     public func cursor() throws -> UInt64 {
         try read { db in try ReplicaStore.cursor(db) }

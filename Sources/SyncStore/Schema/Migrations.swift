@@ -94,6 +94,11 @@ enum Migrations {
         migrator.registerMigration("v12-cursor-mark") { db in
             try db.execute(sql: "ALTER TABLE ps_cursor ADD COLUMN seen_position INTEGER; ALTER TABLE ps_cursor ADD COLUMN seen_dot TEXT")
         }
+        // The highest own seq ever sent (SentSeq), stated in every push: the daemon refuses an op
+        // above it whose dot it compacted, which another replica made under the same node id.
+        migrator.registerMigration("v13-sent-seq") { db in
+            try db.execute(sql: SentSeq.migration)
+        }
         // Idempotent: creates missing tables and adds the columns a newer schema declares.
         migrator.registerMigration(collectionsPrefix + "\(layout.schema.version)") { db in
             for c in layout.ordered { try c.ensureTable(db) }

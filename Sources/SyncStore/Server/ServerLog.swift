@@ -94,11 +94,9 @@ public final class ServerLog: ServerLogStorage, Sendable {
     /// transaction, appends the accepted ops stamped with `department`, their positions and the
     /// receive time, and commits durably. A refusal throws ``SyncModel/Admission/Refusal`` and
     /// changes nothing.
-    public func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                       wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+    public func commit(_ push: PendingPush, schema: Schema, wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
         try write { db in
-            try ServerLog.append(db, ops, pushedBy: node, department: department, schema: schema,
-                                 wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+            try ServerLog.append(db, push, schema: schema, wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
         }
     }
 
@@ -113,8 +111,8 @@ public final class ServerLog: ServerLogStorage, Sendable {
                     Result {
                         var outcome: LogCommit?
                         try db.inSavepoint {
-                            outcome = try ServerLog.append(db, push.ops, pushedBy: push.node, department: push.department, schema: schema,
-                                                           wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+                            outcome = try ServerLog.append(db, push, schema: schema, wallMilliseconds: wallMilliseconds,
+                                                           maxSkewMilliseconds: maxSkewMilliseconds)
                             return .commit
                         }
                         guard let outcome else { throw StoreError.corrupt("a savepoint ended without a result") }
@@ -128,10 +126,11 @@ public final class ServerLog: ServerLogStorage, Sendable {
     }
 
     /// Admission and the append of one push, inside the caller's transaction.
-    private static func append(_ db: Database, _ ops: [Op], pushedBy node: String, department: String, schema: Schema,
+    private static func append(_ db: Database, _ push: PendingPush, schema: Schema,
                                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
         let index = LogIndex(db: db)
-        let admitted = try Admission.admit(ops, pushedBy: node, schema: schema, log: index,
+        let department = push.department
+        let admitted = try Admission.admit(push.ops, pushedBy: push.node, sentThrough: push.sentThrough, schema: schema, log: index,
                                            wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
         var head = try ServerLog.head(db)
         let insert = try RawStatement(db, "INSERT INTO ps_log (position, \(OpColumns.names), department, received_at) VALUES (?, \(OpColumns.placeholders), ?, ?)")

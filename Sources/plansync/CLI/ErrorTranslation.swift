@@ -39,7 +39,8 @@ enum ErrorTranslation {
                 + "`plansync outbox discard \(dot)` (the replica is rebuilt from the daemon, the other unsent edits kept; "
                 + "name every op to drop in one discard)"
         case .duplicateDot:
-            return "; this replica file is a copy of one that synced first: give it a new node id with "
+            return "; another replica made ops under this node id (this file is a copy of one that synced first, or the "
+                + "node id was used before, e.g. by this laptop before it was set up again): give this replica a new node id with "
                 + "`plansync rekey --node NEW-NODE-ID` (its unsent edits move along), then sync"
         case .authFailed:
             return "; ask the daemon's operator for a valid token (plansyncd token add) and set it with plansync config --token TOKEN"

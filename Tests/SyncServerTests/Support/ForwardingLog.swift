@@ -15,9 +15,7 @@ extension ForwardingLog {
     func department(forToken token: String) throws -> String? { inner.department(forToken: token) }
     func ops(since: UInt64, limit: Int) throws -> [Op] { try inner.ops(since: since, limit: limit) }
 
-    func commit(_ ops: [Op], pushedBy node: String, department: String, schema: Schema,
-                wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
-        try inner.commit(ops, pushedBy: node, department: department, schema: schema,
-                         wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
+    func commit(_ push: PendingPush, schema: Schema, wallMilliseconds: UInt64, maxSkewMilliseconds: UInt64) throws -> LogCommit {
+        try inner.commit(push, schema: schema, wallMilliseconds: wallMilliseconds, maxSkewMilliseconds: maxSkewMilliseconds)
     }
 }
