@@ -189,6 +189,32 @@ import Testing
 
     /// The copy was made with unsent ops in it: both files hold them, identical, and the copy
     /// pushed them first. Moving those to the new node id would apply them twice.
+    /// `rekey` and `outbox discard` renumber the outbox: while a sync of the same file runs, a
+    /// push of those ops may be on the wire, and landing under the old dots as well it counted the
+    /// edits twice everywhere (a tester's run: an `inc 5` became 10). They wait for the sync.
+    @Test func rekeyAndDiscardRefuseWhileASyncOfTheFileRuns() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "planning", "--server", daemon.address, "--token", try daemon.token(for: "planning"))
+        let project = try ws.ok("a", "put", "projects", "name=P")
+        let watch = try ws.binary.start(["--replica", "a.sqlite", "sync", "--watch"], in: ws.folder)
+        let started = watch.wait(upTo: 20) { $0.stdoutSoFar.contains("watching for changes") }
+        #expect(started)
+        try ws.ok("a", "inc", "projects", project, "budget_spent", "5")
+        for arguments in [["rekey", "--node", "a-laptop-2"], ["outbox", "discard", "a-laptop:4"]] {
+            let refused = try ws.binary.run(["--replica", "a.sqlite"] + arguments, in: ws.folder)
+            #expect(refused.status == 1 && refused.stderr.contains("a sync of this replica is running"), "\(arguments): \(refused.stderr)")
+        }
+        #expect(try ws.status("a")["node"] as? String == "a-laptop")
+        watch.interrupt()
+        _ = try watch.finish()
+        try ws.ok("a", "rekey", "--node", "a-laptop-2")     // nothing unsent is left to move
+        try ws.ok("a", "sync")
+        let row = try #require(try ws.json("a", "get", "projects", project, "--json") as? [String: Any])
+        #expect((row["fields"] as? [String: Any])?["budget_spent"] as? Int64 == 5)
+        await daemon.stop()
+    }
+
     @Test func rekeyMovesOnlyTheOpsTheDaemonDoesNotHold() async throws {
         let ws = try Workspace()
         let daemon = try await TestDaemon(in: ws.folder)

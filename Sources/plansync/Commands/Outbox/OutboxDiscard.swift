@@ -34,6 +34,9 @@ struct OutboxDiscard: AsyncParsableCommand {
     func run() async throws {
         let store = try ReplicaAccess.open(replica)
         try store.checkWritable()
+        // No sync may have a push of these ops on the wire meanwhile (ReplicaLock).
+        let lock = try ReplicaLock(replica: replica.path, exclusive: true, for: "outbox discard")
+        defer { withExtendedLifetime(lock) {} }
         let outbox = try store.outbox(limit: .max)
         let discarding: [Op]
         if refused {

@@ -21,6 +21,9 @@ struct Rekey: ParsableCommand {
 
     func run() throws {
         let store = try ReplicaAccess.open(replica)
+        // No sync may have a push of the moving ops on the wire meanwhile (ReplicaLock).
+        let lock = try ReplicaLock(replica: replica.path, exclusive: true, for: "rekey")
+        defer { withExtendedLifetime(lock) {} }
         let done = try store.rekey(to: node)
         Console.out("node id is now \(node) (was \(done.oldNode)); \(done.moved) unsent op\(done.moved == 1 ? "" : "s") moved to it; run plansync sync")
     }

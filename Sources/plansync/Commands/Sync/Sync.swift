@@ -30,6 +30,9 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let store = try ReplicaAccess.open(replica)
         try store.checkWritable()
+        // Held until this process ends: no rekey or discard renumbers the outbox under a push.
+        let lock = try ReplicaLock(replica: replica.path, exclusive: false, for: "sync")
+        defer { withExtendedLifetime(lock) {} }
         var options = SyncClientOptions(server: try server.map { text throws(SyncClientError) in try ServerAddress(parsing: text) }, token: token)
         if let token { try TokenText.validate(token) }
         options.logger = Quiet.logger
