@@ -201,13 +201,19 @@ import Testing
         #expect(left.dropFirst(2).map(\.op) == ops.filter { $0.collection == "projects" }.reversed())
     }
 
-    @Test func aDamagedDeflatedEntryIsReportedAsCorrupt() throws {
-        let dir = try TempDir()
-        defer { dir.cleanup() }
+    /// A replica that applied one remote batch of 200 incs of `projects` `p`: one deflated entry.
+    private func storeWithOneDeflatedEntry(_ dir: TempDir) throws -> ReplicaStore {
         let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
         try store.applyRemote((UInt64(1)...200).map { seq in
             OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
         }, cursor: 200)
+        return store
+    }
+
+    @Test func aDamagedDeflatedEntryIsReportedAsCorrupt() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let store = try storeWithOneDeflatedEntry(dir)
         let whole = try store.read { db in try #require(try Data.fetchOne(db, sql: "SELECT ops_deflate FROM ps_op_record")) }
         #expect(try store.recentOps(limit: 1_000).count == 200)
         try store.write { db in try db.execute(sql: "UPDATE ps_op_record SET ops_deflate = x'00ff10'") }
@@ -228,10 +234,7 @@ import Testing
     @Test func aDamagedEntryDoesNotBlockRekeyOrLookups() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let store = try ReplicaStore.create(at: dir.path("r.sqlite"), identity: ReplicaIdentity(node: "n", department: "d"), schema: TestSchema.schema)
-        try store.applyRemote((UInt64(1)...200).map { seq in
-            OpBuilder.inc(collection: "projects", row: "p", field: "spent", delta: 1, stamp: stamp("a", seq))
-        }, cursor: 200)
+        let store = try storeWithOneDeflatedEntry(dir)
         try store.increment("projects", id: "p", field: "spent", by: 5)       // an own op, queued
         try store.write { db in try db.execute(sql: "UPDATE ps_op_record SET ops_deflate = x'00ff10' WHERE ops_deflate IS NOT NULL") }
         #expect(throws: StoreError.self) { try store.recentOps(limit: 10) }
