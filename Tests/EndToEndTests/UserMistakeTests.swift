@@ -164,6 +164,24 @@ import Testing
         #expect(!ws.exists("server.sqlite"))
     }
 
+    /// A replica made for one department with another department's token: the daemon would judge
+    /// its pushes by the other department's rules while the laptop shows its own. Refused at the
+    /// first welcome, in one line, with nothing sent or changed.
+    @Test func aTokenOfAnotherDepartmentIsRefusedAtTheWelcome() async throws {
+        let ws = try Workspace()
+        let daemon = try await TestDaemon(in: ws.folder)
+        try ws.ok("a", "init", "--node", "a-laptop", "--department", "planning", "--server", daemon.address,
+                  "--token", try daemon.token(for: "marketing"))
+        _ = try ws.ok("a", "put", "projects", "name=P")
+        let sync = try ws.on("a", "sync")
+        #expect(sync.status == 1, "\(sync.stderr)")
+        #expect(sync.errorLines == ["plansync: the token is one of department marketing, but this replica works for department planning: "
+            + "use a token made for planning (plansyncd token add --department planning), set with plansync config --token TOKEN"], "\(sync.stderr)")
+        #expect(try ws.status("a")["outbox"] as? Int == 2)
+        #expect(try daemon.log.head() == 0)
+        await daemon.stop()
+    }
+
     /// A rules file that is valid but says more than it grants, or names one department in two
     /// byte forms, passes `rules check` with a note for each.
     @Test func rulesCheckNotesWritersWhoMayNotReadAndLookAlikeNames() throws {

@@ -16,6 +16,15 @@ enum Greeting {
     /// Takes in `welcome`; `cursor` is the replica's cursor as read before `hello` (``cursorBeforeHello(_:)``).
     static func accept(_ welcome: Welcome, cursor: UInt64, replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) -> Outcome {
         options.logger.debug("connected to \(welcome.server) as department \(welcome.department), head \(welcome.head)")
+        // The token decides what the daemon lets this session read and write; a replica made for
+        // another department would follow rules that are not its own, and its outbox would show
+        // none of the refusals (a tester was stuck so). Refused before anything changes.
+        let department = try replicaCall("reading the identity") { try replica.identity() }.department
+        guard department.utf8.elementsEqual(welcome.department.utf8) else {
+            throw .configuration("the token is one of department \(welcome.department), but this replica works for department "
+                + "\(department): use a token made for \(department) (plansyncd token add --department \(department)), "
+                + "set with plansync config --token TOKEN")
+        }
         var outcome = Outcome()
         // The log only grows. A head below the cursor means the daemon's file was replaced by an
         // older copy: the ops it appended since take positions this replica may have passed, and
