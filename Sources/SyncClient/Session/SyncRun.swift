@@ -16,7 +16,9 @@ import SyncProtocol
 struct SyncRun {
     let replica: any SyncingReplica
     let node: String
-    let options: SyncClientOptions
+    /// The options; ``SyncClientOptions/pushBatchSize`` comes down to a daemon's limit once a push
+    /// was refused as `too_many_ops`.
+    private(set) var options: SyncClientOptions
     let welcome: Welcome
     var summary = SyncSummary()
     private var meter: ProgressMeter
@@ -152,6 +154,12 @@ struct SyncRun {
             // `plansync rekey` moves only the ops the daemon does not hold.
             _ = await settle(before: code, message, on: connection)
             return false
+        case .tooManyOps:
+            // A daemon configured for fewer ops per push (`--max-ops-per-push`) says how many.
+            guard let most = TooManyOps.limit(in: message), most >= 1, most < options.pushBatchSize else { return false }
+            options.logger.notice("the daemon takes at most \(most) ops per push; sending smaller pushes")
+            options.pushBatchSize = most
+            return true
         case .seqGap:
             guard let expected = SeqGap.expectedSeq(in: message, node: node) else { return false }
             let queued: Int

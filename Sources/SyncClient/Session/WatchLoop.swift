@@ -46,7 +46,7 @@ struct WatchLoop {
             var push = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
             try await push.pushOnly(on: connection, greeting: greeting)
             try await push.recheckMark(on: connection)
-            var watch = try WatchSession(replica: replica, node: identity.node, options: options)
+            var watch = try WatchSession(replica: replica, node: identity.node, options: push.options)
             do throws(SyncClientError) {
                 try await watch.run(on: connection)
             } catch .server(.snapshotRequired, _) where connection.isOpen {
