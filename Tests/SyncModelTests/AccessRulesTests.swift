@@ -44,6 +44,15 @@ struct AccessRulesTests {
         #expect(rules.writeDenial("sales", "goals", "title")?.place == "collections.goals.read")
     }
 
+    /// A name no token can carry (tokens take ``Department`` names) is refused, naming the place.
+    @Test func aDepartmentNameNoTokenCanCarryIsRefused() {
+        for name in ["planning ", " planning", "plan\u{7}ning"] {
+            let rules = AccessRules([.init(collection: "projects", access: .read, departments: ["hr", name])])
+            #expect(throws: AccessRulesError.self) { try rules.validate(against: PlanningSchema.schema) }
+        }
+        #expect(throws: Never.self) { try Self.example.validate(against: PlanningSchema.schema) }
+    }
+
     @Test func departmentsAreComparedByBytes() {
         // U+212B ANGSTROM SIGN and U+00C5 are canonically equivalent but different bytes.
         let rules = AccessRules([.init(collection: "incentives", access: .read, departments: ["\u{212B}"])])

@@ -88,6 +88,12 @@ import Testing
         #expect(try log.tokens().first?.revokedAtMilliseconds != nil)
     }
 
+    @Test func theDaemonsOwnDepartmentTakesNoToken() throws {
+        defer { dir.cleanup() }
+        #expect(throws: StoreError.self) { try log.addToken(department: ServerLog.department) }
+        #expect(try log.tokens().isEmpty)
+    }
+
     @Test func materializedFileIsAReplicaWithTheClientsHash() throws {
         defer { dir.cleanup() }
         let client = try ReplicaStore.create(at: dir.path("client.sqlite"), identity: ReplicaIdentity(node: "a", department: "sales"), schema: TestSchema.schema)

@@ -32,6 +32,10 @@ extension AccessRules {
             for d in e.departments where d.isEmpty || d.utf8.count > 64 {
                 throw AccessRulesError(place: e.place, "a department name must be 1 to 64 bytes")
             }
+            // No token can name such a department (``Department``): a space at either end, say.
+            for d in e.departments where !Department.isValid(d) {
+                throw AccessRulesError(place: e.place, "\(JSONText.quote(d)) is no department name: it may not start or end with a space or hold control characters")
+            }
         }
     }
 

@@ -13,6 +13,9 @@ extension ServerLog {
             throw StoreError.invalidIdentity("--expires \(days): expected 1 to 36500 days")
         }
         do { try Department.validate(department) } catch { throw StoreError.invalidIdentity(error.description) }
+        guard !ExactText.equal(department, ServerLog.department) else {
+            throw StoreError.invalidIdentity("the department \"\(ServerLog.department)\" is reserved for the sync daemon's own file; choose another name")
+        }
         var generator = SystemRandomNumberGenerator()
         let token = Hex.text(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         try write { db in
