@@ -1,4 +1,7 @@
 import Foundation
+import Planning
+import SyncModel
+import SyncStore
 import Testing
 
 /// `goals`, `health`, `agenda`, `review`, and names for references in `get` and `list`, run as a
@@ -44,6 +47,29 @@ import Testing
 
         #expect((try ws.json("b", "conflicts", "--json") as? [[String: Any]])?.count == conflicts.count, "conflicts --json keeps its shape")
         await daemon.stop()
+    }
+
+    /// A `parent` chain thousands of goals deep (broken or hostile data) overflowed the stack of
+    /// `goals`, `goals --json` and `report --html` (5,000 was enough for a debug build, 9,000 for a
+    /// release build), and made `goals` print megabytes of indentation.
+    @Test func aGoalChainThousandsDeepIsShownNotCrashedOn() throws {
+        let ws = try Workspace()
+        let depth = 5_000
+        let store = try ReplicaStore.create(at: ws.folder.appendingPathComponent("deep.sqlite").path,
+                                            identity: ReplicaIdentity(node: "deep-laptop", department: "planning"), schema: PlanningSchema.schema)
+        var parent: String?
+        for i in 0..<depth {
+            var fields: [String: Value] = ["title": .text("goal \(i)"), "level": .text(i == 0 ? "company" : "department")]
+            if let parent { fields["parent"] = .text(parent) }
+            parent = try store.create("goals", fields: fields)
+        }
+        let text = try ws.ok("deep", "goals")
+        #expect(text.utf8.count < depth * 400, "goals prints \(text.utf8.count) bytes")
+        let json = try #require(try ws.json("deep", "goals", "--json") as? [String: Any])
+        #expect((json["goals"] as? [[String: Any]])?.count == 1)
+        try ws.ok("deep", "report", "--html", "deep.html")
+        let html = try String(contentsOf: ws.folder.appendingPathComponent("deep.html"), encoding: .utf8)
+        #expect(html.utf8.count < depth * 600, "the report has \(html.utf8.count) bytes")
     }
 
     @Test func referencesReadAsNames() async throws {

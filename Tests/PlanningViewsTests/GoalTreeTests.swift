@@ -1,6 +1,7 @@
 import Foundation
 import PlanningViews
 import SyncModel
+@testable import SyncStore
 import Testing
 
 /// The alignment tree over replicas written on two laptops and synced.
@@ -69,5 +70,30 @@ import Testing
         #expect(tree.roots.first?.children.first?.children.map(\.id) == [sub])
         #expect(tree.department?.name == "市场部")
         await laptops.stop()
+    }
+
+    /// A `parent` chain 20,000 goals deep, built in memory: building the tree (and freeing it)
+    /// recursed once per level and overflowed the stack. The tree nests to the limit; the goals
+    /// below it are listed flat, in chain order, each with its parent and depth.
+    @Test func aChainTwentyThousandGoalsDeepNestsToTheLimitThenListsFlat() throws {
+        let depth = 20_000, limit = GoalTree.nestingLimit
+        func id(_ i: Int) -> String { String(format: "g%06d", i) }
+        func goal(_ i: Int) -> RowView {
+            var fields: [String: FieldValue] = ["title": .value(.text("goal \(i)")), "level": .value(.text(i == 0 ? "company" : "department"))]
+            if i > 0 { fields["parent"] = .value(.text(id(i - 1))) }
+            return RowView(id: id(i), collection: "goals", deleted: false, fields: fields, conflicts: [], danglingRefs: [])
+        }
+        let tree = GoalTree.build(from: PlanningSnapshot(rows: ["goals": (0..<depth).map(goal)], conflicts: []))
+        var nested: [GoalNode] = [], next = tree.roots
+        while next.count == 1, let node = next.first, !node.isListedFlat {
+            nested.append(node)
+            next = node.children
+        }
+        #expect(nested.map(\.id) == (0...limit).map(id), "the first \(limit + 1) goals nest, one under the other")
+        #expect(nested.map(\.depth) == Array(0...limit))
+        #expect(next.map(\.id) == (limit + 1..<depth).map(id), "the rest are the children of the goal at the limit, in chain order")
+        #expect(next.allSatisfy { $0.isListedFlat && $0.children.isEmpty })
+        #expect(next.first?.parent == id(limit) && next.last?.parent == id(depth - 2) && next.last?.depth == depth - 1)
+        #expect(tree.flags.isEmpty, "a chain under a company goal raises nothing")
     }
 }

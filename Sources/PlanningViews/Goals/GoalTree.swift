@@ -13,6 +13,14 @@ public struct GoalTree: Sendable {
     public let flags: [GoalFlag]
     /// The department the tree was narrowed to (`--department`), nil for the whole company.
     public let department: Reference?
+
+    /// How many levels below its top-level goal the tree nests goals: the goals deeper than that
+    /// are listed flat, in tree order, as the children of their ancestor at this depth (see
+    /// ``GoalNode/isListedFlat``). Real plans nest a few levels; a `parent` chain in the data can
+    /// be thousands of goals long, and nesting the tree (and its text, JSON and HTML) as deep made
+    /// the output grow with the square of the depth and every recursive walk of it (presenting,
+    /// encoding, freeing) overflow the stack.
+    public static let nestingLimit = 32
 }
 
 /// One live goal in the tree.
@@ -37,8 +45,17 @@ public struct GoalNode: Sendable {
     public let flags: [GoalFlag.Kind]
     /// Live projects whose `goal` is this goal, by name.
     public let projects: [ProjectProgress]
-    /// Child goals (`parent` = this goal), ordered as the roots are.
+    /// Child goals (`parent` = this goal), ordered as the roots are; for a goal at
+    /// ``GoalTree/nestingLimit``, all the goals below it in tree order, listed flat.
     public let children: [GoalNode]
+    /// The id of the goal this one hangs under in the tree, nil for a top-level goal.
+    public let parent: String?
+    /// Levels below its top-level goal (0 for a top-level goal).
+    public let depth: Int
+
+    /// Whether the goal is deeper than ``GoalTree/nestingLimit`` and so listed flat under its
+    /// ancestor at the limit rather than under its parent: shown with ``parent`` and ``depth``.
+    public var isListedFlat: Bool { depth > GoalTree.nestingLimit }
 }
 
 /// A project with its task completion, as listed under its goal.

@@ -49,12 +49,14 @@ enum ReportPage {
         return out
     }
 
+    /// Recurses once per level of the tree, which nests at most ``GoalTree/nestingLimit`` + 1 deep.
     private static func node(_ n: GoalNode) -> String {
         let status = n.status ?? "status unset"
         var meta = [n.level ?? "level unset"]
         if let d = n.department { meta.append(ReferenceText.display(d)) }
         meta.append(status)
         if let due = n.due { meta.append("due " + due) }
+        if let placement = GoalsPresenter.flatPlacement(n) { meta.append(placement) }
         var li = "<li><span class=\"\(n.status == "achieved" || n.status == "dropped" ? status : "goal")\">\(HTMLText.escape(n.title))</span> "
             + "<span class=\"meta\">\(HTMLText.escape(meta.joined(separator: " · ")))</span>"
             + n.flags.map { "<span class=\"flag\">\($0.rawValue)</span>" }.joined()

@@ -6,7 +6,9 @@ enum GoalsPresenter {
     /// node `{"id","title","level","status","department","due","metric","target","flags":[kind…],"projects":[…],"children":[node…]}`,
     /// project `{"id","name","status","tasks_done","tasks_total","percent_done"}`,
     /// flag `{"kind","collection","id","title","related":[id…]}` with kind `orphan`,
-    /// `dangling_parent`, `due_before_child`, `cycle` or `no_goal`.
+    /// `dangling_parent`, `due_before_child`, `cycle` or `no_goal`. A goal deeper than
+    /// ``GoalTree/nestingLimit`` is listed flat among the children of its ancestor there, and its
+    /// node also has `"parent"` (id) and `"depth"`.
     static func json(_ tree: GoalTree) -> JSON {
         .object([
             "department": ReferenceText.json(tree.department),
@@ -19,13 +21,19 @@ enum GoalsPresenter {
         ])
     }
 
+    /// Recurses once per level of the tree, which nests at most ``GoalTree/nestingLimit`` + 1 deep.
     static func json(_ node: GoalNode) -> JSON {
-        .object([
+        var members: [String: JSON] = [
             "id": .string(node.id), "title": .string(node.title), "level": .text(node.level), "status": .text(node.status),
             "department": ReferenceText.json(node.department), "due": .text(node.due), "metric": .text(node.metric),
             "target": .text(node.target), "flags": .array(node.flags.map { .string($0.rawValue) }),
             "projects": .array(node.projects.map(json)), "children": .array(node.children.map(json)),
-        ])
+        ]
+        if node.isListedFlat {
+            members["parent"] = .text(node.parent)
+            members["depth"] = .number(node.depth)
+        }
+        return .object(members)
     }
 
     static func json(_ p: ProjectProgress) -> JSON {
@@ -34,11 +42,13 @@ enum GoalsPresenter {
     }
 
     /// The tree, one goal per line indented by depth, projects under their goal, then the flags.
+    /// Goals deeper than ``GoalTree/nestingLimit`` are not indented further but listed flat, each
+    /// with ``flatPlacement(_:)``: the text grows with the number of goals, not with their depth.
     static func text(_ tree: GoalTree) -> String {
         var lines: [String] = []
         if let department = tree.department { lines.append("Goals of \(ReferenceText.display(department)) and what they align with") }
         if tree.roots.isEmpty { lines.append("no goals" + (tree.department == nil ? " yet: plansync put goals title=… level=company" : "")) }
-        for root in tree.roots { lines += self.lines(root, depth: 0) }
+        for root in tree.roots { self.lines(root, level: 0, into: &lines) }
         if !tree.projectsWithoutGoal.isEmpty {
             lines.append("")
             lines.append("Projects without a goal:")
@@ -56,19 +66,26 @@ enum GoalsPresenter {
         return lines.joined(separator: "\n")
     }
 
-    private static func lines(_ node: GoalNode, depth: Int) -> [String] {
-        let pad = String(repeating: "    ", count: depth)
+    /// Recurses once per level of the tree, which nests at most ``GoalTree/nestingLimit`` + 1 deep.
+    private static func lines(_ node: GoalNode, level: Int, into out: inout [String]) {
+        let pad = String(repeating: "    ", count: level)
         var facts = [node.level ?? "level unset"]
         if let department = node.department { facts.append(ReferenceText.display(department)) }
         facts.append(statusText(node.status))
         if let due = node.due { facts.append("due \(due)") }
         if let target = node.target { facts.append("target \(TextCell.oneLine(target))") }
-        var line = pad + (depth == 0 ? "● " : "└ ") + TextCell.oneLine(node.title) + "  [" + facts.joined(separator: " · ") + "]"
+        if let placement = flatPlacement(node) { facts.append(placement) }
+        var line = pad + (level == 0 ? "● " : "└ ") + TextCell.oneLine(node.title) + "  [" + facts.joined(separator: " · ") + "]"
         if !node.flags.isEmpty { line += "  ⚠ " + node.flags.map(\.rawValue).joined(separator: ", ") }
-        var out = [line]
+        out.append(line)
         out += node.projects.map { pad + "    ▸ " + project($0) }
-        for child in node.children { out += lines(child, depth: depth + 1) }
-        return out
+        for child in node.children { lines(child, level: level + 1, into: &out) }
+    }
+
+    /// Where a goal listed flat (``GoalNode/isListedFlat``) really hangs, e.g. `depth 40 under ID`;
+    /// nil for the others, whose place the tree shows.
+    static func flatPlacement(_ node: GoalNode) -> String? {
+        node.isListedFlat ? "depth \(node.depth) under \(node.parent ?? "")" : nil
     }
 
     private static func statusText(_ status: String?) -> String {
