@@ -215,6 +215,7 @@ struct SyncRun {
     /// `below` stops at the first op with that seq or more.
     mutating func pushOutbox(on connection: SessionConnection, below: UInt64 = .max) async throws(SyncClientError) -> UInt64 {
         var pipeline = PushPipeline(batchSize: options.pushBatchSize, depth: options.pushesInFlight)
+        var stated: [UInt64?] = []      // each push in flight's `sent_through`, oldest first
         while true {
             if pipeline.wantsOps {
                 let after = pipeline.readThrough, limit = pipeline.readAhead
@@ -225,6 +226,7 @@ struct SyncRun {
                 let last = batch.map(\.seq).max() ?? 0
                 let sent = try replicaCall("marking ops sent") { try replica.sentThrough(raisingTo: last) }
                 try await connection.send(line: { $0.push(encoded: batch, sentThrough: sent) })
+                stated.append(sent)
                 continue
             }
             guard pipeline.awaitingAck else { return pipeline.readThrough }
@@ -233,6 +235,9 @@ struct SyncRun {
                 reply = try await connection.reply(awaiting: "ack")
             } catch .server(let code, let message) where connection.isOpen {
                 pipeline.refusedOldest()
+                // The daemon stored nothing of the refused push, nor of those behind it (each
+                // then misses its predecessor's ops): their ops stay never sent.
+                let refusedStated = stated.first ?? nil
                 while pipeline.awaitingAck {
                     do throws(SyncClientError) {
                         try take(try await connection.reply(awaiting: "ack"), into: &pipeline)
@@ -240,8 +245,10 @@ struct SyncRun {
                         pipeline.refusedOldest()
                     }
                 }
+                if let refusedStated { try replicaCall("unmarking refused ops") { try replica.unmarkSent(downTo: refusedStated) } }
                 throw .server(code: code, message: message)
             }
+            stated.removeFirst()
             try take(reply, into: &pipeline)
         }
     }

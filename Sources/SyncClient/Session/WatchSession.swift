@@ -13,7 +13,7 @@ struct WatchSession {
     let node: String
     private var meter: ProgressMeter
     private var cursor: UInt64
-    private var push: (lastSeq: UInt64, count: Int, sent: ContinuousClock.Instant)?
+    private var push: (lastSeq: UInt64, count: Int, sent: ContinuousClock.Instant, sentThrough: UInt64?)?
     private var ping: ContinuousClock.Instant?
     private var lastHeard = ContinuousClock.now
     private var lastSent = ContinuousClock.now
@@ -44,6 +44,12 @@ struct WatchSession {
                 // caller's bootstrap reads its own.
                 try await settle(on: connection)
                 throw .server(code: .snapshotRequired, message: message)
+            } catch .server(let code, let message) where connection.isOpen {
+                // A refusal while watching answers the push in flight: nothing of it was stored.
+                if let stated = push?.sentThrough {
+                    try replicaCall("unmarking refused ops") { try replica.unmarkSent(downTo: stated) }
+                }
+                throw .server(code: code, message: message)
             }
             switch incoming {
             case .tick:
@@ -157,7 +163,7 @@ struct WatchSession {
         guard let last = batch.last else { return }
         let sent = try replicaCall("marking ops sent") { try replica.sentThrough(raisingTo: batch.map(\.seq).max() ?? last.seq) }
         try await connection.send(line: { $0.push(encoded: batch, sentThrough: sent) })
-        push = (last.seq, batch.count, .now)
+        push = (last.seq, batch.count, .now, sent)
         lastSent = .now
     }
 

@@ -64,6 +64,10 @@ public protocol SyncingReplica: Sendable {
     func sentThrough() throws -> UInt64?
     /// Raises the mark of ``sentThrough()`` to `seq` (never lowers it), before ops up to `seq` are sent.
     func markSent(through seq: UInt64) throws
+    /// Lowers the mark of ``sentThrough()`` to `seq` (never raises it) once a push stating `seq`
+    /// was refused: the daemon stored none of its ops, nor any pushed behind it, so they stay
+    /// never sent (a retry must not pass them for ops sent before).
+    func unmarkSent(downTo seq: UInt64) throws
     /// The applied-dot high-water marks (node → highest seq applied, own unsent ops included),
     /// to check after reading the whole log that the daemon holds every op this replica holds.
     /// Default nil: not checked.
@@ -96,6 +100,7 @@ extension SyncingReplica {
     public func cursorMark() throws -> CursorMark? { nil }
     public func sentThrough() throws -> UInt64? { nil }
     public func markSent(through seq: UInt64) throws {}
+    public func unmarkSent(downTo seq: UInt64) throws {}
     public func appliedMarks() throws -> VersionVector? { nil }
     public func adoptRules(_ rules: AccessRules.Wire) throws {}
     public func bootstrap(horizon: UInt64, versionVector: VersionVector, afresh: Bool) throws -> any SnapshotBootstrap {

@@ -16,6 +16,12 @@ struct IdentityMark {
             .execute(arguments: [Int64(clamping: seq)])
     }
 
+    /// Lowers the mark to `seq` (never raises it).
+    func lower(_ db: Database, to seq: UInt64) throws {
+        try db.cachedStatement(sql: "UPDATE ps_identity SET \(column) = min(\(column), ?) WHERE id = 1")
+            .execute(arguments: [Int64(clamping: seq)])
+    }
+
     /// Sets the mark to `seq`.
     func set(_ db: Database, to seq: UInt64) throws {
         try db.cachedStatement(sql: "UPDATE ps_identity SET \(column) = ? WHERE id = 1").execute(arguments: [Int64(clamping: seq)])

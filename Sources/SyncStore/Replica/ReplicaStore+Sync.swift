@@ -98,6 +98,11 @@ extension ReplicaStore {
         try write(.relaxed) { db in try SentSeq.mark.raise(db, to: seq) }
     }
 
+    /// Lowers the sent mark to `seq` after a push stating it was refused (nothing of it stored).
+    public func unmarkSent(downTo seq: UInt64) throws {
+        try write(.relaxed) { db in try SentSeq.mark.lower(db, to: seq) }
+    }
+
     /// The server log position applied so far (0 at first).
     public func cursor() throws -> UInt64 {
         try read { db in try ReplicaStore.cursor(db) }
