@@ -156,10 +156,7 @@ struct SyncRun {
             return false
         case .tooManyOps:
             // A daemon configured for fewer ops per push (`--max-ops-per-push`) says how many.
-            guard let most = TooManyOps.limit(in: message), most >= 1, most < options.pushBatchSize else { return false }
-            options.logger.notice("the daemon takes at most \(most) ops per push; sending smaller pushes")
-            options.pushBatchSize = most
-            return true
+            return options.fitPushes(toRefusal: message)
         case .seqGap:
             guard let expected = SeqGap.expectedSeq(in: message, node: node) else { return false }
             let queued: Int
@@ -245,7 +242,7 @@ struct SyncRun {
                         pipeline.refusedOldest()
                     }
                 }
-                if let refusedStated { try replicaCall("unmarking refused ops") { try replica.unmarkSent(downTo: refusedStated) } }
+                try replicaCall("unmarking refused ops") { try replica.unmarkRefused(stated: refusedStated, message: message, node: node) }
                 throw .server(code: code, message: message)
             }
             stated.removeFirst()

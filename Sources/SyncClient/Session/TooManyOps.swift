@@ -9,3 +9,14 @@ enum TooManyOps {
         return Int(digits)
     }
 }
+
+extension SyncClientOptions {
+    /// Lowers ``pushBatchSize`` to the limit a `too_many_ops` refusal names (a daemon started with
+    /// `--max-ops-per-push` below it); false when the message names none below the current size.
+    mutating func fitPushes(toRefusal message: String) -> Bool {
+        guard let most = TooManyOps.limit(in: message), most >= 1, most < pushBatchSize else { return false }
+        logger.notice("the daemon takes at most \(most) ops per push; sending smaller pushes")
+        pushBatchSize = most
+        return true
+    }
+}

@@ -8,7 +8,9 @@ import SyncProtocol
 /// or throws when the connection ends; ``WatchLoop`` reconnects.
 struct WatchSession {
     let replica: any SyncingReplica
-    let options: SyncClientOptions
+    /// The options; ``SyncClientOptions/pushBatchSize`` comes down to a daemon's limit on
+    /// `too_many_ops`, as in ``SyncRun``.
+    private(set) var options: SyncClientOptions
     /// This replica's node, to tell its own ops coming back from others' in reports.
     let node: String
     private var meter: ProgressMeter
@@ -46,8 +48,13 @@ struct WatchSession {
                 throw .server(code: .snapshotRequired, message: message)
             } catch .server(let code, let message) where connection.isOpen {
                 // A refusal while watching answers the push in flight: nothing of it was stored.
-                if let stated = push?.sentThrough {
-                    try replicaCall("unmarking refused ops") { try replica.unmarkSent(downTo: stated) }
+                let stated = push?.sentThrough ?? nil
+                try replicaCall("unmarking refused ops") { try replica.unmarkRefused(stated: stated, message: message, node: node) }
+                // A burst of local edits bigger than the daemon takes per push: send smaller ones.
+                if code == .tooManyOps, push != nil, options.fitPushes(toRefusal: message) {
+                    push = nil
+                    try await pushIfNeeded(on: connection)
+                    continue
                 }
                 throw .server(code: code, message: message)
             }

@@ -24,7 +24,8 @@ extension ReplicaStore {
     ///
     /// Throws ``StoreError/invalidIdentity(_:)`` for a malformed node id, the current one, or one
     /// this replica has seen ops from, and ``StoreError/invalidArgument(_:)`` while the outbox holds
-    /// ops a daemon acknowledged before (``AcknowledgedSeq``); nothing changes then.
+    /// ops a daemon acknowledged before (``AcknowledgedSeq``) or ops sent without an answer
+    /// (``SentSeq``); nothing changes then.
     public func rekey(to node: String) throws -> Rekeyed {
         do { try NodeID.validate(node) } catch { throw StoreError.invalidIdentity(error.description) }
         return try write { db in
@@ -43,6 +44,13 @@ extension ReplicaStore {
                 throw StoreError.invalidArgument("the outbox holds \(seen.dot), which the daemon acknowledged before it was restored "
                     + "from a backup: other replicas may hold it under that dot, so it cannot move to a new node id. "
                     + "Sync until the daemon takes it again, then rekey (docs/operations.md, \"Restoring the daemon from a backup\")")
+            }
+            // An op sent whose ack never came may be stored under its dot already: under a new
+            // dot it would count twice (SentSeq). A sync settles it: acknowledged, or refused.
+            let sent = try SentSeq.mark.read(db)
+            if let maybe = queued.first(where: { $0.op.node == old && $0.op.seq <= sent }) {
+                throw StoreError.invalidArgument("the outbox holds \(maybe.op.dot), which was sent to the daemon without an answer "
+                    + "(a sync cut short), so the daemon may hold it already: sync first, which settles it, then rekey")
             }
             let first = queued.first?.op.seq ?? identity.nextSeq    // the first unsent seq of the old node
             let offset = first - 1                                  // new seq = old seq - offset
