@@ -61,7 +61,7 @@ public final class SyncClient: Sendable {
         let cursor = try Greeting.cursorBeforeHello(replica)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
-            let greeting = try Greeting.accept(connection.welcome, cursor: cursor, replica: replica, options: options)
+            let greeting = try Greeting.accept(connection.welcome, cursor: cursor, department: identity.department, replica: replica, options: options)
             var run = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)
             let result = try await body(&run, connection, greeting)
             await connection.close()

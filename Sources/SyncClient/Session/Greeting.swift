@@ -13,13 +13,14 @@ enum Greeting {
         var lostHistoryFrom: UInt64?
     }
 
-    /// Takes in `welcome`; `cursor` is the replica's cursor as read before `hello` (``cursorBeforeHello(_:)``).
-    static func accept(_ welcome: Welcome, cursor: UInt64, replica: any SyncingReplica, options: SyncClientOptions) throws(SyncClientError) -> Outcome {
+    /// Takes in `welcome`; `cursor` is the replica's cursor as read before `hello` (``cursorBeforeHello(_:)``),
+    /// `department` the one of the replica's identity, read for the `hello`.
+    static func accept(_ welcome: Welcome, cursor: UInt64, department: String, replica: any SyncingReplica,
+                       options: SyncClientOptions) throws(SyncClientError) -> Outcome {
         options.logger.debug("connected to \(welcome.server) as department \(welcome.department), head \(welcome.head)")
         // The token decides what the daemon lets this session read and write; a replica made for
         // another department would follow rules that are not its own, and its outbox would show
         // none of the refusals (a tester was stuck so). Refused before anything changes.
-        let department = try replicaCall("reading the identity") { try replica.identity() }.department
         guard department.utf8.elementsEqual(welcome.department.utf8) else {
             throw .configuration("the token is one of department \(welcome.department), but this replica works for department "
                 + "\(department): use a token made for \(department) (plansyncd token add --department \(department)), "

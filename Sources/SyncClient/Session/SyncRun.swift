@@ -220,7 +220,7 @@ struct SyncRun {
                 try pipeline.read(below == .max ? read : Array(read.prefix { $0.seq < below }))
             }
             if let batch = pipeline.nextBatch() {
-                let last = batch.map(\.seq).max() ?? 0
+                let last = batch[batch.count - 1].seq          // the pipeline keeps seqs rising
                 let sent = try replicaCall("marking ops sent") { try replica.sentThrough(raisingTo: last) }
                 try await connection.send(line: { $0.push(encoded: batch, sentThrough: sent) })
                 stated.append(sent)

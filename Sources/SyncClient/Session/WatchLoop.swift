@@ -40,7 +40,7 @@ struct WatchLoop {
         let cursor = try Greeting.cursorBeforeHello(replica)
         let connection = try await SessionConnection.open(target, group: group, options: options)
         do throws(SyncClientError) {
-            let greeting = try Greeting.accept(connection.welcome, cursor: cursor, replica: replica, options: options)
+            let greeting = try Greeting.accept(connection.welcome, cursor: cursor, department: identity.department, replica: replica, options: options)
             onOpen()
             // The outbox goes first, with the repairs `sync` makes; what they cannot cure stops watch.
             var push = try SyncRun(replica: replica, node: identity.node, options: options, welcome: connection.welcome)

@@ -168,7 +168,7 @@ struct WatchSession {
         outboxRead.read(read)
         let batch = Array(read.prefix(PushSize.prefixCount(of: read)))
         guard let last = batch.last else { return }
-        let sent = try replicaCall("marking ops sent") { try replica.sentThrough(raisingTo: batch.map(\.seq).max() ?? last.seq) }
+        let sent = try replicaCall("marking ops sent") { try replica.sentThrough(raisingTo: last.seq) }
         try await connection.send(line: { $0.push(encoded: batch, sentThrough: sent) })
         push = (last.seq, batch.count, .now, sent)
         lastSent = .now

@@ -29,12 +29,14 @@ extension AccessRules {
                     throw AccessRulesError(place: e.place, "a field rule takes only write; read is ruled per collection")
                 }
             }
-            for d in e.departments where d.isEmpty || d.utf8.count > 64 {
-                throw AccessRulesError(place: e.place, "a department name must be 1 to 64 bytes")
-            }
-            // No token can name such a department (``Department``): a space at either end, say.
-            for d in e.departments where !Department.isValid(d) {
-                throw AccessRulesError(place: e.place, "\(JSONText.quote(d)) is no department name: it may not start or end with a space or hold control characters")
+            for d in e.departments {
+                guard !d.isEmpty, d.utf8.count <= 64 else {
+                    throw AccessRulesError(place: e.place, "a department name must be 1 to 64 bytes")
+                }
+                // No token can name such a department (``Department``): a space at either end, say.
+                guard Department.isValid(d) else {
+                    throw AccessRulesError(place: e.place, "\(JSONText.quote(d)) is no department name: it may not start or end with a space or hold control characters")
+                }
             }
         }
     }
